@@ -1,0 +1,384 @@
+//! The shared key-value parser.
+//!
+//! Given the position of a key stem found by the keyword pass, it recovers the whole key and the
+//! value that follows it, in every syntax logs use:
+//!
+//! | form | example |
+//! |---|---|
+//! | `k=v`, `k="v"`, `k='v'` | `password=hunter2`, `token="abc def"` |
+//! | header line `k: v` | `Authorization: Bearer abc` (to the end of the line) |
+//! | JSON / Debug map | `"client_secret": "abc"`, `{"authorization": "Bearer abc"}` |
+//! | escaped JSON inside a string | `{\"password\":\"abc\"}` |
+//! | Rust Debug struct | `password: "abc"`, `token: Some("abc")`, `HeaderValue { _private: H0("abc") }`, `b"abc"` |
+//! | XML | `<SecretAccessKey>abc</SecretAccessKey>` |
+//!
+//! It never allocates and never panics: every index is checked.
+
+use std::ops::Range;
+
+/// How far (in bytes) a quoted value may run before we stop looking for its closing quote and
+/// redact to the end of the line instead (failing closed).
+const MAX_QUOTED: usize = 64 * 1024;
+
+#[inline]
+fn is_key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+}
+
+/// A key and the value after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct KeyValue {
+    pub key: Range<usize>,
+    pub value: Range<usize>,
+    /// The value was delimited by quotes or XML tags (not a bare word).
+    pub delimited: bool,
+    /// The key sits in running prose (`failed to refresh token: expired`): a word and a space
+    /// come before it and the separator is `:`.
+    pub prose: bool,
+}
+
+/// Expands the stem hit at `hit` to the whole key.
+pub(crate) fn key_around(hay: &[u8], hit: Range<usize>) -> Range<usize> {
+    let mut start = hit.start.min(hay.len());
+    while start > 0 && is_key_byte(hay[start - 1]) && hit.start - start < 128 {
+        start -= 1;
+    }
+    // A leading escape (`\nPassword`) or a CLI dash is not part of the key.
+    while start < hit.start && matches!(hay[start], b'-' | b'.') {
+        start += 1;
+    }
+    // `\npassword`: a Debug-escaped newline glued to the key; its letter is not key text.
+    if start >= 1
+        && hay[start - 1] == b'\\'
+        && start < hit.start
+        && matches!(hay[start], b'n' | b'r' | b't')
+    {
+        start += 1;
+    }
+    let mut end = hit.end.min(hay.len());
+    while end < hay.len() && is_key_byte(hay[end]) && end - hit.end < 128 {
+        end += 1;
+    }
+    while end > hit.end && matches!(hay[end - 1], b'-' | b'.') {
+        end -= 1;
+    }
+    start..end
+}
+
+/// Parses the separator and value after `key`. `until_eol` is for header-like keys whose
+/// unquoted values contain spaces (`Authorization: Bearer x`).
+pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Option<KeyValue> {
+    let mut i = key.end;
+    let key_quote = quote_at(hay, i);
+    if let Some(q) = key_quote {
+        i += q.len();
+    }
+    let xml = key.start >= 1 && hay[key.start - 1] == b'<' && hay.get(i) == Some(&b'>');
+    if xml {
+        let start = i + 1;
+        let end = memchr::memchr(b'<', hay.get(start..)?).map_or(hay.len(), |e| start + e);
+        return (end > start).then_some(KeyValue {
+            key,
+            value: start..end,
+            delimited: true,
+            prose: false,
+        });
+    }
+    i = skip_blanks(hay, i);
+    let sep_colon = match hay.get(i..) {
+        Some([b'=', b'>', ..]) | Some([b':', b'=', ..]) => {
+            i += 2;
+            false
+        }
+        Some([b'=', ..]) => {
+            i += 1;
+            false
+        }
+        Some([b':', b':', ..]) => return None, // a Rust path, `token::Kind`
+        Some([b':', ..]) => {
+            i += 1;
+            true
+        }
+        _ => return None,
+    };
+    // `http://…`, `token:5` glued to a scheme: a URL or a time, not a key.
+    if sep_colon && hay.get(i..i + 2) == Some(b"//") {
+        return None;
+    }
+    i = skip_blanks(hay, i);
+    let prose = sep_colon
+        && key_quote.is_none()
+        && key.start >= 2
+        && hay[key.start - 1] == b' '
+        && hay[key.start - 2].is_ascii_alphanumeric();
+
+    // Debug wrappers before a quoted value: `Some("…")`, `H0("…")`, `HeaderValue { _private: H0("…") }`, `b"…"`.
+    let mut j = i;
+    while j < hay.len()
+        && j - i < 48
+        && (hay[j].is_ascii_alphanumeric() || matches!(hay[j], b'_' | b' ' | b'{' | b'(' | b':'))
+    {
+        j += 1;
+    }
+    let wrapped = j > i
+        && hay[i].is_ascii_alphabetic()
+        && quote_at(hay, j).is_some()
+        && (hay[i..j].contains(&b'(') || hay[i..j].contains(&b'{') || &hay[i..j] == b"b");
+    if wrapped {
+        i = j;
+    }
+    if let Some(q) = quote_at(hay, i) {
+        let start = i + q.len();
+        let end = closing_quote(hay, start, q).unwrap_or_else(|| line_end(hay, start));
+        return Some(KeyValue {
+            key,
+            value: start..end,
+            delimited: true,
+            prose,
+        });
+    }
+    match hay.get(i) {
+        None | Some(b'{' | b'[' | b'\r' | b'\n' | b'<' | b'(') => return None,
+        _ => {}
+    }
+    let end = if until_eol {
+        line_end(hay, i)
+    } else {
+        let mut e = i;
+        while e < hay.len()
+            && !matches!(
+                hay[e],
+                b' ' | b'\t'
+                    | b'\r'
+                    | b'\n'
+                    | b','
+                    | b';'
+                    | b'&'
+                    | b')'
+                    | b'}'
+                    | b']'
+                    | b'"'
+                    | b'\''
+                    | b'<'
+                    | b'\\'
+                    | b'|'
+            )
+        {
+            e += 1;
+        }
+        e
+    };
+    let end = trim_end(hay, i, end);
+    (end > i).then_some(KeyValue {
+        key,
+        value: i..end,
+        delimited: false,
+        prose,
+    })
+}
+
+fn skip_blanks(hay: &[u8], mut i: usize) -> usize {
+    while i < hay.len() && (hay[i] == b' ' || hay[i] == b'\t') {
+        i += 1;
+    }
+    i
+}
+
+fn trim_end(hay: &[u8], start: usize, mut end: usize) -> usize {
+    while end > start && matches!(hay[end - 1], b' ' | b'\t') {
+        end -= 1;
+    }
+    end
+}
+
+/// The quote at `i`, if any: `"`, `'`, or an escaped `\"` (JSON inside a JSON string).
+fn quote_at(hay: &[u8], i: usize) -> Option<&'static [u8]> {
+    match hay.get(i..) {
+        Some([b'"', ..]) => Some(b"\""),
+        Some([b'\'', ..]) => Some(b"'"),
+        Some([b'\\', b'"', ..]) => Some(b"\\\""),
+        Some([b'\\', b'\\', b'\\', b'"', ..]) => Some(b"\\\\\\\""),
+        _ => None,
+    }
+}
+
+/// The end of a quoted value starting at `start`, honouring backslash escapes.
+fn closing_quote(hay: &[u8], start: usize, quote: &[u8]) -> Option<usize> {
+    let limit = hay.len().min(start.saturating_add(MAX_QUOTED));
+    let mut i = start;
+    if quote.len() == 1 {
+        while i < limit {
+            match hay[i] {
+                b'\\' => i += 2,
+                b if b == quote[0] => return Some(i),
+                b'\n' => return None,
+                _ => i += 1,
+            }
+        }
+        None
+    } else {
+        // An escaped quote style ends at the next occurrence of the same escape sequence.
+        let window = hay.get(start..limit)?;
+        memchr::memmem::find(window, quote).map(|e| start + e)
+    }
+}
+
+/// The end of the line at or after `i`: a newline, a Debug-escaped `\n`/`\r`, or a closing quote
+/// of an enclosing string.
+fn line_end(hay: &[u8], i: usize) -> usize {
+    let mut e = i;
+    while e < hay.len() {
+        match hay[e] {
+            b'\r' | b'\n' | b'"' => break,
+            b'\\' if matches!(hay.get(e + 1), Some(b'n' | b'r' | b'"')) => break,
+            _ => e += 1,
+        }
+    }
+    e
+}
+
+/// Values that are not secrets but stand-ins for one: environment references, templates,
+/// masks and our own redaction markers (which keeps redaction idempotent).
+pub(crate) fn is_placeholder(value: &[u8], fixed_replacement: Option<&[u8]>) -> bool {
+    if value.is_empty() {
+        return true;
+    }
+    if let Some(fixed) = fixed_replacement {
+        if value.starts_with(fixed) {
+            return true;
+        }
+    }
+    let lower_is = |w: &str| value.eq_ignore_ascii_case(w.as_bytes());
+    value.starts_with(b"[REDACTED")
+        || value.starts_with(b"$")
+        || value.starts_with(b"{{")
+        || value.starts_with(b"%s")
+        || value.starts_with(b"%(")
+        || (value.starts_with(b"<") && value.ends_with(b">"))
+        || value.iter().all(|&b| b == b'*')
+        || [
+            "null",
+            "none",
+            "nil",
+            "true",
+            "false",
+            "undefined",
+            "(null)",
+            "redacted",
+            "<redacted>",
+            "[redacted]",
+            "[filtered]",
+            "hidden",
+            "sensitive",
+        ]
+        .iter()
+        .any(|w| lower_is(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str, key: &str) -> Option<(String, bool)> {
+        let at = text.find(key)?;
+        let k = key_around(text.as_bytes(), at..at + key.len());
+        let eol = key.eq_ignore_ascii_case("authorization");
+        value_after(text.as_bytes(), k, eol).map(|kv| (text[kv.value].to_string(), kv.prose))
+    }
+
+    fn value(text: &str, key: &str) -> Option<String> {
+        parse(text, key).map(|(v, _)| v)
+    }
+
+    #[test]
+    fn forms() {
+        assert_eq!(
+            value("password=hunter2 user=bob", "password").as_deref(),
+            Some("hunter2")
+        );
+        assert_eq!(
+            value("password = 'a b'", "password").as_deref(),
+            Some("a b")
+        );
+        assert_eq!(
+            value(r#"{"password":"p\"q","x":1}"#, "password").as_deref(),
+            Some(r#"p\"q"#)
+        );
+        assert_eq!(
+            value(r#"{\"password\":\"abc\"}"#, "password").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            value(r#"Creds { password: "abc", user: "u" }"#, "password").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            value(r#"password: Some("abc")"#, "password").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            value(
+                r#""authorization": HeaderValue { _private: H0("Bearer x") }"#,
+                "authorization"
+            )
+            .as_deref(),
+            Some("Bearer x")
+        );
+        assert_eq!(
+            value(r#"password: b"abc""#, "password").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            value("<Password>abc</Password>", "Password").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            value("Authorization: Bearer a b\r\nHost: x", "Authorization").as_deref(),
+            Some("Bearer a b")
+        );
+        assert_eq!(value("password=>'x'", "password").as_deref(), Some("x"));
+        assert_eq!(value(r#""pin": 1234}"#, "pin").as_deref(), Some("1234"));
+    }
+
+    #[test]
+    fn not_values() {
+        assert_eq!(value("the password is long", "password"), None);
+        assert_eq!(value("token::Kind", "token"), None);
+        assert_eq!(value(r#""credentials": {"a": 1}"#, "credentials"), None);
+        assert_eq!(value("token:", "token"), None);
+    }
+
+    #[test]
+    fn prose_is_flagged() {
+        assert_eq!(
+            parse("failed to refresh token: expired", "token"),
+            Some(("expired".into(), true))
+        );
+        assert_eq!(parse("token: abc", "token"), Some(("abc".into(), false)));
+    }
+
+    #[test]
+    fn unterminated_quote_runs_to_line_end() {
+        assert_eq!(
+            value("password=\"abc def\nnext", "password").as_deref(),
+            Some("abc def")
+        );
+    }
+
+    #[test]
+    fn placeholders() {
+        for p in [
+            "${DB_PASS}",
+            "$PASS",
+            "****",
+            "[REDACTED:sensitive-key]",
+            "null",
+            "<password>",
+            "{{ secret }}",
+        ] {
+            assert!(is_placeholder(p.as_bytes(), None), "{p}");
+        }
+        assert!(!is_placeholder(b"hunter2", None));
+        assert!(is_placeholder(b"###", Some(b"###")));
+    }
+}

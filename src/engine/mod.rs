@@ -1,0 +1,407 @@
+//! The matching engine: finds every enabled rule's matches in one keyword pass plus a few
+//! hand-written scans, then merges them.
+//!
+//! # How a text is searched
+//!
+//! 1. **Keyword pass.** One Aho-Corasick automaton holds every pattern rule's literal keywords
+//!    and the key-name stems. It is built case-sensitively with explicit case variants, which
+//!    keeps it on the SIMD "Teddy" path. A hit either marks a pattern rule as *triggered* or
+//!    hands a key stem to the key-value parser.
+//! 2. **Triggered regexes.** Only triggered rules run their regex, over the whole text. Rules
+//!    never triggered cost nothing.
+//! 3. **Scanners.** Digit clusters (cards, SSNs, phones, IBANs, IPv4), `@` (e-mail) and
+//!    40-character base64 runs (AWS secret keys) are found by hand-written scans that test
+//!    checksums only on candidates.
+//! 4. **Merge.** Findings are filtered by the allowlist, sorted, and overlapping ones merged.
+//!
+//! No step allocates unless it finds something.
+
+pub(crate) mod keyvalue;
+pub(crate) mod validate;
+
+use crate::replacement::Replacement;
+use crate::rules::keys::{classify, KeyClass, KEY_STEMS};
+use crate::rules::pii::DigitHit;
+use crate::rules::{aws, http, network, pii};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::bytes::{Regex, RegexSet};
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A user validator: gets the candidate secret, returns whether it is one.
+pub(crate) type CustomValidator = Arc<dyn Fn(&str) -> bool + Send + Sync>;
+
+pub(crate) enum Validator {
+    None,
+    Builtin(crate::rules::BuiltinValidator),
+    Custom(CustomValidator),
+}
+
+pub(crate) struct CompiledRule {
+    pub id: Box<str>,
+    pub regex: Option<Regex>,
+    pub secret_groups: Vec<usize>,
+    pub validator: Validator,
+    pub replacement: Replacement,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Target {
+    Rule(u16),
+    KeyStem,
+}
+
+/// Indices of the enabled rules that scanners and the key-value parser report to.
+#[derive(Default)]
+pub(crate) struct Slots {
+    pub aws_secret: Option<u16>,
+    pub aws_secret_bare: Option<u16>,
+    pub aws_session: Option<u16>,
+    pub aws_access_key: Option<u16>,
+    pub authorization: Option<u16>,
+    pub cookie: Option<u16>,
+    pub sensitive: Option<u16>,
+    pub email: Option<u16>,
+    pub card: Option<u16>,
+    pub ssn: Option<u16>,
+    pub phone: Option<u16>,
+    pub iban: Option<u16>,
+    pub ipv4: Option<u16>,
+    pub ipv6: Option<u16>,
+}
+
+/// The rule id reported for values over the size limit.
+pub(crate) const OVERSIZED: &str = "oversized";
+
+pub(crate) struct Engine {
+    pub rules: Vec<CompiledRule>,
+    keywords: Option<AhoCorasick>,
+    keyword_targets: Vec<Vec<Target>>,
+    unconditional: Vec<u16>,
+    pub slots: Slots,
+    extra_keys: Vec<Vec<u8>>,
+    allow_literals: Vec<Vec<u8>>,
+    allow_patterns: Option<RegexSet>,
+    pub max_len: usize,
+}
+
+/// One raw finding: rule index and byte range.
+pub(crate) type Raw = (u16, Range<usize>);
+
+const MAX_RULES: usize = 512;
+
+pub(crate) struct EngineParts {
+    pub rules: Vec<CompiledRule>,
+    pub keywords: Vec<Vec<String>>,
+    pub extra_keys: Vec<Vec<u8>>,
+    pub allow_literals: Vec<Vec<u8>>,
+    pub allow_patterns: Option<RegexSet>,
+    pub max_len: usize,
+}
+
+impl Engine {
+    pub(crate) fn new(parts: EngineParts) -> Result<Engine, crate::Error> {
+        if parts.rules.len() > MAX_RULES {
+            return Err(crate::Error::InvalidRule {
+                rule: "custom".into(),
+                reason: format!("at most {MAX_RULES} rules can be enabled at once"),
+            });
+        }
+        let index = |id: &str| {
+            parts
+                .rules
+                .iter()
+                .position(|r| &*r.id == id)
+                .map(|i| i as u16)
+        };
+        let slots = Slots {
+            aws_secret: index("aws-secret-access-key"),
+            aws_secret_bare: index("aws-secret-access-key-bare"),
+            aws_session: index("aws-session-token"),
+            aws_access_key: index("aws-access-key-id"),
+            authorization: index("http-authorization"),
+            cookie: index("http-cookie"),
+            sensitive: index("sensitive-key"),
+            email: index("email"),
+            card: index("payment-card"),
+            ssn: index("us-ssn"),
+            phone: index("phone-number"),
+            iban: index("iban"),
+            ipv4: index("ipv4"),
+            ipv6: index("ipv6"),
+        };
+        let kv_enabled = slots.aws_secret.is_some()
+            || slots.aws_session.is_some()
+            || slots.authorization.is_some()
+            || slots.cookie.is_some()
+            || slots.sensitive.is_some()
+            || !parts.extra_keys.is_empty();
+
+        let mut literals: Vec<String> = Vec::new();
+        let mut keyword_targets: Vec<Vec<Target>> = Vec::new();
+        let mut add =
+            |literal: &str, target: Target| match literals.iter().position(|l| l == literal) {
+                Some(i) => keyword_targets[i].push(target),
+                None => {
+                    literals.push(literal.to_string());
+                    keyword_targets.push(vec![target]);
+                }
+            };
+        let mut unconditional = Vec::new();
+        for (i, (rule, words)) in parts.rules.iter().zip(&parts.keywords).enumerate() {
+            if rule.regex.is_none() {
+                continue;
+            }
+            if words.is_empty() {
+                unconditional.push(i as u16);
+            }
+            for w in words {
+                add(w, Target::Rule(i as u16));
+            }
+        }
+        if kv_enabled {
+            for stem in KEY_STEMS {
+                add(stem, Target::KeyStem);
+            }
+            // The first letters of a user key appear in one of three cases in every spelling
+            // of it (snake, kebab, camel, Pascal, upper); the classifier checks the whole key.
+            for key in &parts.extra_keys {
+                let head = String::from_utf8_lossy(&key[..key.len().min(4)]).into_owned();
+                let mut title = head.clone();
+                title[..1].make_ascii_uppercase();
+                add(&head.to_ascii_uppercase(), Target::KeyStem);
+                add(&title, Target::KeyStem);
+                add(&head, Target::KeyStem);
+            }
+        }
+        let keywords = if literals.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(&literals)
+                    .map_err(|e| crate::Error::InvalidRule {
+                        rule: "keywords".into(),
+                        reason: e.to_string(),
+                    })?,
+            )
+        };
+        Ok(Engine {
+            rules: parts.rules,
+            keywords,
+            keyword_targets,
+            unconditional,
+            slots,
+            extra_keys: parts.extra_keys,
+            allow_literals: parts.allow_literals,
+            allow_patterns: parts.allow_patterns,
+            max_len: parts.max_len,
+        })
+    }
+
+    /// Finds all secrets in `hay`, merged and sorted. `out` is cleared first.
+    pub(crate) fn find(&self, hay: &[u8], out: &mut Vec<Raw>) {
+        out.clear();
+        let mut triggered = [0u64; MAX_RULES / 64];
+        for &i in &self.unconditional {
+            triggered[usize::from(i) / 64] |= 1 << (i % 64);
+        }
+        if let Some(ac) = &self.keywords {
+            let mut key_end = 0usize;
+            for m in ac.find_iter(hay) {
+                for &target in &self.keyword_targets[m.pattern().as_usize()] {
+                    match target {
+                        Target::Rule(i) => triggered[usize::from(i) / 64] |= 1 << (i % 64),
+                        Target::KeyStem if m.start() >= key_end => {
+                            key_end = self.key_value_at(hay, m.range(), out);
+                        }
+                        Target::KeyStem => {}
+                    }
+                }
+            }
+        }
+        for (word_index, word) in triggered.iter().enumerate() {
+            let mut bits = *word;
+            while bits != 0 {
+                let bit = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                self.run_pattern((word_index * 64 + bit) as u16, hay, out);
+            }
+        }
+        self.run_scanners(hay, out);
+        self.finish(hay, out);
+    }
+
+    /// Parses the key around a stem hit and records its value. Returns the key's end, so later
+    /// stems inside the same key are skipped.
+    fn key_value_at(&self, hay: &[u8], hit: Range<usize>, out: &mut Vec<Raw>) -> usize {
+        let key = keyvalue::key_around(hay, hit.clone());
+        let key_end = key.end;
+        let Some(class) = classify(&hay[key.clone()], &self.extra_keys) else {
+            return key_end;
+        };
+        let (slot, strong, header_like) = match class {
+            KeyClass::AwsSecretAccessKey => (self.slots.aws_secret, true, false),
+            KeyClass::AwsSessionToken => (self.slots.aws_session, true, false),
+            KeyClass::Authorization => (self.slots.authorization, true, true),
+            KeyClass::Cookie => (self.slots.cookie, true, true),
+            KeyClass::Sensitive { strong } => (self.slots.sensitive, strong, false),
+        };
+        let Some(rule) = slot else {
+            return key_end;
+        };
+        let Some(kv) = keyvalue::value_after(hay, key, header_like) else {
+            return key_end;
+        };
+        if kv.prose && !kv.delimited && !strong {
+            return key_end;
+        }
+        let value = &hay[kv.value.clone()];
+        if keyvalue::is_placeholder(
+            value,
+            self.rules[usize::from(rule)].replacement.fixed_text(),
+        ) {
+            return key_end;
+        }
+        let mut ranges = Vec::new();
+        match class {
+            KeyClass::Authorization => {
+                http::authorization_secret(value, kv.value.start, &mut ranges)
+            }
+            KeyClass::Cookie => http::cookie_secrets(value, kv.value.start, &mut ranges),
+            _ => ranges.push(kv.value.clone()),
+        }
+        for r in ranges {
+            if !keyvalue::is_placeholder(&hay[r.clone()], None) {
+                out.push((rule, r));
+            }
+        }
+        kv.value.end.max(key_end)
+    }
+
+    fn run_pattern(&self, index: u16, hay: &[u8], out: &mut Vec<Raw>) {
+        let Some(rule) = self.rules.get(usize::from(index)) else {
+            return;
+        };
+        let Some(regex) = &rule.regex else { return };
+        for m in regex.find_iter(hay) {
+            if rule.secret_groups.is_empty() {
+                self.validate_push(rule, index, hay, m.range(), out);
+                continue;
+            }
+            let Some(caps) = regex.captures_at(hay, m.start()) else {
+                continue;
+            };
+            for &g in &rule.secret_groups {
+                if let Some(s) = caps.get(g) {
+                    self.validate_push(rule, index, hay, s.range(), out);
+                }
+            }
+        }
+    }
+
+    fn validate_push(
+        &self,
+        rule: &CompiledRule,
+        index: u16,
+        hay: &[u8],
+        r: Range<usize>,
+        out: &mut Vec<Raw>,
+    ) {
+        if r.is_empty() {
+            return;
+        }
+        let ok = match &rule.validator {
+            Validator::None => true,
+            Validator::Builtin(f) => f(hay, r.clone()),
+            Validator::Custom(f) => f(&String::from_utf8_lossy(&hay[r.clone()])),
+        };
+        if ok {
+            out.push((index, r));
+        }
+    }
+
+    fn run_scanners(&self, hay: &[u8], out: &mut Vec<Raw>) {
+        let s = &self.slots;
+        if s.card.is_some()
+            || s.ssn.is_some()
+            || s.phone.is_some()
+            || s.iban.is_some()
+            || s.ipv4.is_some()
+        {
+            pii::scan_digits(hay, &mut |hit, r| {
+                let slot = match hit {
+                    DigitHit::Card => s.card,
+                    DigitHit::Ssn => s.ssn,
+                    DigitHit::Phone => s.phone,
+                    DigitHit::Iban => s.iban,
+                    DigitHit::Ipv4 => s.ipv4,
+                };
+                if let Some(rule) = slot {
+                    out.push((rule, r));
+                }
+            });
+        }
+        if let Some(rule) = s.email {
+            pii::scan_emails(hay, &mut |r| out.push((rule, r)));
+        }
+        if let Some(rule) = s.ipv6 {
+            network::scan_ipv6(hay, &mut |r| out.push((rule, r)));
+        }
+        let paired = s.aws_secret.is_some()
+            && s.aws_access_key.is_some()
+            && out.iter().any(|(rule, _)| Some(*rule) == s.aws_access_key);
+        if s.aws_secret_bare.is_some() || paired {
+            aws::scan_secret_key_runs(hay, &mut |c| {
+                if paired && c.paired_ok {
+                    if let Some(rule) = s.aws_secret {
+                        out.push((rule, c.range));
+                        return;
+                    }
+                }
+                if c.bare_ok {
+                    if let Some(rule) = s.aws_secret_bare {
+                        out.push((rule, c.range));
+                    }
+                }
+            });
+        }
+    }
+
+    fn finish(&self, hay: &[u8], out: &mut Vec<Raw>) {
+        if out.is_empty() {
+            return;
+        }
+        if !self.allow_literals.is_empty() || self.allow_patterns.is_some() {
+            out.retain(|(_, r)| !self.allowed(&hay[r.clone()]));
+        }
+        // Ties go to the rule listed first in the catalogue, so labels are deterministic.
+        out.sort_unstable_by(|a, b| {
+            (a.1.start, std::cmp::Reverse(a.1.end), a.0).cmp(&(
+                b.1.start,
+                std::cmp::Reverse(b.1.end),
+                b.0,
+            ))
+        });
+        let mut merged = 0;
+        for i in 0..out.len() {
+            if merged > 0 && out[i].1.start < out[merged - 1].1.end {
+                let end = out[i].1.end.max(out[merged - 1].1.end);
+                out[merged - 1].1.end = end;
+            } else {
+                out.swap(merged, i);
+                merged += 1;
+            }
+        }
+        out.truncate(merged);
+    }
+
+    fn allowed(&self, secret: &[u8]) -> bool {
+        self.allow_literals.iter().any(|l| l.as_slice() == secret)
+            || self
+                .allow_patterns
+                .as_ref()
+                .is_some_and(|set| set.is_match(secret))
+    }
+}

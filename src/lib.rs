@@ -1,0 +1,76 @@
+//! Keep secrets and personal data out of your logs.
+//!
+//! `tracing-redact` finds credentials (AWS access keys, secret keys, session tokens, SigV4
+//! signatures, `Authorization` headers, cookies, vendor tokens, private keys) and personal data
+//! (e-mail, phone, payment cards, SSNs, IBANs) in text and replaces them, fast enough to sit on
+//! every log call.
+//!
+//! Debug logging is switched on exactly when something is on fire, and that is when an SDK's
+//! wire trace prints `Authorization: AWS4-HMAC-SHA256 Credential=AKIA…, Signature=…`,
+//! `x-amz-security-token` and freshly issued secret keys. "Avoid logging sensitive
+//! information" is not a control; a redactor between the events and the writer is.
+//!
+//! # The engine
+//!
+//! [`Redactor`] is the matching engine with the built-in [rule catalogue](rules()):
+//!
+//! ```
+//! use tracing_redact::Redactor;
+//!
+//! let redactor = Redactor::default();
+//! let line = concat!(
+//!     "authorization: AWS4-HMAC-SHA256 ",
+//!     "Credential=AKIAIOSFODNN7EXAMPLE/20261124/us-east-1/sts/aws4_request, ",
+//!     "SignedHeaders=host;x-amz-date, ",
+//!     "Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024",
+//! );
+//! assert_eq!(
+//!     redactor.redact(line),
+//!     concat!(
+//!         "authorization: AWS4-HMAC-SHA256 ",
+//!         "Credential=[REDACTED:aws-access-key-id]/20261124/us-east-1/sts/aws4_request, ",
+//!         "SignedHeaders=host;x-amz-date, ",
+//!         "Signature=[REDACTED:aws-signature]",
+//!     )
+//! );
+//! ```
+//!
+//! Precision matters as much as recall: UUIDs, git SHAs, `sha256:` digests, timestamps, ARNs,
+//! request ids and epoch-millisecond numbers come through untouched.
+//!
+//! ```
+//! let r = tracing_redact::Redactor::default();
+//! let clean = "req 2f1d8e0a-6c1b-4b7e-9a55-0d3c7e6f9b21 at 2026-11-24T10:28:05Z \
+//!              sha 9fceb02d0ae598e95dc970b74767f19372d61af8 ts=1732443000123 \
+//!              arn:aws:iam::123456789012:role/deploy region=us-east-1";
+//! assert_eq!(r.redact(clean), clean);
+//! ```
+//!
+//! # Configuration
+//!
+//! [`Redactor::builder`] enables and disables rules or families, adds [`CustomRule`]s and
+//! sensitive key names, allowlists literals and patterns, and picks the [`Replacement`]
+//! (label, fixed text, partial mask, keyed hash). Mistakes are an [`Error`] from
+//! [`RedactorBuilder::build`], never a failure at log time.
+//!
+//! # Failing closed
+//!
+//! A value over the size limit is replaced whole by a marker rather than passed through
+//! unscanned; invalid UTF-8 is scanned as bytes; no input makes the engine panic.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod engine;
+mod error;
+mod finding;
+mod redactor;
+mod replacement;
+pub mod rules;
+
+pub use error::Error;
+pub use finding::{Finding, Findings};
+pub use redactor::{CustomRule, Redactor, RedactorBuilder, DEFAULT_MAX_VALUE_LEN};
+pub use replacement::Replacement;
+pub use rules::{catalogue_markdown, rules, Family, RuleInfo};

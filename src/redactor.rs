@@ -1,0 +1,601 @@
+//! [`Redactor`], its builder, and custom rules.
+
+use crate::engine::{self, CompiledRule, Engine, EngineParts, Raw, Validator};
+use crate::finding::{Finding, Findings};
+use crate::replacement::Replacement;
+use crate::rules::keys::normalize_key_name;
+use crate::rules::{self, Detector, Family};
+use crate::Error;
+use once_cell::sync::Lazy;
+use regex::bytes::{RegexBuilder, RegexSetBuilder};
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::fmt;
+use std::sync::Arc;
+
+/// The default size limit for one value: 1 MiB.
+pub const DEFAULT_MAX_VALUE_LEN: usize = 1 << 20;
+
+/// Finds and replaces secrets and personal data in text.
+///
+/// A `Redactor` is immutable once built, `Send + Sync`, and cheap to clone: clones share the
+/// compiled rules. Build one at start-up and share it.
+///
+/// # Costs and guarantees
+///
+/// * [`redact`](Redactor::redact) returns [`Cow::Borrowed`] and does not allocate when nothing
+///   matches. The work is one keyword pass (Aho-Corasick) plus the scanners for
+///   keyword-less shapes, then the regex of each rule whose keyword occurred.
+/// * Every regex is from the `regex` crate, so time is linear in the input whatever it holds.
+/// * Values longer than the size limit ([`DEFAULT_MAX_VALUE_LEN`] unless
+///   [`RedactorBuilder::max_value_len`] says otherwise) are not scanned: they are replaced
+///   whole by `[REDACTED:oversized]`. Failing closed is the point.
+/// * Nothing here panics on any input, UTF-8 or not.
+///
+/// ```
+/// use tracing_redact::Redactor;
+///
+/// let redactor = Redactor::default();
+/// let line = "GET /ok Authorization: Bearer eyJhbGciOi.eyJzdWIiOi.sig user=alice";
+/// assert_eq!(
+///     redactor.redact(line),
+///     "GET /ok Authorization: Bearer [REDACTED:http-authorization]"
+/// );
+/// // Clean text is returned as it came, without a copy.
+/// assert!(matches!(redactor.redact("all good"), std::borrow::Cow::Borrowed(_)));
+/// ```
+#[derive(Clone)]
+pub struct Redactor {
+    engine: Arc<Engine>,
+}
+
+static DEFAULT: Lazy<Redactor> = Lazy::new(|| {
+    RedactorBuilder::default()
+        .build()
+        .expect("the built-in rule catalogue compiles (checked by the test suite)")
+});
+
+impl Default for Redactor {
+    /// Every default-on built-in rule, label replacement, 1 MiB size limit. The rules are
+    /// compiled once per process; later calls clone a shared handle.
+    fn default() -> Self {
+        DEFAULT.clone()
+    }
+}
+
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Redactor")
+            .field("rules", &self.rule_ids().collect::<Vec<_>>())
+            .field("max_value_len", &self.engine.max_len)
+            .finish()
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Vec<Raw>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Redactor {
+    /// Starts a configuration from the default rule set.
+    pub fn builder() -> RedactorBuilder {
+        RedactorBuilder::default()
+    }
+
+    /// The ids of the enabled rules.
+    pub fn rule_ids(&self) -> impl Iterator<Item = &str> {
+        self.engine.rules.iter().map(|r| &*r.id)
+    }
+
+    /// The size limit for one value, in bytes.
+    pub fn max_value_len(&self) -> usize {
+        self.engine.max_len
+    }
+
+    /// Runs the engine with a per-thread scratch buffer and hands the findings to `f`.
+    fn with_findings<R>(&self, hay: &[u8], f: impl FnOnce(&[Raw]) -> R) -> R {
+        if hay.len() > self.engine.max_len {
+            return f(&[(u16::MAX, 0..hay.len())]);
+        }
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => {
+                self.engine.find(hay, &mut scratch);
+                f(&scratch)
+            }
+            // Re-entrant use (a validator that redacts): use a fresh buffer.
+            Err(_) => {
+                let mut scratch = Vec::new();
+                self.engine.find(hay, &mut scratch);
+                f(&scratch)
+            }
+        })
+    }
+
+    fn rule_id(&self, index: u16) -> &str {
+        self.engine
+            .rules
+            .get(usize::from(index))
+            .map_or(engine::OVERSIZED, |r| &r.id)
+    }
+
+    /// Finds every secret in `text`.
+    ///
+    /// Findings are sorted, never overlap, and their ranges always fall on `char` boundaries
+    /// (a match is widened outward if needed), so `&text[finding.range()]` is safe.
+    ///
+    /// ```
+    /// let r = tracing_redact::Redactor::default();
+    /// let rules: Vec<_> = r
+    ///     .find("mail bob@example.com, password=hunter2")
+    ///     .map(|f| f.rule())
+    ///     .collect();
+    /// assert_eq!(rules, ["email", "sensitive-key"]);
+    /// ```
+    pub fn find(&self, text: &str) -> Findings<'_> {
+        let found = self.with_findings(text.as_bytes(), |raw| {
+            raw.iter()
+                .map(|(rule, r)| Finding {
+                    rule: self.rule_id(*rule),
+                    range: widen(text, r.clone()),
+                })
+                .collect::<Vec<_>>()
+        });
+        Findings {
+            inner: found.into_iter(),
+        }
+    }
+
+    /// Returns `text` with every secret replaced.
+    ///
+    /// Borrowed, without allocating, when nothing matches.
+    pub fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let out = self.with_findings(text.as_bytes(), |raw| {
+            if raw.is_empty() {
+                return None;
+            }
+            let widened: Vec<Raw> = raw
+                .iter()
+                .map(|(i, r)| (*i, widen(text, r.clone())))
+                .collect();
+            Some(self.render(text.as_bytes(), &widened))
+        });
+        match out {
+            None => Cow::Borrowed(text),
+            Some(bytes) => Cow::Owned(match String::from_utf8(bytes) {
+                Ok(s) => s,
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            }),
+        }
+    }
+
+    /// Returns `bytes` with every secret replaced. Invalid UTF-8 is scanned as it is (the rules
+    /// work on bytes) and copied through unchanged where nothing matches.
+    ///
+    /// ```
+    /// let r = tracing_redact::Redactor::default();
+    /// let out = r.redact_bytes(b"\xff\xfe token=abc123 \xff");
+    /// assert_eq!(&*out, b"\xff\xfe token=[REDACTED:sensitive-key] \xff");
+    /// ```
+    pub fn redact_bytes<'t>(&self, bytes: &'t [u8]) -> Cow<'t, [u8]> {
+        match self.with_findings(bytes, |raw| {
+            (!raw.is_empty()).then(|| self.render(bytes, raw))
+        }) {
+            None => Cow::Borrowed(bytes),
+            Some(out) => Cow::Owned(out),
+        }
+    }
+
+    /// Whether `text` holds anything to redact. Same cost as [`find`](Redactor::find), without
+    /// collecting.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.with_findings(text.as_bytes(), |raw| !raw.is_empty())
+    }
+
+    fn render(&self, hay: &[u8], raw: &[Raw]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(hay.len() + 16 * raw.len());
+        let mut at = 0;
+        for (index, range) in raw {
+            out.extend_from_slice(&hay[at..range.start]);
+            let (id, replacement) = match self.engine.rules.get(usize::from(*index)) {
+                Some(rule) => (&*rule.id, &rule.replacement),
+                None => (engine::OVERSIZED, &Replacement::Label),
+            };
+            let replacement = if *index == u16::MAX {
+                &Replacement::Label
+            } else {
+                replacement
+            };
+            replacement.write(id, &hay[range.clone()], &mut out);
+            at = range.end;
+        }
+        out.extend_from_slice(&hay[at..]);
+        out
+    }
+}
+
+/// Widens a byte range outward to `char` boundaries of `text`.
+fn widen(text: &str, mut r: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    r.end = r.end.min(text.len());
+    r.start = r.start.min(r.end);
+    while !text.is_char_boundary(r.start) {
+        r.start -= 1;
+    }
+    while !text.is_char_boundary(r.end) {
+        r.end += 1;
+    }
+    r
+}
+
+/// A rule of your own: a regular expression, optional keywords and an optional validator.
+///
+/// * Named capture groups whose names start with `secret` (`secret`, `secret2`, …) mark the
+///   parts to redact; without any, the whole match is redacted.
+/// * **Keywords** are literals that every match contains. With keywords, the regex runs only
+///   on text holding one of them (the fast path). Without, it runs on every value.
+/// * A **validator** gets each candidate and returns whether it is a secret (a checksum, a
+///   lookup).
+///
+/// ```
+/// use tracing_redact::{CustomRule, Redactor};
+///
+/// let redactor = Redactor::builder()
+///     .custom_rule(
+///         CustomRule::new("acme-token", r"acme_(?P<secret>[a-z0-9]{16})")
+///             .keywords(["acme_"])
+///             .validator(|s| s.bytes().any(|b| b.is_ascii_digit()))
+///             .description("ACME Corp API token"),
+///     )
+///     .build()?;
+/// assert_eq!(redactor.redact("t=acme_abcdefgh12345678"), "t=acme_[REDACTED:acme-token]");
+/// assert_eq!(redactor.redact("t=acme_abcdefghijklmnop"), "t=acme_abcdefghijklmnop");
+/// # Ok::<(), tracing_redact::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct CustomRule {
+    id: String,
+    pattern: String,
+    keywords: Vec<String>,
+    validator: Option<engine::CustomValidator>,
+    description: String,
+}
+
+impl fmt::Debug for CustomRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CustomRule")
+            .field("id", &self.id)
+            .field("pattern", &self.pattern)
+            .field("keywords", &self.keywords)
+            .field("validator", &self.validator.is_some())
+            .finish()
+    }
+}
+
+impl CustomRule {
+    /// A rule with an id (used in labels and `enable`/`disable`) and a regex.
+    pub fn new(id: impl Into<String>, pattern: impl Into<String>) -> Self {
+        CustomRule {
+            id: id.into(),
+            pattern: pattern.into(),
+            keywords: Vec::new(),
+            validator: None,
+            description: String::new(),
+        }
+    }
+
+    /// Literals every match contains; the regex runs only where one occurs.
+    pub fn keywords<I, S>(mut self, keywords: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.keywords.extend(keywords.into_iter().map(Into::into));
+        self
+    }
+
+    /// A check each candidate must pass.
+    pub fn validator(mut self, f: impl Fn(&str) -> bool + Send + Sync + 'static) -> Self {
+        self.validator = Some(Arc::new(f));
+        self
+    }
+
+    /// A one-line description, for tooling.
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = text.into();
+        self
+    }
+}
+
+/// Configures a [`Redactor`]. Every setting is checked by [`build`](RedactorBuilder::build).
+///
+/// ```
+/// use tracing_redact::{Redactor, Replacement};
+///
+/// let redactor = Redactor::builder()
+///     .disable("pii")                 // a whole family
+///     .enable("email")                // …but keep one of its rules
+///     .enable("ipv4")                 // an off-by-default rule
+///     .sensitive_key("employee_number")
+///     .allow_literal("AKIAIOSFODNN7EXAMPLE")
+///     .replacement_for("payment-card", Replacement::mask(0, 4))
+///     .max_value_len(256 * 1024)
+///     .build()?;
+/// assert_eq!(redactor.redact("employeeNumber=12345"), "employeeNumber=[REDACTED:sensitive-key]");
+/// assert_eq!(redactor.redact("from 10.1.2.3"), "from [REDACTED:ipv4]");
+/// assert_eq!(redactor.redact("key AKIAIOSFODNN7EXAMPLE"), "key AKIAIOSFODNN7EXAMPLE");
+/// # Ok::<(), tracing_redact::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct RedactorBuilder {
+    toggles: Vec<(String, bool)>,
+    custom: Vec<CustomRule>,
+    keys: Vec<String>,
+    allow_literals: Vec<String>,
+    allow_patterns: Vec<String>,
+    replacement: Replacement,
+    per_rule: Vec<(String, Replacement)>,
+    max_len: usize,
+}
+
+impl Default for RedactorBuilder {
+    fn default() -> Self {
+        RedactorBuilder {
+            toggles: Vec::new(),
+            custom: Vec::new(),
+            keys: Vec::new(),
+            allow_literals: Vec::new(),
+            allow_patterns: Vec::new(),
+            replacement: Replacement::Label,
+            per_rule: Vec::new(),
+            max_len: DEFAULT_MAX_VALUE_LEN,
+        }
+    }
+}
+
+impl RedactorBuilder {
+    /// Turns on a rule, or every rule of a family, by id or family name. Later calls win.
+    pub fn enable(mut self, id: impl Into<String>) -> Self {
+        self.toggles.push((id.into(), true));
+        self
+    }
+
+    /// Turns off a rule, or every rule of a family, by id or family name. Later calls win.
+    pub fn disable(mut self, id: impl Into<String>) -> Self {
+        self.toggles.push((id.into(), false));
+        self
+    }
+
+    /// Adds a rule of your own.
+    pub fn custom_rule(mut self, rule: CustomRule) -> Self {
+        self.custom.push(rule);
+        self
+    }
+
+    /// Treats values of this key name as secret, like `password`. Matched on whole key parts
+    /// regardless of case and separators: `employee_number` also covers `employeeNumber`,
+    /// `EMPLOYEE-NUMBER` and `hr.employee_number`.
+    pub fn sensitive_key(mut self, name: impl Into<String>) -> Self {
+        self.keys.push(name.into());
+        self
+    }
+
+    /// Never redacts a finding whose text is exactly `literal`.
+    pub fn allow_literal(mut self, literal: impl Into<String>) -> Self {
+        self.allow_literals.push(literal.into());
+        self
+    }
+
+    /// Never redacts a finding whose whole text matches `pattern`.
+    pub fn allow_pattern(mut self, pattern: impl Into<String>) -> Self {
+        self.allow_patterns.push(pattern.into());
+        self
+    }
+
+    /// The replacement for every rule without its own.
+    pub fn replacement(mut self, replacement: Replacement) -> Self {
+        self.replacement = replacement;
+        self
+    }
+
+    /// The replacement for one rule (or every rule of a family).
+    pub fn replacement_for(mut self, id: impl Into<String>, replacement: Replacement) -> Self {
+        self.per_rule.push((id.into(), replacement));
+        self
+    }
+
+    /// Values longer than this many bytes are replaced whole by `[REDACTED:oversized]`
+    /// without being scanned.
+    pub fn max_value_len(mut self, bytes: usize) -> Self {
+        self.max_len = bytes;
+        self
+    }
+
+    /// Compiles the configuration.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidPattern`] for a custom or allowlist regex that does not compile,
+    /// [`Error::UnknownRule`] for an `enable`/`disable`/`replacement_for` name that is neither
+    /// a rule nor a family, [`Error::DuplicateRule`] for a custom id already taken, and
+    /// [`Error::InvalidRule`] for an empty id, keyword or key name.
+    pub fn build(self) -> Result<Redactor, Error> {
+        struct Candidate {
+            id: String,
+            family: Family,
+            enabled: bool,
+        }
+        let mut candidates: Vec<Candidate> = rules::rules()
+            .map(|r| Candidate {
+                id: r.id.to_string(),
+                family: r.family,
+                enabled: r.default_enabled,
+            })
+            .collect();
+        for rule in &self.custom {
+            if rule.id.is_empty()
+                || rule
+                    .id
+                    .contains(|c: char| c.is_whitespace() || c == ']' || c == '[')
+            {
+                return Err(Error::InvalidRule {
+                    rule: rule.id.clone(),
+                    reason: "rule ids must be non-empty, without spaces or brackets".into(),
+                });
+            }
+            let taken = candidates.iter().any(|c| c.id == rule.id)
+                || Family::ALL.iter().any(|f| f.name() == rule.id);
+            if taken {
+                return Err(Error::DuplicateRule(rule.id.clone()));
+            }
+            if rule.keywords.iter().any(String::is_empty) {
+                return Err(Error::InvalidRule {
+                    rule: rule.id.clone(),
+                    reason: "empty keyword".into(),
+                });
+            }
+            candidates.push(Candidate {
+                id: rule.id.clone(),
+                family: Family::Custom,
+                enabled: true,
+            });
+        }
+        let matches = |c: &Candidate, name: &str| c.id == name || c.family.name() == name;
+        for (name, on) in &self.toggles {
+            let mut any = false;
+            for c in candidates.iter_mut().filter(|c| matches(c, name)) {
+                c.enabled = *on;
+                any = true;
+            }
+            if !any && !Family::ALL.iter().any(|f| f.name() == name) {
+                return Err(Error::UnknownRule(name.clone()));
+            }
+        }
+        for (name, _) in &self.per_rule {
+            if !candidates.iter().any(|c| matches(c, name))
+                && !Family::ALL.iter().any(|f| f.name() == name)
+            {
+                return Err(Error::UnknownRule(name.clone()));
+            }
+        }
+        let replacement_of = |c: &Candidate| {
+            self.per_rule
+                .iter()
+                .rev()
+                .find(|(name, _)| matches(c, name))
+                .map_or_else(|| self.replacement.clone(), |(_, r)| r.clone())
+        };
+
+        let mut compiled = Vec::new();
+        let mut keywords = Vec::new();
+        for (c, info) in candidates.iter().zip(rules::rules()) {
+            if !c.enabled {
+                continue;
+            }
+            let (regex, validator, words) = match info.detector {
+                Detector::Pattern {
+                    regex,
+                    keywords,
+                    validator,
+                } => (
+                    Some(compile(&c.id, regex, false)?),
+                    validator.map_or(Validator::None, Validator::Builtin),
+                    keywords.iter().map(|k| k.to_string()).collect(),
+                ),
+                Detector::KeyValue | Detector::Scanner => (None, Validator::None, Vec::new()),
+            };
+            let secret_groups = secret_groups(regex.as_ref());
+            compiled.push(CompiledRule {
+                id: c.id.clone().into_boxed_str(),
+                regex,
+                secret_groups,
+                validator,
+                replacement: replacement_of(c),
+            });
+            keywords.push(words);
+        }
+        let builtin_count = rules::rules().count();
+        for (c, rule) in candidates[builtin_count..].iter().zip(&self.custom) {
+            if !c.enabled {
+                continue;
+            }
+            let regex = compile(&rule.id, &rule.pattern, true)?;
+            compiled.push(CompiledRule {
+                id: rule.id.clone().into_boxed_str(),
+                secret_groups: secret_groups(Some(&regex)),
+                regex: Some(regex),
+                validator: rule
+                    .validator
+                    .clone()
+                    .map_or(Validator::None, Validator::Custom),
+                replacement: replacement_of(c),
+            });
+            keywords.push(rule.keywords.clone());
+        }
+        let mut extra_keys = Vec::new();
+        for key in &self.keys {
+            let normalized = normalize_key_name(key);
+            if normalized.is_empty() {
+                return Err(Error::InvalidRule {
+                    rule: key.clone(),
+                    reason: "a sensitive key name needs at least one letter or digit".into(),
+                });
+            }
+            extra_keys.push(normalized);
+        }
+        let allow_patterns = if self.allow_patterns.is_empty() {
+            None
+        } else {
+            let anchored: Vec<String> = self
+                .allow_patterns
+                .iter()
+                .map(|p| format!("^(?:{p})$"))
+                .collect();
+            for p in &self.allow_patterns {
+                compile("allowlist", p, true)?;
+            }
+            Some(
+                RegexSetBuilder::new(anchored)
+                    .build()
+                    .map_err(|e| Error::InvalidPattern {
+                        rule: "allowlist".into(),
+                        message: e.to_string(),
+                    })?,
+            )
+        };
+        let engine = Engine::new(EngineParts {
+            rules: compiled,
+            keywords,
+            extra_keys,
+            allow_literals: self
+                .allow_literals
+                .into_iter()
+                .map(String::into_bytes)
+                .collect(),
+            allow_patterns,
+            max_len: self.max_len,
+        })?;
+        Ok(Redactor {
+            engine: Arc::new(engine),
+        })
+    }
+}
+
+fn compile(rule: &str, pattern: &str, unicode: bool) -> Result<regex::bytes::Regex, Error> {
+    RegexBuilder::new(pattern)
+        .unicode(unicode)
+        .size_limit(16 << 20)
+        .build()
+        .map_err(|e| Error::InvalidPattern {
+            rule: rule.to_string(),
+            message: e.to_string(),
+        })
+}
+
+fn secret_groups(regex: Option<&regex::bytes::Regex>) -> Vec<usize> {
+    regex.map_or_else(Vec::new, |re| {
+        re.capture_names()
+            .enumerate()
+            .filter(|(_, name)| name.is_some_and(|n| n.starts_with("secret")))
+            .map(|(i, _)| i)
+            .collect()
+    })
+}

@@ -1,0 +1,186 @@
+//! AWS credentials: access key ids, secret access keys, session tokens and request signatures.
+//!
+//! SigV4 `Authorization` values keep their scope readable: only the key id after
+//! `Credential=` and the `Signature=` hex are redacted, so `20260101/us-east-1/sts/aws4_request`
+//! and `SignedHeaders=host;x-amz-date` survive for debugging.
+
+use super::{Detector, Family, RuleInfo};
+use crate::engine::validate::{ends_token, starts_token};
+use std::ops::Range;
+
+/// The 4-letter prefixes of AWS key ids that are credentials (AKIA long-term, ASIA temporary,
+/// ABIA and ACCA service keys); `A3T` is an older shape.
+pub(crate) const ACCESS_KEY_PREFIXES: &[&str] = &["AKIA", "ASIA", "ABIA", "ACCA", "A3T"];
+
+/// Base64 prefixes of STS session tokens (they begin with a fixed protobuf header).
+pub(crate) const SESSION_TOKEN_PREFIXES: &[&str] = &[
+    "IQoJb3JpZ2luX2Vj",
+    "FwoGZXIvYXdz",
+    "FQoGZXIvYXdz",
+    "AQoDYXdz",
+];
+
+fn access_key_boundaries(hay: &[u8], m: Range<usize>) -> bool {
+    starts_token(hay, m.start) && ends_token(hay, m.end)
+}
+
+/// A value stays allowed when it continues as `%XX`, `&` or a quote; any other alphanumeric
+/// byte right after the match means we cut through a longer token.
+fn value_end(hay: &[u8], m: Range<usize>) -> bool {
+    ends_token(hay, m.end)
+}
+
+pub(crate) static RULES: &[RuleInfo] = &[
+    RuleInfo {
+        id: "aws-access-key-id",
+        family: Family::Aws,
+        description: "AWS access key id (`AKIA`, `ASIA`, `ABIA`, `ACCA`, `A3T…` + 16 chars)",
+        validation: "prefix, length, token boundaries (seen through `%2F` and `\\n`)",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}",
+            keywords: ACCESS_KEY_PREFIXES,
+            validator: Some(access_key_boundaries),
+        },
+    },
+    RuleInfo {
+        id: "aws-secret-access-key",
+        family: Family::Aws,
+        description: "AWS secret access key after `aws_secret_access_key`, `SecretAccessKey`, `secret_access_key: \"…\"` (any form), or any 40-char key-shaped token in text that holds an access key id",
+        validation: "key context; or pairing with an access key id and not hex",
+        default_enabled: true,
+        detector: Detector::KeyValue,
+    },
+    RuleInfo {
+        id: "aws-secret-access-key-bare",
+        family: Family::Aws,
+        description: "bare 40-char `[A-Za-z0-9+/]` token shaped like an AWS secret key, anywhere",
+        validation: "exact length, upper+lower+digit, not hex, Shannon entropy ≥ 4.2 bits",
+        default_enabled: true,
+        detector: Detector::Scanner,
+    },
+    RuleInfo {
+        id: "aws-session-token",
+        family: Family::Aws,
+        description: "STS session token: `x-amz-security-token`, `SessionToken`, `aws_session_token` values, or bare by its `IQoJb3JpZ2luX2Vj`/`FwoGZXIvYXdz`/`FQoGZXIvYXdz`/`AQoDYXdz` prefix",
+        validation: "key context, or known prefix + ≥ 40 more base64 chars (URL-encoded too)",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz|FQoGZXIvYXdz|AQoDYXdz)(?:[A-Za-z0-9+/=]|%[0-9A-Fa-f]{2}|\\/){40,}",
+            keywords: SESSION_TOKEN_PREFIXES,
+            validator: None,
+        },
+    },
+    RuleInfo {
+        id: "aws-sigv4-authorization",
+        family: Family::Aws,
+        description: "key id in `AWS4-HMAC-SHA256`/`AWS4-ECDSA-P256-SHA256 Credential=…` (scope and SignedHeaders stay readable)",
+        validation: "SigV4 algorithm name",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"AWS4-(?:HMAC-SHA256|ECDSA-P256-SHA256)[ \t]+Credential=(?P<secret>[^/\s,\x22\\]+)",
+            keywords: &["AWS4-"],
+            validator: None,
+        },
+    },
+    RuleInfo {
+        id: "aws-signature",
+        family: Family::Aws,
+        description: "request signature: `Signature=` in SigV4 headers, `X-Amz-Signature` and SigV2 `Signature` query parameters (URL-encoded too)",
+        validation: "hex (SigV4) or base64 (SigV2) of signature length",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"(?:Signature|signature|SIGNATURE)(?:=|%3D|%3d)(?P<secret>[0-9a-fA-F]{64}|(?:[A-Za-z0-9+/]|%2B|%2F|%2b|%2f){26,}(?:=|%3D|%3d){0,2})",
+            keywords: &["Signature", "signature", "SIGNATURE"],
+            validator: Some(value_end),
+        },
+    },
+    RuleInfo {
+        id: "aws-presigned-url",
+        family: Family::Aws,
+        description: "`X-Amz-Credential` key id and `X-Amz-Security-Token` in presigned URLs and canonical requests, plain or URL-encoded",
+        validation: "parameter name",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"(?i:X-Amz-)(?:(?i:Credential)(?:=|%3D)(?P<secret>[A-Za-z0-9]+)|(?i:Security-Token)(?:=|%3D)(?P<secret2>(?:[A-Za-z0-9+/=_.~-]|%(?:[013-9A-Fa-f][0-9A-Fa-f]|2[0-57-9A-Fa-f]))+))",
+            keywords: &["X-Amz-", "x-amz-", "X-AMZ-"],
+            validator: None,
+        },
+    },
+    RuleInfo {
+        id: "aws-sigv2-authorization",
+        family: Family::Aws,
+        description: "SigV2 header value `AWS AKID:signature` (both parts)",
+        validation: "shape `AWS <id>:<base64>`",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"\bAWS (?P<secret>[A-Z0-9]{16,128}):(?P<secret2>[A-Za-z0-9+/]{20,}={0,2})",
+            keywords: &["AWS "],
+            validator: None,
+        },
+    },
+    RuleInfo {
+        id: "aws-bedrock-api-key",
+        family: Family::Aws,
+        description: "Amazon Bedrock API keys, long-lived `ABSK…` and short-lived `bedrock-api-key-…`",
+        validation: "prefix and length",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"ABSK[A-Za-z0-9+/]{109,269}={0,2}|bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t(?:[A-Za-z0-9+/=_-]|%[0-9A-Fa-f]{2})*",
+            keywords: &["ABSK", "bedrock-api-key-"],
+            validator: None,
+        },
+    },
+];
+
+#[inline]
+fn is_base64_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'+' || b == b'/'
+}
+
+/// A 40-character token shaped like an AWS secret access key.
+pub(crate) struct SecretKeyCandidate {
+    pub range: Range<usize>,
+    /// Strong enough to redact on its own, without an access key id nearby.
+    pub bare_ok: bool,
+    /// Good enough to redact when an access key id is in the same text.
+    pub paired_ok: bool,
+}
+
+/// Walks every maximal run of base64 characters and reports those of exactly 40.
+pub(crate) fn scan_secret_key_runs(hay: &[u8], out: &mut dyn FnMut(SecretKeyCandidate)) {
+    let mut i = 0;
+    let n = hay.len();
+    while i < n {
+        if !is_base64_byte(hay[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && is_base64_byte(hay[i]) {
+            i += 1;
+        }
+        if i - start != 40 || hay.get(i) == Some(&b'=') {
+            continue;
+        }
+        let run = &hay[start..i];
+        let hex = run.iter().all(u8::is_ascii_hexdigit);
+        let upper = run.iter().any(u8::is_ascii_uppercase);
+        let lower = run.iter().any(u8::is_ascii_lowercase);
+        let digit = run.iter().any(u8::is_ascii_digit);
+        let slashes = run.iter().filter(|&&b| b == b'/').count();
+        let path_like = slashes > 3 || run.windows(2).any(|w| w == b"//") || run[0] == b'/';
+        let paired_ok = !hex && (upper as u8 + lower as u8 + digit as u8) >= 2;
+        let bare_ok = !hex
+            && upper
+            && lower
+            && digit
+            && !path_like
+            && crate::engine::validate::shannon_entropy(run) >= 4.2;
+        out(SecretKeyCandidate {
+            range: start..i,
+            bare_ok,
+            paired_ok,
+        });
+    }
+}

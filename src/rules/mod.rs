@@ -1,0 +1,176 @@
+//! The built-in rule catalogue.
+//!
+//! Rules are grouped in families, one family a file:
+//!
+//! | family | file | what it covers |
+//! |---|---|---|
+//! | `aws` | `aws.rs` | access key ids, secret keys, session tokens, SigV4/SigV2 signatures, presigned URLs |
+//! | `http` | `http.rs` | `Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie` |
+//! | `tokens` | `tokens.rs` | vendor tokens with a recognisable shape (GitHub, Slack, Stripe, JWT, PEM keys, …) |
+//! | `keys` | `keys.rs` | any value after a sensitive key name (`password=`, `"client_secret":`, …) |
+//! | `pii` | `pii.rs` | e-mail, phone, payment card, US SSN, IBAN |
+//! | `network` | `network.rs` | IPv4 and IPv6 addresses (off by default) |
+//!
+//! A rule only describes *what* to find; the engine (`crate::engine`) decides how to find all
+//! rules in one pass. Three kinds of detectors exist:
+//!
+//! * **pattern** rules: a regular expression with literal keywords. The engine looks for all
+//!   keywords of all rules at once and runs a rule's regex only on text holding one of them.
+//! * **key-value** rules: a value that follows a sensitive key name, whatever it looks like.
+//!   One shared parser understands `k=v`, `k: v`, `"k":"v"`, `k="v"`, XML and Rust Debug forms;
+//!   the key's name decides which rule the value belongs to.
+//! * **scanner** rules: hand-written scans for shapes that have no literal to look for, such as
+//!   digit runs (cards, SSNs, phones), `@` (e-mail) and bare 40-character AWS secret keys.
+
+use std::ops::Range;
+
+pub(crate) mod aws;
+pub(crate) mod http;
+pub(crate) mod keys;
+pub(crate) mod network;
+pub(crate) mod pii;
+pub(crate) mod tokens;
+
+/// A family of rules, which can be enabled or disabled as a whole by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Family {
+    /// Amazon Web Services credentials and signatures (`aws`).
+    Aws,
+    /// HTTP authentication headers and cookies (`http`).
+    Http,
+    /// Vendor tokens and private keys (`tokens`).
+    Tokens,
+    /// Values of sensitive key names (`keys`).
+    Keys,
+    /// Personal data (`pii`).
+    Pii,
+    /// Network addresses (`network`), off by default.
+    Network,
+    /// Rules added with [`RedactorBuilder::custom_rule`](crate::RedactorBuilder::custom_rule) (`custom`).
+    Custom,
+}
+
+impl Family {
+    /// Every family, in catalogue order.
+    pub const ALL: [Family; 7] = [
+        Family::Aws,
+        Family::Http,
+        Family::Tokens,
+        Family::Keys,
+        Family::Pii,
+        Family::Network,
+        Family::Custom,
+    ];
+
+    /// The family's name, as accepted by `enable` and `disable`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Aws => "aws",
+            Family::Http => "http",
+            Family::Tokens => "tokens",
+            Family::Keys => "keys",
+            Family::Pii => "pii",
+            Family::Network => "network",
+            Family::Custom => "custom",
+        }
+    }
+}
+
+/// A validator gets the whole text and the candidate's range, so it can look at context.
+pub(crate) type BuiltinValidator = fn(&[u8], Range<usize>) -> bool;
+
+/// How a built-in rule finds its matches.
+#[derive(Clone, Copy)]
+pub(crate) enum Detector {
+    /// A regex run only where one of the keywords occurs. Capture groups named `secret…` are
+    /// the parts to redact; without any, the whole match is.
+    Pattern {
+        regex: &'static str,
+        keywords: &'static [&'static str],
+        validator: Option<BuiltinValidator>,
+    },
+    /// Values of key names the key classifier assigns to this rule.
+    KeyValue,
+    /// Found by one of the hand-written scanners.
+    Scanner,
+}
+
+/// Description of one built-in rule, as listed by [`rules`].
+#[derive(Clone, Copy)]
+pub struct RuleInfo {
+    pub(crate) id: &'static str,
+    pub(crate) family: Family,
+    pub(crate) description: &'static str,
+    pub(crate) validation: &'static str,
+    pub(crate) default_enabled: bool,
+    pub(crate) detector: Detector,
+}
+
+impl RuleInfo {
+    /// The rule's id, e.g. `aws-access-key-id`.
+    pub fn id(&self) -> &'static str {
+        self.id
+    }
+    /// The family the rule belongs to.
+    pub fn family(&self) -> Family {
+        self.family
+    }
+    /// What the rule matches, in one line.
+    pub fn description(&self) -> &'static str {
+        self.description
+    }
+    /// How a candidate is confirmed beyond its shape (checksum, entropy, context, …).
+    pub fn validation(&self) -> &'static str {
+        self.validation
+    }
+    /// Whether [`Redactor::default`](crate::Redactor::default) has this rule on.
+    pub fn default_enabled(&self) -> bool {
+        self.default_enabled
+    }
+}
+
+impl std::fmt::Debug for RuleInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuleInfo")
+            .field("id", &self.id)
+            .field("family", &self.family)
+            .field("default_enabled", &self.default_enabled)
+            .finish()
+    }
+}
+
+/// The built-in rule catalogue, in the order the README lists it.
+///
+/// ```
+/// let ids: Vec<_> = tracing_redact::rules().map(|r| r.id()).collect();
+/// assert!(ids.contains(&"aws-access-key-id"));
+/// assert!(tracing_redact::rules().all(|r| !r.description().is_empty()));
+/// ```
+pub fn rules() -> impl Iterator<Item = &'static RuleInfo> {
+    aws::RULES
+        .iter()
+        .chain(http::RULES)
+        .chain(tokens::RULES)
+        .chain(keys::RULES)
+        .chain(pii::RULES)
+        .chain(network::RULES)
+}
+
+/// The rule catalogue as a Markdown table (the README embeds exactly this).
+pub fn catalogue_markdown() -> String {
+    let mut out = String::from(
+        "| rule id | family | matches | validated by | default |\n|---|---|---|---|---|\n",
+    );
+    for rule in rules() {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            rule.id,
+            rule.family.name(),
+            rule.description,
+            rule.validation,
+            if rule.default_enabled { "on" } else { "off" }
+        ));
+    }
+    out
+}

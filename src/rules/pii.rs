@@ -1,0 +1,584 @@
+//! Personal data: e-mail addresses, phone numbers, payment cards, US SSNs and IBANs.
+//!
+//! These shapes have no literal prefix, so they are found by hand-written scanners instead of
+//! keyword-gated regexes: one walk over digit runs serves cards, SSNs, phones and IBANs, and a
+//! `memchr` for `@` serves e-mail. Checksums and ranges run only on candidates.
+//!
+//! Precision choices, all tested:
+//! * cards must pass Luhn **and** have a real issuer prefix and length, so a 13-digit
+//!   epoch-millisecond timestamp (`1732443000123`) is not a card;
+//! * bare digit runs are never phones unless written `+<country code>…`, because ids, counters
+//!   and epoch seconds are bare digit runs too;
+//! * SSNs need the `ddd-dd-dddd` (or spaced) layout and valid area/group/serial numbers;
+//! * dates (`2026-11-24`), versions and IPv4 addresses do not have any of these layouts.
+
+use super::{Detector, Family, RuleInfo};
+use crate::engine::validate::{iban_length, iban_mod97, is_alnum, luhn};
+use std::ops::Range;
+
+pub(crate) static RULES: &[RuleInfo] = &[
+    RuleInfo {
+        id: "email",
+        family: Family::Pii,
+        description: "e-mail address",
+        validation: "local part, dotted domain, alphabetic TLD that is not a file extension",
+        default_enabled: true,
+        detector: Detector::Scanner,
+    },
+    RuleInfo {
+        id: "payment-card",
+        family: Family::Pii,
+        description: "payment card number, 13–19 digits, plain or grouped by spaces/dashes",
+        validation: "Luhn and issuer prefix/length (Visa, Mastercard incl. 2221–2720, Amex, Discover, JCB, Diners, UnionPay)",
+        default_enabled: true,
+        detector: Detector::Scanner,
+    },
+    RuleInfo {
+        id: "us-ssn",
+        family: Family::Pii,
+        description: "US social security number `ddd-dd-dddd` or `ddd dd dddd`",
+        validation: "area not 000/666/9xx, group not 00, serial not 0000",
+        default_enabled: true,
+        detector: Detector::Scanner,
+    },
+    RuleInfo {
+        id: "phone-number",
+        family: Family::Pii,
+        description: "phone number: E.164 `+…`, NANP `(555) 123-4567` / `555-123-4567`, national `0…` formats",
+        validation: "layout and digit count; bare digit runs only with `+`",
+        default_enabled: true,
+        detector: Detector::Scanner,
+    },
+    RuleInfo {
+        id: "iban",
+        family: Family::Pii,
+        description: "IBAN, with or without spaces",
+        validation: "country length table and ISO 13616 mod-97",
+        default_enabled: true,
+        detector: Detector::Scanner,
+    },
+];
+
+/// A hit of the digit scanner, before the engine maps it to an enabled rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DigitHit {
+    Card,
+    Ssn,
+    Phone,
+    Iban,
+    Ipv4,
+}
+
+const MAX_GROUPS: usize = 8;
+
+/// A run of digit groups joined by single separators, e.g. `4111 1111 1111 1111`.
+struct Cluster {
+    groups: [Range<usize>; MAX_GROUPS],
+    seps: [u8; MAX_GROUPS],
+    count: usize,
+    plus: bool,
+    paren_first: bool,
+    start: usize,
+    end: usize,
+}
+
+impl Cluster {
+    fn digits(&self, hay: &[u8], from: usize, to: usize, buf: &mut [u8; 24]) -> Option<usize> {
+        let mut n = 0;
+        for g in &self.groups[from..to] {
+            for &b in &hay[g.clone()] {
+                *buf.get_mut(n)? = b;
+                n += 1;
+            }
+        }
+        Some(n)
+    }
+
+    fn uniform_sep(&self, from: usize, to: usize) -> Option<u8> {
+        let seps = &self.seps[from + 1..to];
+        match seps.first() {
+            None => Some(0),
+            Some(&s) => seps.iter().all(|&x| x == s).then_some(s),
+        }
+    }
+
+    fn lens(&self, from: usize, to: usize) -> impl Iterator<Item = usize> + '_ {
+        self.groups[from..to].iter().map(|g| g.len())
+    }
+}
+
+fn parse_cluster(hay: &[u8], at: usize) -> Option<Cluster> {
+    let mut c = Cluster {
+        groups: Default::default(),
+        seps: [0; MAX_GROUPS],
+        count: 0,
+        plus: false,
+        paren_first: false,
+        start: at,
+        end: at,
+    };
+    let mut i = at;
+    if hay.get(i) == Some(&b'+') {
+        c.plus = true;
+        i += 1;
+    }
+    loop {
+        let paren = hay.get(i) == Some(&b'(') && c.count == 0
+            || (c.plus && hay.get(i) == Some(&b'(') && c.count == 1);
+        if paren {
+            i += 1;
+        }
+        let g_start = i;
+        while i < hay.len() && hay[i].is_ascii_digit() && i - g_start < 20 {
+            i += 1;
+        }
+        if i == g_start || c.count == MAX_GROUPS {
+            return None;
+        }
+        if i < hay.len() && hay[i].is_ascii_digit() {
+            return None; // a digit run longer than any identifier we handle
+        }
+        if paren {
+            if hay.get(i) != Some(&b')') {
+                return None;
+            }
+            if c.count == 0 {
+                c.paren_first = true;
+            }
+        }
+        c.groups[c.count] = g_start..i;
+        c.count += 1;
+        c.end = i;
+        if paren {
+            i += 1;
+            c.end = i;
+        }
+        let sep = match hay.get(i) {
+            Some(&s @ (b' ' | b'-' | b'.')) => s,
+            _ if paren && hay.get(i).is_some_and(u8::is_ascii_digit) => b')',
+            _ => break,
+        };
+        let next = if sep == b')' { i } else { i + 1 };
+        let continues = hay.get(next).is_some_and(u8::is_ascii_digit)
+            || (hay.get(next) == Some(&b'(') && c.count == 1 && c.plus);
+        if !continues || c.count == MAX_GROUPS {
+            break;
+        }
+        if c.count < MAX_GROUPS {
+            c.seps[c.count] = sep;
+        }
+        i = next;
+    }
+    Some(c)
+}
+
+fn card_issuer_ok(d: &[u8]) -> bool {
+    let n = d.len();
+    let prefix = |k: usize| -> u32 {
+        d[..k.min(n)]
+            .iter()
+            .fold(0, |acc, &b| acc * 10 + u32::from(b - b'0'))
+    };
+    let p2 = prefix(2);
+    let p3 = prefix(3);
+    let p4 = prefix(4);
+    let p6 = prefix(6);
+    match d.first() {
+        Some(b'4') => matches!(n, 13 | 16 | 19),
+        Some(b'5') => (51..=55).contains(&p2) && n == 16,
+        Some(b'2') => (2221..=2720).contains(&p4) && n == 16,
+        Some(b'3') => {
+            ((p2 == 34 || p2 == 37) && n == 15)
+                || ((3528..=3589).contains(&p4) && (16..=19).contains(&n))
+                || (((300..=305).contains(&p3) || p2 == 36 || p2 == 38 || p2 == 39)
+                    && (14..=19).contains(&n))
+        }
+        Some(b'6') => {
+            (p4 == 6011 || p2 == 65 || (644..=649).contains(&p3) || (622126..=622925).contains(&p6))
+                && (16..=19).contains(&n)
+                || (p2 == 62 && (16..=19).contains(&n))
+        }
+        Some(b'1') => false,
+        _ => false,
+    }
+}
+
+fn ssn_ok(area: &[u8], group: &[u8], serial: &[u8]) -> bool {
+    area != b"000" && area != b"666" && area[0] != b'9' && group != b"00" && serial != b"0000"
+}
+
+/// Classifies a cluster; returns the hit kind and the sub-range of the cluster's groups.
+fn classify(hay: &[u8], c: &Cluster, out: &mut dyn FnMut(DigitHit, Range<usize>)) {
+    let mut buf = [0u8; 24];
+    // Cards: any window of groups with one separator kind and a card layout.
+    for from in 0..c.count {
+        for to in (from + 1..=c.count).rev() {
+            let Some(sep) = c.uniform_sep(from, to) else {
+                continue;
+            };
+            if sep != 0 && sep != b' ' && sep != b'-' {
+                continue;
+            }
+            if from > 0 && c.plus || (from == 0 && c.paren_first) {
+                continue;
+            }
+            let layout_ok = {
+                let mut it = c.lens(from, to);
+                let count = to - from;
+                let all: [usize; MAX_GROUPS] = {
+                    let mut a = [0; MAX_GROUPS];
+                    for (slot, l) in a.iter_mut().zip(&mut it) {
+                        *slot = l;
+                    }
+                    a
+                };
+                count == 1
+                    || (all[..count - 1].iter().all(|&l| l == 4)
+                        && (1..=4).contains(&all[count - 1]))
+                    || (count == 3 && all[0] == 4 && all[1] == 6 && (all[2] == 5 || all[2] == 4))
+            };
+            if !layout_ok {
+                continue;
+            }
+            let Some(n) = c.digits(hay, from, to, &mut buf) else {
+                continue;
+            };
+            if (13..=19).contains(&n) && card_issuer_ok(&buf[..n]) && luhn(&buf[..n]) {
+                out(DigitHit::Card, c.groups[from].start..c.groups[to - 1].end);
+                return;
+            }
+        }
+    }
+    let whole = c.start..c.end;
+    let lens: [usize; 4] = {
+        let mut a = [0; 4];
+        for (slot, l) in a.iter_mut().zip(c.lens(0, c.count)) {
+            *slot = l;
+        }
+        a
+    };
+    // SSN: exactly ddd-dd-dddd or ddd dd dddd.
+    if !c.plus && !c.paren_first && c.count == 3 && lens[..3] == [3, 2, 4] {
+        if let Some(b'-' | b' ') = c.uniform_sep(0, 3) {
+            let g = &c.groups;
+            if ssn_ok(&hay[g[0].clone()], &hay[g[1].clone()], &hay[g[2].clone()]) {
+                out(DigitHit::Ssn, whole);
+                return;
+            }
+        }
+    }
+    let Some(total) = c.digits(hay, 0, c.count, &mut buf) else {
+        return;
+    };
+    // IPv4 (reported only when the network rule is on).
+    if !c.plus && c.count == 4 && c.uniform_sep(0, 4) == Some(b'.') {
+        let octets_ok = c.groups[..4].iter().all(|g| {
+            g.len() <= 3
+                && (g.len() == 1 || hay[g.start] != b'0')
+                && hay[g.clone()]
+                    .iter()
+                    .fold(0u32, |a, &b| a * 10 + u32::from(b - b'0'))
+                    <= 255
+        });
+        if octets_ok {
+            out(DigitHit::Ipv4, whole);
+        }
+        return;
+    }
+    let phone = if c.plus {
+        (8..=15).contains(&total) && hay.get(c.groups[0].start) != Some(&b'0')
+    } else if c.paren_first {
+        (9..=12).contains(&total) && c.count >= 2
+    } else {
+        let sep = c.uniform_sep(0, c.count);
+        let nanp = sep.is_some_and(|s| s != 0)
+            && ((c.count == 3 && lens[..3] == [3, 3, 4] && hay[c.groups[0].start] >= b'2')
+                || (c.count == 4 && lens == [1, 3, 3, 4] && hay[c.groups[0].start] == b'1'));
+        let national = sep.is_some_and(|s| s != 0)
+            && hay[c.groups[0].start] == b'0'
+            && (2..=5).contains(&c.count)
+            && (10..=11).contains(&total)
+            && c.lens(0, c.count).all(|l| (2..=5).contains(&l));
+        nanp || national
+    };
+    if phone {
+        out(DigitHit::Phone, whole);
+    }
+}
+
+/// Tries an IBAN starting at `at` (the first country letter). Returns its end.
+fn iban_at(hay: &[u8], at: usize) -> Option<usize> {
+    let country = hay.get(at..at + 2)?;
+    let want = iban_length(country)?;
+    let mut compact = [0u8; 34];
+    let mut n = 0;
+    let mut i = at;
+    let mut last_sep = true;
+    while n < want {
+        let b = *hay.get(i)?;
+        if b.is_ascii_uppercase() || b.is_ascii_digit() {
+            compact[n] = b;
+            n += 1;
+            last_sep = false;
+        } else if b == b' ' && !last_sep && n % 4 == 0 {
+            last_sep = true;
+        } else {
+            return None;
+        }
+        i += 1;
+    }
+    if i < hay.len() && is_alnum(hay[i]) {
+        return None;
+    }
+    iban_mod97(&compact[..n]).then_some(i)
+}
+
+/// A number glued to a word, a path, a version or a time (`v1.2`, `/42`, `10:28`) is not one.
+fn number_may_start(hay: &[u8], start: usize) -> bool {
+    start == 0
+        || !(is_alnum(hay[start - 1]) || matches!(hay[start - 1], b'.' | b'-' | b'/' | b'_' | b':'))
+}
+
+fn number_may_end(hay: &[u8], end: usize) -> bool {
+    let Some(&next) = hay.get(end) else {
+        return true;
+    };
+    let glued = is_alnum(next) || matches!(next, b'_' | b'/' | b':');
+    let continues =
+        matches!(next, b'.' | b'-') && hay.get(end + 1).is_some_and(u8::is_ascii_alphanumeric);
+    !glued && !continues
+}
+
+/// Walks every digit cluster of `hay` once and reports cards, SSNs, phones, IBANs and IPv4s.
+pub(crate) fn scan_digits(hay: &[u8], out: &mut dyn FnMut(DigitHit, Range<usize>)) {
+    let mut i = 0;
+    while i < hay.len() {
+        let Some(off) = hay[i..].iter().position(u8::is_ascii_digit) else {
+            return;
+        };
+        let d = i + off;
+        // IBAN: two capital letters right before the first digit.
+        if d >= 2
+            && hay[d - 2].is_ascii_uppercase()
+            && hay[d - 1].is_ascii_uppercase()
+            && (d == 2 || !is_alnum(hay[d - 3]))
+        {
+            if let Some(end) = iban_at(hay, d - 2) {
+                out(DigitHit::Iban, d - 2..end);
+                i = end;
+                continue;
+            }
+        }
+        let start = if d >= 1 && matches!(hay[d - 1], b'+' | b'(') {
+            d - 1
+        } else {
+            d
+        };
+        let mut next = d + hay[d..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if number_may_start(hay, start) {
+            if let Some(c) = parse_cluster(hay, start) {
+                if number_may_end(hay, c.end) {
+                    classify(hay, &c, out);
+                }
+                next = next.max(c.end);
+            }
+        }
+        // Skip the rest of this alphanumeric token so "abc123" inner digits are not re-tried.
+        while next < hay.len() && (hay[next].is_ascii_digit()) {
+            next += 1;
+        }
+        i = next.max(d + 1);
+    }
+}
+
+/// File extensions that look like TLDs after an `@` in asset names (`icon@2x.png`).
+const NOT_TLDS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "js", "css", "ts", "rs", "py", "go", "json",
+    "yaml", "yml", "toml", "lock", "txt", "log", "html", "map",
+];
+
+fn is_local_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-' | b'\'')
+}
+
+/// Finds e-mail addresses around each `@`.
+pub(crate) fn scan_emails(hay: &[u8], out: &mut dyn FnMut(Range<usize>)) {
+    let mut resume = 0;
+    for at in memchr::memchr_iter(b'@', hay) {
+        if at < resume {
+            continue;
+        }
+        let mut start = at;
+        while start > 0 && is_local_byte(hay[start - 1]) && at - start < 64 {
+            start -= 1;
+        }
+        while start < at && matches!(hay[start], b'.' | b'\'') {
+            start += 1;
+        }
+        if start == at {
+            continue;
+        }
+        let mut end = at + 1;
+        let mut last_dot = None;
+        while end < hay.len() && end - at < 255 {
+            let b = hay[end];
+            if b.is_ascii_alphanumeric() || b == b'-' {
+                end += 1;
+            } else if b == b'.' && end > at + 1 && hay[end - 1] != b'.' {
+                if !hay.get(end + 1).is_some_and(u8::is_ascii_alphanumeric) {
+                    break;
+                }
+                last_dot = Some(end);
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        let Some(dot) = last_dot else { continue };
+        let tld = &hay[dot + 1..end];
+        let tld_ok = (2..=24).contains(&tld.len())
+            && tld.iter().all(u8::is_ascii_alphabetic)
+            && !NOT_TLDS
+                .iter()
+                .any(|t| t.as_bytes().eq_ignore_ascii_case(tld));
+        if tld_ok {
+            out(start..end);
+            resume = end;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn digits(text: &str) -> Vec<(DigitHit, &str)> {
+        let mut out = Vec::new();
+        scan_digits(text.as_bytes(), &mut |k, r| out.push((k, &text[r])));
+        out
+    }
+
+    #[test]
+    fn cards_with_layouts() {
+        for card in [
+            "4111111111111111",
+            "4111 1111 1111 1111",
+            "4111-1111-1111-1111",
+            "5555555555554444",
+            "2223003122003222",
+            "378282246310005",
+            "3782 822463 10005",
+            "6011111111111117",
+            "3530111333300000",
+            "30569309025904",
+            "6200000000000005",
+        ] {
+            assert_eq!(
+                digits(&format!("card {card} ok")),
+                [(DigitHit::Card, card)],
+                "{card}"
+            );
+        }
+    }
+
+    #[test]
+    fn non_cards() {
+        for text in [
+            "ts=1732443000123",
+            "4111111111111112",
+            "order 1234567890123456",
+            "id 9999999999999995",
+            "2026-11-24T10:28:05.123Z",
+            "v1.2.3",
+            "0.0.0.0:8080",
+            "4111 1111-1111 1111",
+        ] {
+            let hits: Vec<_> = digits(text)
+                .into_iter()
+                .filter(|h| h.0 != DigitHit::Ipv4)
+                .collect();
+            assert!(hits.is_empty(), "{text}: {hits:?}");
+        }
+    }
+
+    #[test]
+    fn ssns() {
+        assert_eq!(digits("ssn 078-05-1120."), [(DigitHit::Ssn, "078-05-1120")]);
+        assert_eq!(digits("ssn 219 09 9999"), [(DigitHit::Ssn, "219 09 9999")]);
+        for bad in [
+            "000-12-3456",
+            "666-12-3456",
+            "900-12-3456",
+            "123-00-4567",
+            "123-45-0000",
+        ] {
+            assert!(digits(bad).is_empty(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones() {
+        for phone in [
+            "+1 415 555 2671",
+            "+14155552671",
+            "(415) 555-2671",
+            "415-555-2671",
+            "415.555.2671",
+            "+44 20 7946 0958",
+            "020 7946 0958",
+            "+49 30 1234567",
+            "1-800-555-0199",
+            "06 12 34 56 78",
+        ] {
+            assert_eq!(
+                digits(&format!("call {phone} now")),
+                [(DigitHit::Phone, phone)],
+                "{phone}"
+            );
+        }
+        for not_phone in [
+            "1732443000",
+            "2026-11-24",
+            "10.0.0.1",
+            "build 1234-5678",
+            "pid 4155552671",
+        ] {
+            let hits: Vec<_> = digits(not_phone)
+                .into_iter()
+                .filter(|h| h.0 != DigitHit::Ipv4)
+                .collect();
+            assert!(hits.is_empty(), "{not_phone}: {hits:?}");
+        }
+    }
+
+    #[test]
+    fn ibans() {
+        assert_eq!(
+            digits("GB82WEST12345698765432"),
+            [(DigitHit::Iban, "GB82WEST12345698765432")]
+        );
+        assert_eq!(
+            digits("to GB82 WEST 1234 5698 7654 32."),
+            [(DigitHit::Iban, "GB82 WEST 1234 5698 7654 32")]
+        );
+        assert!(digits("GB82WEST12345698765433").is_empty());
+    }
+
+    #[test]
+    fn emails() {
+        let find = |t: &'static str| {
+            let mut out = Vec::new();
+            scan_emails(t.as_bytes(), &mut |r| out.push(&t[r]));
+            out
+        };
+        assert_eq!(
+            find("to alice.smith+tag@example.co.uk."),
+            ["alice.smith+tag@example.co.uk"]
+        );
+        assert_eq!(find("\"bob@corp.io\""), ["bob@corp.io"]);
+        assert!(find("icon@2x.png").is_empty());
+        assert!(find("user@localhost").is_empty());
+        assert!(find("nginx@sha256:abc").is_empty());
+        assert!(find("@mention").is_empty());
+    }
+}

@@ -1,0 +1,251 @@
+//! Vendor tokens with a recognisable shape, private keys and credentials in URLs.
+//!
+//! Each rule's keywords are the literal prefix every token carries, so the engine runs a rule's
+//! regex only on text that contains that prefix.
+
+use super::{Detector, Family, RuleInfo};
+use crate::engine::validate::{ends_token, github_checksum_ok, starts_token};
+use std::ops::Range;
+
+fn bounded(hay: &[u8], m: Range<usize>) -> bool {
+    starts_token(hay, m.start) && ends_token(hay, m.end)
+}
+
+/// A GitHub token glued to other text still counts when its CRC32 checksum is right.
+fn github_token(hay: &[u8], m: Range<usize>) -> bool {
+    bounded(hay, m.clone()) || github_checksum_ok(&hay[m])
+}
+
+/// Placeholders are not passwords: `$PASSWORD`, `${DB_PASS}`, `%s`, `****`, `<password>`.
+fn url_password_is_real(hay: &[u8], m: Range<usize>) -> bool {
+    let value = &hay[m];
+    let placeholder = value
+        .first()
+        .is_some_and(|&b| b == b'$' || b == b'<' || b == b'{')
+        || value == b"%s"
+        || value.iter().all(|&b| b == b'*' || b == b'x' || b == b'X')
+        || value.starts_with(b"[REDACTED");
+    !placeholder
+}
+
+pub(crate) static RULES: &[RuleInfo] = &[
+    RuleInfo {
+        id: "jwt",
+        family: Family::Tokens,
+        description: "JSON Web Token (`eyJ…` header and payload, signature optional; JWE too)",
+        validation: "base64url JSON header `{\"` and segment shape",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"\beyJ[A-Za-z0-9_-]{8,}={0,2}\.(?:[A-Za-z0-9_-]{8,}={0,2}\.){0,3}(?:[A-Za-z0-9_-]{8,}={0,2}|\.)?[A-Za-z0-9_/+-]*={0,2}",
+            keywords: &["eyJ"],
+            validator: None,
+        },
+    },
+    RuleInfo {
+        id: "github-token",
+        family: Family::Tokens,
+        description: "GitHub tokens `ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_` and fine-grained `github_pat_`",
+        validation: "prefix and length at token boundaries; a valid CRC32 checksum also admits a token glued to other text",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255}",
+            keywords: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
+            validator: Some(github_token),
+        },
+    },
+    RuleInfo {
+        id: "gitlab-token",
+        family: Family::Tokens,
+        description: "GitLab tokens: `glpat-`, `gldt-`, `glptt-`, `glrt-`, `glcbt-`, `glffct-`, `glft-`, `glimt-`, `glagent-`, `gloas-`, `glsoat-`, `GR1348941`, `_gitlab_session`",
+        validation: "prefix and length",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"gl(?:pat|dt|ptt|rt|ffct|ft|imt|agent|oas|soat)-[A-Za-z0-9_.-]{20,300}|glcbt-[A-Za-z0-9]{1,5}_[A-Za-z0-9_-]{20,}|GR1348941[A-Za-z0-9_-]{20,}|_gitlab_session=(?P<secret>[0-9a-z]{32})",
+            keywords: &[
+                "glpat-", "gldt-", "glptt-", "glrt-", "glffct-", "glft-", "glimt-", "glagent-",
+                "gloas-", "glsoat-", "glcbt-", "GR1348941", "_gitlab_session=",
+            ],
+            validator: None,
+        },
+    },
+    RuleInfo {
+        id: "slack-token",
+        family: Family::Tokens,
+        description: "Slack tokens `xoxb-`, `xoxp-`, `xoxa-`, `xoxr-`, `xoxs-`, `xoxo-`, `xoxe-`, `xapp-`",
+        validation: "prefix and segment shape",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"(?i:xoxe\.)?xox[abeoprs]-[A-Za-z0-9-]{8,}|(?i:xapp)-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+",
+            keywords: &["xox", "XOX", "xapp", "XAPP"],
+            validator: None,
+        },
+    },
+    RuleInfo {
+        id: "slack-webhook-url",
+        family: Family::Tokens,
+        description: "Slack incoming-webhook and workflow URLs (`hooks.slack.com/services/…`)",
+        validation: "host and path shape",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<secret>[A-Za-z0-9+/]{20,})",
+            keywords: &["hooks.slack.com"],
+            validator: None,
+        },
+    },
+    RuleInfo {
+        id: "stripe-key",
+        family: Family::Tokens,
+        description: "Stripe secret and restricted keys `sk_live_`, `sk_test_`, `rk_live_`, `rk_test_`",
+        validation: "prefix and length",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,247}",
+            keywords: &["sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_"],
+            validator: Some(bounded),
+        },
+    },
+    RuleInfo {
+        id: "google-api-key",
+        family: Family::Tokens,
+        description: "Google API key `AIza…` (39 chars)",
+        validation: "prefix and exact length",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"AIza[A-Za-z0-9_-]{35}",
+            keywords: &["AIza"],
+            validator: Some(bounded),
+        },
+    },
+    RuleInfo {
+        id: "openai-api-key",
+        family: Family::Tokens,
+        description: "OpenAI API keys (`sk-…T3BlbkFJ…`, `sk-proj-`, `sk-svcacct-`, `sk-admin-`)",
+        validation: "embedded `T3BlbkFJ` marker, or project prefix and length",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}",
+            keywords: &["T3BlbkFJ", "sk-proj-", "sk-svcacct-", "sk-admin-"],
+            validator: None,
+        },
+    },
+    RuleInfo {
+        id: "anthropic-api-key",
+        family: Family::Tokens,
+        description: "Anthropic API and admin keys `sk-ant-api03-…`, `sk-ant-admin01-…`",
+        validation: "prefix and length",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"sk-ant-[a-z]{2,10}[0-9]{2}-[A-Za-z0-9_-]{80,}",
+            keywords: &["sk-ant-"],
+            validator: None,
+        },
+    },
+    RuleInfo {
+        id: "npm-token",
+        family: Family::Tokens,
+        description: "npm access token `npm_` + 36 chars",
+        validation: "prefix and exact length",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"(?i:npm_)[A-Za-z0-9]{36}",
+            keywords: &["npm_", "NPM_"],
+            validator: Some(bounded),
+        },
+    },
+    RuleInfo {
+        id: "pypi-token",
+        family: Family::Tokens,
+        description: "PyPI upload token `pypi-AgEIcHlwaS5vcmc…`",
+        validation: "macaroon prefix and length",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}",
+            keywords: &["pypi-AgEIcHlwaS5vcmc"],
+            validator: None,
+        },
+    },
+    RuleInfo {
+        id: "sendgrid-api-key",
+        family: Family::Tokens,
+        description: "SendGrid API key `SG.<22>.<43>`",
+        validation: "prefix and segment lengths",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}",
+            keywords: &["SG."],
+            validator: Some(bounded),
+        },
+    },
+    RuleInfo {
+        id: "twilio-api-key",
+        family: Family::Tokens,
+        description: "Twilio API key SID `SK` + 32 hex",
+        validation: "prefix, exact length, token boundaries",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"SK[0-9a-fA-F]{32}",
+            keywords: &["SK"],
+            validator: Some(bounded),
+        },
+    },
+    RuleInfo {
+        id: "azure-ad-client-secret",
+        family: Family::Tokens,
+        description: "Azure AD (Entra) client secret `xxx8Q~…`",
+        validation: "`Q~` marker at its fixed offset and length",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}",
+            keywords: &["Q~"],
+            validator: Some(bounded),
+        },
+    },
+    RuleInfo {
+        id: "heroku-api-key",
+        family: Family::Tokens,
+        description: "Heroku platform key `HRKU-AA…`",
+        validation: "prefix and length",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"HRKU-AA[A-Za-z0-9_-]{58}",
+            keywords: &["HRKU-AA"],
+            validator: None,
+        },
+    },
+    RuleInfo {
+        id: "private-key",
+        family: Family::Tokens,
+        description: "PEM private key blocks (RSA, EC, DSA, OpenSSH, PGP, encrypted), multi-line or with `\\n` escaped",
+        validation: "BEGIN marker and ≥ 32 chars of body; a missing END redacts to the end of the body",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s:,.()-]|\\[nrt]){32,}?(?:-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----|(?:[A-Za-z0-9+/=\s:,.()-]|\\[nrt])*)",
+            keywords: &["-----BEGIN"],
+            validator: None,
+        },
+    },
+    RuleInfo {
+        id: "url-credentials",
+        family: Family::Tokens,
+        description: "password in `scheme://user:password@host` (placeholders such as `$VAR`, `${…}`, `****` are left alone)",
+        validation: "URL shape; placeholder check",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s:/@\x22'<>]{0,256}:(?P<secret>[^\s/@\x22'<>]{1,256})@[A-Za-z0-9.\[\]-]",
+            keywords: &["://"],
+            validator: Some(url_password_is_real),
+        },
+    },
+    RuleInfo {
+        id: "curl-user",
+        family: Family::Tokens,
+        description: "password in `curl -u user:password` / `--user`",
+        validation: "curl command shape",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r#"\bcurl\b[^\r\n]*?\s(?:-u|--user)(?:=|[ \t]{1,5})["']?[^\s:"']{1,128}:(?P<secret>[^\s"']{3,256})"#,
+            keywords: &["curl"],
+            validator: Some(url_password_is_real),
+        },
+    },
+];
