@@ -229,7 +229,7 @@ fn widen(text: &str, mut r: std::ops::Range<usize>) -> std::ops::Range<usize> {
 /// A rule of your own: a regular expression, optional keywords and an optional validator.
 ///
 /// * Named capture groups whose names start with `secret` (`secret`, `secret2`, …) mark the
-///   parts to redact; without any, the whole match is redacted.
+///   parts to redact; a match in which none of them took part is redacted whole.
 /// * **Keywords** are literals that every match contains. With keywords, the regex runs only
 ///   on text holding one of them (the fast path). Without, it runs on every value.
 /// * A **validator** gets each candidate and returns whether it is a secret (a checksum, a

@@ -101,8 +101,10 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
         }
         _ => return None,
     };
-    // `http://…`, `token:5` glued to a scheme: a URL or a time, not a key.
-    if sep_colon && hay.get(i..i + 2) == Some(b"//") {
+    // `http://…` is a URL, and `…:secret:prod/db` an ARN segment, not a key.
+    if sep_colon
+        && (hay.get(i..i + 2) == Some(b"//") || (key.start >= 1 && hay[key.start - 1] == b':'))
+    {
         return None;
     }
     i = skip_blanks(hay, i);
@@ -225,14 +227,21 @@ fn closing_quote(hay: &[u8], start: usize, quote: &[u8]) -> Option<usize> {
 
 /// The end of the line at or after `i`: a newline, a Debug-escaped `\n`/`\r`, or a closing quote
 /// of an enclosing string.
+///
+/// Quotes opened by `="` inside the value (Digest parameters: `username="bob"`) are part of it.
 fn line_end(hay: &[u8], i: usize) -> usize {
     let mut e = i;
+    let mut in_param = false;
     while e < hay.len() {
         match hay[e] {
-            b'\r' | b'\n' | b'"' => break,
+            b'\r' | b'\n' => break,
+            b'"' if in_param => in_param = false,
+            b'"' if e > i && hay[e - 1] == b'=' => in_param = true,
+            b'"' => break,
             b'\\' if matches!(hay.get(e + 1), Some(b'n' | b'r' | b'"')) => break,
-            _ => e += 1,
+            _ => {}
         }
+        e += 1;
     }
     e
 }

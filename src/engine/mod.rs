@@ -293,10 +293,16 @@ impl Engine {
             let Some(caps) = regex.captures_at(hay, m.start()) else {
                 continue;
             };
+            let mut any_group = false;
             for &g in &rule.secret_groups {
                 if let Some(s) = caps.get(g) {
+                    any_group = true;
                     self.validate_push(rule, index, hay, s.range(), out);
                 }
+            }
+            // An alternation branch without a `secret` group redacts its whole match.
+            if !any_group {
+                self.validate_push(rule, index, hay, m.range(), out);
             }
         }
     }

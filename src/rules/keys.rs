@@ -67,6 +67,9 @@ pub(crate) const KEY_STEMS: &[&str] = &[
     "jwt",
     "Jwt",
     "JWT",
+    "pin",
+    "Pin",
+    "PIN",
 ];
 
 /// What a key name says its value is.
@@ -253,6 +256,11 @@ pub(crate) fn classify(key: &[u8], extra: &[Vec<u8>]) -> Option<KeyClass> {
         n -= 1;
     }
     let last = n - 1;
+    if (0..last).any(|i| parts.is(i, "amz")) && parts.is(last, "credential") {
+        // `X-Amz-Credential=AKID/scope`: the presigned-URL rule redacts the key id and keeps
+        // the scope readable.
+        return None;
+    }
     let prev_is = |word: &str| last >= 1 && parts.is(last - 1, word);
 
     if parts.is(last, "authorization") {
@@ -347,6 +355,7 @@ mod tests {
     #[test]
     fn keys_that_are_not_sensitive() {
         for key in [
+            "X-Amz-Credential",
             "author",
             "authority",
             "tokenizer_path",

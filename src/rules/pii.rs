@@ -415,7 +415,8 @@ pub(crate) fn scan_emails(hay: &[u8], out: &mut dyn FnMut(Range<usize>)) {
         while start < at && matches!(hay[start], b'.' | b'\'') {
             start += 1;
         }
-        if start == at {
+        // `scheme://user:pass@host`: URL userinfo, which the url-credentials rule handles.
+        if start == at || (start > 0 && matches!(hay[start - 1], b':' | b'/')) {
             continue;
         }
         let mut end = at + 1;

@@ -219,7 +219,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         validation: "BEGIN marker and ≥ 32 chars of body; a missing END redacts to the end of the body",
         default_enabled: true,
         detector: Detector::Pattern {
-            regex: r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s:,.()-]|\\[nrt]){32,}?(?:-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----|(?:[A-Za-z0-9+/=\s:,.()-]|\\[nrt])*)",
+            regex: r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s:,.()]|\\[nrt]|-[A-Za-z0-9]){32,}(?:-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)?",
             keywords: &["-----BEGIN"],
             validator: None,
         },

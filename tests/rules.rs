@@ -1,0 +1,170 @@
+//! Table-driven positives and negatives for every built-in rule.
+//!
+//! Each positive names the rule that must fire and the exact secret that must disappear; the
+//! text around it must survive byte for byte. Each negative must come back unchanged.
+
+use tracing_redact::Redactor;
+
+/// (rule id, text, secret that must vanish, text that must remain)
+const POSITIVES: &[(&str, &str, &str, &str)] = &[
+    // aws
+    ("aws-access-key-id", "key=AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE", "key="),
+    ("aws-access-key-id", "creds ASIAY34FZKBOKMUTVV7A expire", "ASIAY34FZKBOKMUTVV7A", "expire"),
+    ("aws-access-key-id", "X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261124%2Fus-east-1%2Fs3%2Faws4_request", "AKIAIOSFODNN7EXAMPLE", "%2F20261124%2Fus-east-1"),
+    ("aws-access-key-id", r#"{"id":"ABIAS9L8MS5IPHTZPPUQ"}"#, "ABIAS9L8MS5IPHTZPPUQ", r#"{"id":""#),
+    ("aws-access-key-id", r"line\nAKIAWGXZ9OPDOWUJMZGI\n", "AKIAWGXZ9OPDOWUJMZGI", r"line\n"),
+    ("aws-secret-access-key", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key = "),
+    ("aws-secret-access-key", "AWS_SECRET_ACCESS_KEY=abc", "=abc", "AWS_SECRET_ACCESS_KEY="),
+    ("aws-secret-access-key", "<SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey>", "wJalrXUtnFEMI", "</SecretAccessKey>"),
+    ("aws-secret-access-key", r#"Credentials { access_key_id: "AKIA", secret_access_key: "lowentropysecret" }"#, "lowentropysecret", "secret_access_key: \""),
+    ("aws-secret-access-key", r#"{"SecretAccessKey":"9drTJvcXLB89EXAMPLELB8923FB892xMFI"}"#, "9drTJvcXLB89EXAMPLELB8923FB892xMFI", r#""SecretAccessKey":""#),
+    ("aws-secret-access-key", "id: ABIAS9L8MS5IPHTZPPUQ blob: .abcdefghijABCDEFGHIJabcdefghijABCDEFGHIJ;", "abcdefghijABCDEFGHIJabcdefghijABCDEFGHIJ", "blob: ."),
+    ("sensitive-key", "id: ABIAS9L8MS5IPHTZPPUQ secret: .abcdefghijklmnopqrstuvwxyzabcdefghijklmn;", "abcdefghijklmnopqrstuvwxyzabcdefghijklmn", "secret: "),
+    ("aws-secret-access-key-bare", "found v2QPKHl7LcdVYsjaR4LgQiZ1zw3MAnMyiondXC63 here", "v2QPKHl7LcdVYsjaR4LgQiZ1zw3MAnMyiondXC63", "found "),
+    ("aws-session-token", "x-amz-security-token: FwoGZXIvYXdzEBYaDH1234567890abcdefghij", "FwoGZXIvYXdzEBYaDH1234567890abcdefghij", "x-amz-security-token: "),
+    ("aws-session-token", r#"{"SessionToken": "short"}"#, "short", "SessionToken"),
+    ("aws-session-token", "aws_session_token=IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ", "IQoJb3JpZ2luX2Vj", "aws_session_token="),
+    ("aws-session-token", "token IQoJb3JpZ2luX2VjEJr%2F%2F%2F%2F%2F%2F%2F%2F%2F%2FwEaCXVzLWVhc3QtMSJHMEUCIQDexample0123456789 end", "IQoJb3JpZ2luX2VjEJr", " end"),
+    ("aws-sigv4-authorization", "Authorization: AWS4-HMAC-SHA256 Credential=minioadmin/20261124/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024", "minioadmin", "/20261124/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature="),
+    ("aws-signature", "Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024", "fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024", "Signature="),
+    ("aws-signature", "?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1141889120&Signature=vjbyPxybdZaNmGa%2ByT272YEAiv4%3D", "vjbyPxybdZaNmGa", "&Expires=1141889120&Signature="),
+    ("aws-session-token", "&X-Amz-Security-Token=FQoGZXIvYXdzE%2Fabc%2Bdef&X-Amz-Date=20261124T000000Z", "FQoGZXIvYXdzE%2Fabc%2Bdef", "&X-Amz-Date=20261124T000000Z"),
+    ("aws-presigned-url", "X-Amz-Credential%3Dminio%252F20261124", "minio", "%252F20261124"),
+    ("aws-sigv2-authorization", "signed: AWS AKIAIOSFODNN7EXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg= ok", "frJIUN8DYpKDtOLCwo//yllqDzg=", " ok"),
+    ("http-authorization", "Authorization: AWS AKIAIOSFODNN7EXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg=", "frJIUN8DYpKDtOLCwo//yllqDzg=", "Authorization: AWS "),
+    ("aws-bedrock-api-key", "ABSKQmVkcm9ja0FQSUtleS1abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwx=", "ABSKQmVkcm9ja0FQSUtleS1", ""),
+    // http
+    ("http-authorization", "Authorization: Bearer abc.def-ghi", "abc.def-ghi", "Authorization: Bearer "),
+    ("http-authorization", r#"{"authorization": "Basic dXNlcjpwYXNzd29yZA=="}"#, "dXNlcjpwYXNzd29yZA==", r#""authorization": "Basic "#),
+    ("http-authorization", r#"headers: {"authorization": HeaderValue { _private: H0("Token tok_123") }}"#, "tok_123", "HeaderValue { _private: H0(\"Token "),
+    ("http-authorization", "proxy-authorization=Negotiate YIIabc", "YIIabc", "proxy-authorization=Negotiate "),
+    ("http-authorization", r#"Authorization: Digest username="bob", response="6629fae49393a05397450978507c4ef1""#, "6629fae49393a05397450978507c4ef1", "Authorization: Digest"),
+    ("http-cookie", "Cookie: session=abc123; theme=dark", "abc123", "Cookie: session="),
+    ("http-cookie", "set-cookie: sid=s3cr3t; Path=/; HttpOnly", "s3cr3t", "; Path=/; HttpOnly"),
+    // tokens
+    ("jwt", "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U ok", "eyJhbGciOiJIUzI1NiJ9", " ok"),
+    ("github-token", "push with 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 now", "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", " now"),
+    ("github-token", "github_pat_11ABCDEFG0abcdefghijkl_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456", "github_pat_11ABCDEFG0", ""),
+    ("gitlab-token", "GITLAB=glpat-abcdefghij0123456789", "glpat-abcdefghij0123456789", "GITLAB="),
+    ("slack-token", "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", "xoxb-1234567890", ""),
+    ("slack-webhook-url", "post https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX", "T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX", "https://hooks.slack.com/services/"),
+    ("stripe-key", "stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc", "sk_live_4eC39HqLyjWDarjtT1zdp7dc", "stripe "),
+    ("google-api-key", "key AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe", "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe", "key "),
+    ("openai-api-key", "sk-proj-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", "sk-proj-abcdefghij", ""),
+    ("anthropic-api-key", "sk-ant-api03-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyzABCDEAA", "sk-ant-api03-abcdefghij", ""),
+    ("npm-token", "//registry.npmjs.org/:_authToken=npm_abcdefghijklmnopqrstuvwxyz0123456789", "npm_abcdefghijklmnopqrstuvwxyz0123456789", ""),
+    ("pypi-token", "pypi-AgEIcHlwaS5vcmcCJDU3OTM5NDU2LTkzNDQtNGU1Mi1iNzQ2LWE0ZGEzN2I3ZTI5MgACJXsicGVybWlzc2lvbnMiOiAidXNlciIsICJ2ZXJzaW9uIjogMX0", "pypi-AgEIcHlwaS5vcmcCJDU3", ""),
+    ("sendgrid-api-key", "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", "SG.ngeVfQFYQlKU0ufo8x5d1A", ""),
+    ("twilio-api-key", "sid SK0123456789abcdef0123456789abcdef end", "SK0123456789abcdef0123456789abcdef", " end"),
+    ("azure-ad-client-secret", "secret: abc8Q~abcdefghijklmnopqrstuvwxyz01234_x", "abc8Q~abcdefghij", ""),
+    ("heroku-api-key", "HRKU-AAabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456_", "HRKU-AAabcdefghij", ""),
+    ("private-key", "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA1234567890abcdefghijklmnopqrstuvwxyzABCDEFGH\nabcdefghijklmnopqrstuvwxyz==\n-----END RSA PRIVATE KEY-----\ndone", "MIIEpAIBAAKCAQEA", "\ndone"),
+    ("private-key", r#"{"key":"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n","x":1}"#, "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", r#"","x":1}"#),
+    ("url-credentials", "db postgres://app:s3cr3t-Pass@db.internal:5432/app", "s3cr3t-Pass", "postgres://app:"),
+    ("curl-user", "curl -s -u admin:hunter22 https://example.com", "hunter22", "curl -s -u admin:"),
+    // keys
+    ("sensitive-key", "password=hunter2 user=bob", "hunter2", " user=bob"),
+    ("sensitive-key", r#"{"client_secret":"abc","n":1}"#, "abc\"", r#","n":1}"#),
+    ("sensitive-key", r#"{\"db_password\":\"pa ss\"}"#, "pa ss", r#"{\"db_password\":\""#),
+    ("sensitive-key", "DB_PASSWORD: hunter2", "hunter2", "DB_PASSWORD: "),
+    ("sensitive-key", "login failed for bob password: hunter2", "hunter2", "password: "),
+    ("sensitive-key", r#"Config { api_key: Some("k-123"), retries: 3 }"#, "k-123", "retries: 3"),
+    ("sensitive-key", "x-api-key: abcdef", "abcdef", "x-api-key: "),
+    ("sensitive-key", "spring.datasource.password=changeme", "changeme", "spring.datasource.password="),
+    ("sensitive-key", "<Password>pw</Password>", ">pw<", "</Password>"),
+    ("sensitive-key", r#""pin": 4821,"#, "4821", r#""pin": "#),
+    // pii
+    ("email", "sent to alice.smith@example.com.", "alice.smith@example.com", "sent to "),
+    ("payment-card", "card 4111 1111 1111 1111 ok", "4111 1111 1111 1111", " ok"),
+    ("payment-card", "amex=378282246310005", "378282246310005", "amex="),
+    ("payment-card", "mc 2223-0031-2200-3222.", "2223-0031-2200-3222", "."),
+    ("us-ssn", "ssn 078-05-1120 on file", "078-05-1120", " on file"),
+    ("phone-number", "call +1 (415) 555-2671 now", "415) 555-2671", " now"),
+    ("phone-number", "tel: 020 7946 0958", "7946 0958", "tel: "),
+    ("iban", "iban DE89 3704 0044 0532 0130 00 ok", "3704 0044", " ok"),
+];
+
+#[test]
+fn every_positive_is_redacted_by_its_rule_and_context_survives() {
+    let redactor = Redactor::default();
+    let mut failures = Vec::new();
+    for &(rule, text, secret, keep) in POSITIVES {
+        let out = redactor.redact(text);
+        let rules: Vec<_> = redactor.find(text).map(|f| f.rule().to_string()).collect();
+        if out.contains(secret) || !out.contains(keep) || !rules.iter().any(|r| r == rule) {
+            failures.push(format!(
+                "{rule}: {text:?}\n   -> {out:?}\n   rules {rules:?}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_default_rule_has_a_positive_here() {
+    for rule in tracing_redact::rules().filter(|r| r.default_enabled()) {
+        assert!(
+            POSITIVES.iter().any(|p| p.0 == rule.id()),
+            "no positive test for {}",
+            rule.id()
+        );
+    }
+}
+
+/// Text that must come back unchanged: identifiers that look random, numbers that fail
+/// checksums, and prose that mentions secrets without containing one.
+const NEGATIVES: &[&str] = &[
+    "request id 2f1d8e0a-6c1b-4b7e-9a55-0d3c7e6f9b21 done",
+    "x-amzn-RequestId: 7a62c49f-347e-4fc4-9331-6e8eEXAMPLE",
+    "commit 9fceb02d0ae598e95dc970b74767f19372d61af8",
+    "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    "image sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    "at 2026-11-24T10:28:05.123Z x-amz-date: 20261124T102805Z",
+    "arn:aws:iam::123456789012:role/deploy-role",
+    "arn:aws:sts::123456789012:assumed-role/demo/session-1",
+    "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token",
+    "Credential scope 20261124/us-east-1/sts/aws4_request",
+    "region=eu-west-1 version 1.2.3 semver 0.12.0-rc.1",
+    "ts=1732443000123 epoch=1732443000 count=4111111111111112",
+    "listening on 0.0.0.0:8080 and 127.0.0.1:9000",
+    "reading /usr/local/lib/x86_64-linux-gnu/libssl.so.3",
+    "GET https://example.com/api/v1/users?page=2&limit=50",
+    "fn getSecretValue calls SecretsManagerClient and TokenProvider",
+    "the author field and tokenizer_path=/models/tok.json max_tokens=1024",
+    "failed to refresh token: connection refused",
+    "invalid session: expired",
+    "secret_name=prod/db secret_arn=arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db",
+    "password=${DB_PASSWORD} token=$TOKEN secret=**** api_key=<your-key>",
+    "postgres://app:${PGPASS}@db:5432/app and https://user@example.com",
+    "icon@2x.png and docker.io/library/nginx@sha256:abc",
+    "order 12345678 qty 3 price 19.99",
+    "AccessKeyId in response: 3 fields",
+    "phase 1-800 build 2026-11-24 ratio 555.123",
+    "token_type=Bearer expires_in=3600",
+    "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA public key",
+    "base64 of hello world: aGVsbG8gd29ybGQ=",
+];
+
+#[test]
+fn negatives_come_back_unchanged_and_borrowed() {
+    let redactor = Redactor::default();
+    let mut failures = Vec::new();
+    for &text in NEGATIVES {
+        let out = redactor.redact(text);
+        if !matches!(out, std::borrow::Cow::Borrowed(_)) {
+            let rules: Vec<_> = redactor.find(text).map(|f| f.rule().to_string()).collect();
+            failures.push(format!("{text:?}\n   -> {out:?} {rules:?}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} false positives:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
