@@ -503,12 +503,18 @@ impl RedactorBuilder {
                 Detector::KeyValue | Detector::Scanner => (None, Validator::None, Vec::new()),
             };
             let secret_groups = secret_groups(regex.as_ref());
+            // Passwords and key ids after a parameter name may be short and plain.
+            let placeholder_guard = !matches!(
+                info.id,
+                "url-credentials" | "curl-user" | "aws-presigned-url" | "aws-sigv4-authorization"
+            );
             compiled.push(CompiledRule {
                 id: c.id.clone().into_boxed_str(),
                 regex,
                 secret_groups,
                 validator,
                 replacement: replacement_of(c),
+                placeholder_guard,
             });
             keywords.push(words);
         }
@@ -527,6 +533,7 @@ impl RedactorBuilder {
                     .clone()
                     .map_or(Validator::None, Validator::Custom),
                 replacement: replacement_of(c),
+                placeholder_guard: false,
             });
             keywords.push(rule.keywords.clone());
         }

@@ -86,7 +86,15 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
     }
     i = skip_blanks(hay, i);
     let sep_colon = match hay.get(i..) {
-        Some([b'=', b'>', ..]) | Some([b':', b'=', ..]) => {
+        Some([b':', b':', b':', b'=', ..]) => {
+            i += 4;
+            false
+        }
+        Some([b':', b':', b'=', ..]) => {
+            i += 3;
+            false
+        }
+        Some([b'=', b'>', ..]) | Some([b':', b'=', ..]) | Some([b'?' | b'.' | b'+', b'=', ..]) => {
             i += 2;
             false
         }
@@ -346,6 +354,8 @@ mod tests {
             Some("Bearer a b")
         );
         assert_eq!(value("password=>'x'", "password").as_deref(), Some("x"));
+        assert_eq!(value("token :::= 'x'", "token").as_deref(), Some("x"));
+        assert_eq!(value("$token .= 'x'", "token").as_deref(), Some("x"));
         assert_eq!(value(r#""pin": 1234}"#, "pin").as_deref(), Some("1234"));
     }
 

@@ -43,6 +43,24 @@ pub(crate) struct CompiledRule {
     pub secret_groups: Vec<usize>,
     pub validator: Validator,
     pub replacement: Replacement,
+    /// Reject matches with fewer than five distinct letters and digits: `AKIAXXXXXXXXXXXXXXXX`
+    /// and `ghp_xxxx…` are documentation placeholders, not credentials.
+    pub placeholder_guard: bool,
+}
+
+fn looks_like_placeholder(secret: &[u8]) -> bool {
+    let mut seen = [false; 128];
+    let mut distinct = 0;
+    for &b in secret {
+        if b.is_ascii_alphanumeric() && !seen[usize::from(b)] {
+            seen[usize::from(b)] = true;
+            distinct += 1;
+            if distinct >= 5 {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -315,7 +333,7 @@ impl Engine {
         r: Range<usize>,
         out: &mut Vec<Raw>,
     ) {
-        if r.is_empty() {
+        if r.is_empty() || (rule.placeholder_guard && looks_like_placeholder(&hay[r.clone()])) {
             return;
         }
         let ok = match &rule.validator {

@@ -69,7 +69,7 @@ pub(crate) enum DigitHit {
     Ipv4,
 }
 
-const MAX_GROUPS: usize = 8;
+const MAX_GROUPS: usize = 24;
 
 /// A run of digit groups joined by single separators, e.g. `4111 1111 1111 1111`.
 struct Cluster {
@@ -185,7 +185,7 @@ fn card_issuer_ok(d: &[u8]) -> bool {
     let p6 = prefix(6);
     match d.first() {
         Some(b'4') => matches!(n, 13 | 16 | 19),
-        Some(b'5') => (51..=55).contains(&p2) && n == 16,
+        Some(b'5') => ((51..=55).contains(&p2) || p4 == 5019) && n == 16,
         Some(b'2') => (2221..=2720).contains(&p4) && n == 16,
         Some(b'3') => {
             ((p2 == 34 || p2 == 37) && n == 15)
@@ -198,7 +198,8 @@ fn card_issuer_ok(d: &[u8]) -> bool {
                 && (16..=19).contains(&n)
                 || (p2 == 62 && (16..=19).contains(&n))
         }
-        Some(b'1') => false,
+        // UATP: 15 digits. 13-digit epoch milliseconds also start with 1 and stay out.
+        Some(b'1') => n == 15,
         _ => false,
     }
 }
@@ -211,7 +212,9 @@ fn ssn_ok(area: &[u8], group: &[u8], serial: &[u8]) -> bool {
 fn classify(hay: &[u8], c: &Cluster, out: &mut dyn FnMut(DigitHit, Range<usize>)) {
     let mut buf = [0u8; 24];
     // Cards: any window of groups with one separator kind and a card layout.
-    for from in 0..c.count {
+    let mut found_card = false;
+    let mut from = 0;
+    'windows: while from < c.count {
         for to in (from + 1..=c.count).rev() {
             let Some(sep) = c.uniform_sep(from, to) else {
                 continue;
@@ -245,9 +248,15 @@ fn classify(hay: &[u8], c: &Cluster, out: &mut dyn FnMut(DigitHit, Range<usize>)
             };
             if (13..=19).contains(&n) && card_issuer_ok(&buf[..n]) && luhn(&buf[..n]) {
                 out(DigitHit::Card, c.groups[from].start..c.groups[to - 1].end);
-                return;
+                found_card = true;
+                from = to;
+                continue 'windows;
             }
         }
+        from += 1;
+    }
+    if found_card {
+        return;
     }
     let whole = c.start..c.end;
     let lens: [usize; 4] = {
@@ -259,7 +268,7 @@ fn classify(hay: &[u8], c: &Cluster, out: &mut dyn FnMut(DigitHit, Range<usize>)
     };
     // SSN: exactly ddd-dd-dddd or ddd dd dddd.
     if !c.plus && !c.paren_first && c.count == 3 && lens[..3] == [3, 2, 4] {
-        if let Some(b'-' | b' ') = c.uniform_sep(0, 3) {
+        if let Some(b'-' | b' ' | b'.') = c.uniform_sep(0, 3) {
             let g = &c.groups;
             if ssn_ok(&hay[g[0].clone()], &hay[g[1].clone()], &hay[g[2].clone()]) {
                 out(DigitHit::Ssn, whole);
@@ -294,8 +303,10 @@ fn classify(hay: &[u8], c: &Cluster, out: &mut dyn FnMut(DigitHit, Range<usize>)
         let nanp = sep.is_some_and(|s| s != 0)
             && ((c.count == 3 && lens[..3] == [3, 3, 4] && hay[c.groups[0].start] >= b'2')
                 || (c.count == 4 && lens == [1, 3, 3, 4] && hay[c.groups[0].start] == b'1'));
+        // `00…` is the international call prefix, never a national number.
         let national = sep.is_some_and(|s| s != 0)
             && hay[c.groups[0].start] == b'0'
+            && hay.get(c.groups[0].start + 1) != Some(&b'0')
             && (2..=5).contains(&c.count)
             && (10..=11).contains(&total)
             && c.lens(0, c.count).all(|l| (2..=5).contains(&l));
@@ -320,7 +331,7 @@ fn iban_at(hay: &[u8], at: usize) -> Option<usize> {
             compact[n] = b;
             n += 1;
             last_sep = false;
-        } else if b == b' ' && !last_sep && n % 4 == 0 {
+        } else if (b == b' ' || b == b'-') && !last_sep && n % 4 == 0 {
             last_sep = true;
         } else {
             return None;
@@ -437,8 +448,9 @@ pub(crate) fn scan_emails(hay: &[u8], out: &mut dyn FnMut(Range<usize>)) {
         }
         let Some(dot) = last_dot else { continue };
         let tld = &hay[dot + 1..end];
+        let punycode = tld.len() > 4 && tld[..4].eq_ignore_ascii_case(b"xn--");
         let tld_ok = (2..=24).contains(&tld.len())
-            && tld.iter().all(u8::is_ascii_alphabetic)
+            && (tld.iter().all(u8::is_ascii_alphabetic) || punycode)
             && !NOT_TLDS
                 .iter()
                 .any(|t| t.as_bytes().eq_ignore_ascii_case(tld));
@@ -473,6 +485,8 @@ mod tests {
             "3530111333300000",
             "30569309025904",
             "6200000000000005",
+            "122000000000003",
+            "5019717010103742",
         ] {
             assert_eq!(
                 digits(&format!("card {card} ok")),
@@ -503,9 +517,28 @@ mod tests {
     }
 
     #[test]
+    fn several_cards_in_one_cluster() {
+        let text = "4012888888881881 4012-8888-8888-1881 4012 8888 8888 1881";
+        let hits = digits(text);
+        assert_eq!(
+            hits,
+            [
+                (DigitHit::Card, "4012888888881881"),
+                (DigitHit::Card, "4012-8888-8888-1881"),
+                (DigitHit::Card, "4012 8888 8888 1881")
+            ]
+        );
+    }
+
+    #[test]
     fn ssns() {
         assert_eq!(digits("ssn 078-05-1120."), [(DigitHit::Ssn, "078-05-1120")]);
         assert_eq!(digits("ssn 219 09 9999"), [(DigitHit::Ssn, "219 09 9999")]);
+        assert_eq!(digits("ssn 078.05.1123"), [(DigitHit::Ssn, "078.05.1123")]);
+        assert!(
+            digits("078051121").is_empty(),
+            "bare nine digits are too ambiguous"
+        );
         for bad in [
             "000-12-3456",
             "666-12-3456",
@@ -563,6 +596,12 @@ mod tests {
             [(DigitHit::Iban, "GB82 WEST 1234 5698 7654 32")]
         );
         assert!(digits("GB82WEST12345698765433").is_empty());
+        assert_eq!(
+            digits("AL47-2121-1009-0000-0002-3569-8741"),
+            [(DigitHit::Iban, "AL47-2121-1009-0000-0002-3569-8741")]
+        );
+        // An IBAN with a bad checksum is not a phone number either.
+        assert!(digits("FO62 A460 0001 6316 34").is_empty());
     }
 
     #[test]

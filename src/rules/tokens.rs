@@ -16,28 +16,39 @@ fn github_token(hay: &[u8], m: Range<usize>) -> bool {
     bounded(hay, m.clone()) || github_checksum_ok(&hay[m])
 }
 
-/// Placeholders are not passwords: `$PASSWORD`, `${DB_PASS}`, `%s`, `****`, `<password>`.
+/// Placeholders are not passwords: `$PASSWORD`, `${DB_PASS}`, `%s`, `****`, `<password>`,
+/// `[PASSWORD]`, or the bare word `password`/`token`.
 fn url_password_is_real(hay: &[u8], m: Range<usize>) -> bool {
     let value = &hay[m];
+    let words: [&[u8]; 6] = [b"password", b"passwd", b"pass", b"pwd", b"token", b"secret"];
     let placeholder = value
         .first()
-        .is_some_and(|&b| b == b'$' || b == b'<' || b == b'{')
+        .is_some_and(|&b| matches!(b, b'$' | b'<' | b'{' | b'['))
+        || value
+            .last()
+            .is_some_and(|&b| matches!(b, b'>' | b']' | b'}'))
         || value == b"%s"
         || value.iter().all(|&b| b == b'*' || b == b'x' || b == b'X')
-        || value.starts_with(b"[REDACTED");
+        || words.iter().any(|w| value.eq_ignore_ascii_case(w));
     !placeholder
+}
+
+/// Slack tokens carry numeric workspace/user ids; `xoxo-indieweb` in a file name does not.
+fn slack_token(hay: &[u8], m: Range<usize>) -> bool {
+    let glued_to_word = m.start > 0 && matches!(hay[m.start - 1], b'-' | b'_');
+    !glued_to_word && bounded(hay, m.clone()) && hay[m].iter().any(u8::is_ascii_digit)
 }
 
 pub(crate) static RULES: &[RuleInfo] = &[
     RuleInfo {
         id: "jwt",
         family: Family::Tokens,
-        description: "JSON Web Token (`eyJ…` header and payload, signature optional; JWE too)",
+        description: "JSON Web Token (`eyJ…` header and payload, signature optional; JWE too), and a JWT base64-encoded once more (`ZXlK…`)",
         validation: "base64url JSON header `{\"` and segment shape",
         default_enabled: true,
         detector: Detector::Pattern {
-            regex: r"\beyJ[A-Za-z0-9_-]{8,}={0,2}\.(?:[A-Za-z0-9_-]{8,}={0,2}\.){0,3}(?:[A-Za-z0-9_-]{8,}={0,2}|\.)?[A-Za-z0-9_/+-]*={0,2}",
-            keywords: &["eyJ"],
+            regex: r"\beyJ[A-Za-z0-9_-]{8,}={0,2}\.(?:[A-Za-z0-9_-]{8,}={0,2}\.){0,3}(?:[A-Za-z0-9_-]{8,}={0,2}|\.)?[A-Za-z0-9_/+-]*={0,2}|\bZXlK[A-Za-z0-9+/_-]{40,}={0,2}",
+            keywords: &["eyJ", "ZXlK"],
             validator: None,
         },
     },
@@ -77,7 +88,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         detector: Detector::Pattern {
             regex: r"(?i:xoxe\.)?xox[abeoprs]-[A-Za-z0-9-]{8,}|(?i:xapp)-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+",
             keywords: &["xox", "XOX", "xapp", "XAPP"],
-            validator: None,
+            validator: Some(slack_token),
         },
     },
     RuleInfo {
@@ -243,7 +254,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         validation: "curl command shape",
         default_enabled: true,
         detector: Detector::Pattern {
-            regex: r#"\bcurl\b[^\r\n]*?\s(?:-u|--user)(?:=|[ \t]{1,5})["']?[^\s:"']{1,128}:(?P<secret>[^\s"']{3,256})"#,
+            regex: r#"\bcurl\b(?:[^\r\n]|\\\r?\n)*?\s(?:-u|--user)(?:=|[ \t]{1,5})["']?[^\s:"']{1,128}:(?P<secret>[^\s"']{3,256})"#,
             keywords: &["curl"],
             validator: Some(url_password_is_real),
         },
