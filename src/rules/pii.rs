@@ -102,6 +102,32 @@ impl Cluster {
         }
     }
 
+    /// The groups `from..to` as a cluster of their own.
+    fn window(&self, from: usize, to: usize) -> Cluster {
+        let mut w = Cluster {
+            groups: Default::default(),
+            seps: [0; MAX_GROUPS],
+            count: to - from,
+            plus: self.plus && from == 0,
+            paren_first: self.paren_first && from == 0,
+            start: if from == 0 {
+                self.start
+            } else {
+                self.groups[from].start
+            },
+            end: if to == self.count {
+                self.end
+            } else {
+                self.groups[to - 1].end
+            },
+        };
+        for (k, i) in (from..to).enumerate() {
+            w.groups[k] = self.groups[i].clone();
+            w.seps[k] = if k == 0 { 0 } else { self.seps[i] };
+        }
+        w
+    }
+
     fn lens(&self, from: usize, to: usize) -> impl Iterator<Item = usize> + '_ {
         self.groups[from..to].iter().map(|g| g.len())
     }
@@ -258,7 +284,34 @@ fn classify(hay: &[u8], c: &Cluster, out: &mut dyn FnMut(DigitHit, Range<usize>)
     if found_card {
         return;
     }
-    let whole = c.start..c.end;
+    // SSNs, IPv4s and phones: the whole cluster, or a part of it set off by spaces from its
+    // neighbours ("078-05-1120 7" holds an SSN; "078-05-1120-7" does not).
+    let mut from = 0;
+    while from < c.count {
+        let mut advanced = false;
+        for to in (from + 1..=c.count).rev() {
+            let spaced_left = from == 0 || c.seps[from] == b' ';
+            let spaced_right = to == c.count || c.seps[to] == b' ';
+            if !(spaced_left && spaced_right) {
+                continue;
+            }
+            let sub = c.window(from, to);
+            if let Some(kind) = classify_whole(hay, &sub) {
+                out(kind, sub.start..sub.end);
+                from = to;
+                advanced = true;
+                break;
+            }
+        }
+        if !advanced {
+            from += 1;
+        }
+    }
+}
+
+/// SSN, IPv4 or phone layouts that must cover the whole (sub-)cluster.
+fn classify_whole(hay: &[u8], c: &Cluster) -> Option<DigitHit> {
+    let mut buf = [0u8; 24];
     let lens: [usize; 4] = {
         let mut a = [0; 4];
         for (slot, l) in a.iter_mut().zip(c.lens(0, c.count)) {
@@ -266,20 +319,16 @@ fn classify(hay: &[u8], c: &Cluster, out: &mut dyn FnMut(DigitHit, Range<usize>)
         }
         a
     };
-    // SSN: exactly ddd-dd-dddd or ddd dd dddd.
+    // SSN: exactly ddd-dd-dddd, ddd dd dddd or ddd.dd.dddd.
     if !c.plus && !c.paren_first && c.count == 3 && lens[..3] == [3, 2, 4] {
         if let Some(b'-' | b' ' | b'.') = c.uniform_sep(0, 3) {
             let g = &c.groups;
             if ssn_ok(&hay[g[0].clone()], &hay[g[1].clone()], &hay[g[2].clone()]) {
-                out(DigitHit::Ssn, whole);
-                return;
+                return Some(DigitHit::Ssn);
             }
         }
     }
-    let Some(total) = c.digits(hay, 0, c.count, &mut buf) else {
-        return;
-    };
-    // IPv4 (reported only when the network rule is on).
+    let total = c.digits(hay, 0, c.count, &mut buf)?;
     if !c.plus && c.count == 4 && c.uniform_sep(0, 4) == Some(b'.') {
         let octets_ok = c.groups[..4].iter().all(|g| {
             g.len() <= 3
@@ -289,10 +338,7 @@ fn classify(hay: &[u8], c: &Cluster, out: &mut dyn FnMut(DigitHit, Range<usize>)
                     .fold(0u32, |a, &b| a * 10 + u32::from(b - b'0'))
                     <= 255
         });
-        if octets_ok {
-            out(DigitHit::Ipv4, whole);
-        }
-        return;
+        return octets_ok.then_some(DigitHit::Ipv4);
     }
     let phone = if c.plus {
         (8..=15).contains(&total) && hay.get(c.groups[0].start) != Some(&b'0')
@@ -312,9 +358,7 @@ fn classify(hay: &[u8], c: &Cluster, out: &mut dyn FnMut(DigitHit, Range<usize>)
             && c.lens(0, c.count).all(|l| (2..=5).contains(&l));
         nanp || national
     };
-    if phone {
-        out(DigitHit::Phone, whole);
-    }
+    phone.then_some(DigitHit::Phone)
 }
 
 /// Tries an IBAN starting at `at` (the first country letter). Returns its end.
@@ -535,6 +579,12 @@ mod tests {
         assert_eq!(digits("ssn 078-05-1120."), [(DigitHit::Ssn, "078-05-1120")]);
         assert_eq!(digits("ssn 219 09 9999"), [(DigitHit::Ssn, "219 09 9999")]);
         assert_eq!(digits("ssn 078.05.1123"), [(DigitHit::Ssn, "078.05.1123")]);
+        assert_eq!(digits("x 001-01-0001 0"), [(DigitHit::Ssn, "001-01-0001")]);
+        assert_eq!(
+            digits("7 415-555-2671 8"),
+            [(DigitHit::Phone, "415-555-2671")]
+        );
+        assert!(digits("078-05-1120-7").is_empty());
         assert!(
             digits("078051121").is_empty(),
             "bare nine digits are too ambiguous"
