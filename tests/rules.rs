@@ -170,3 +170,21 @@ fn negatives_come_back_unchanged_and_borrowed() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn many_keys_and_tokens_in_one_line_are_all_redacted() {
+    let redactor = Redactor::default();
+    let text = "session_token=s1x AKIAIOSFODNN7EXAMPLE password=p2y \
+                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 secret=s3z Cookie: a=c4w";
+    let out = redactor.redact(text);
+    for secret in [
+        "s1x",
+        "AKIAIOSFODNN7EXAMPLE",
+        "p2y",
+        "ghp_wWPw5k4",
+        "s3z",
+        "c4w",
+    ] {
+        assert!(!out.contains(secret), "{secret} survived in {out}");
+    }
+}

@@ -55,6 +55,13 @@ pub(crate) fn key_around(hay: &[u8], hit: Range<usize>) -> Range<usize> {
     {
         start += 1;
     }
+    // A stem may end in its separator (`pin=`); the key is its leading key bytes.
+    let hit_end = hit.start
+        + hay[hit.start.min(hay.len())..hit.end.min(hay.len())]
+            .iter()
+            .take_while(|&&b| is_key_byte(b))
+            .count();
+    let hit = hit.start..hit_end;
     let mut end = hit.end.min(hay.len());
     while end < hay.len() && is_key_byte(hay[end]) && end - hit.end < 128 {
         end += 1;

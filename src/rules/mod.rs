@@ -124,6 +124,15 @@ impl RuleInfo {
     pub fn validation(&self) -> &'static str {
         self.validation
     }
+    /// The regular expression of a pattern rule (`None` for key-value and scanner rules).
+    /// Tooling and benchmarks use it; the engine runs it only where a keyword occurs.
+    pub fn pattern(&self) -> Option<&'static str> {
+        match self.detector {
+            Detector::Pattern { regex, .. } => Some(regex),
+            _ => None,
+        }
+    }
+
     /// Whether [`Redactor::default`](crate::Redactor::default) has this rule on.
     pub fn default_enabled(&self) -> bool {
         self.default_enabled

@@ -405,10 +405,49 @@ fn number_may_end(hay: &[u8], end: usize) -> bool {
 }
 
 /// Walks every digit cluster of `hay` once and reports cards, SSNs, phones, IBANs and IPv4s.
-pub(crate) fn scan_digits(hay: &[u8], out: &mut dyn FnMut(DigitHit, Range<usize>)) {
-    let mut i = 0;
-    while i < hay.len() {
-        let Some(off) = hay[i..].iter().position(u8::is_ascii_digit) else {
+///
+/// Every layout we report spans at least `min_len` consecutive bytes of [`in_number_run`]
+/// (9 for `+` and 8 digits, 7 for `1.1.1.1`), so only every `min_len`-th byte is looked at
+/// until one falls inside such a run; log text full of hex ids and timestamps is skipped
+/// mostly without touching its bytes.
+pub(crate) fn scan_digits(hay: &[u8], min_len: usize, out: &mut dyn FnMut(DigitHit, Range<usize>)) {
+    let step = min_len.max(1);
+    let mut done = 0;
+    let mut probe = step - 1;
+    while probe < hay.len() {
+        if !in_number_run(hay[probe]) {
+            probe += step;
+            continue;
+        }
+        let mut start = probe;
+        while start > done && in_number_run(hay[start - 1]) {
+            start -= 1;
+        }
+        let mut end = probe + 1;
+        while end < hay.len() && in_number_run(hay[end]) {
+            end += 1;
+        }
+        if end - start >= min_len {
+            scan_run(hay, start, end, out);
+        }
+        done = end;
+        probe = end + step;
+    }
+}
+
+/// Bytes that can occur inside a card, SSN, phone, IBAN or IPv4 as written.
+#[inline]
+fn in_number_run(b: u8) -> bool {
+    b.is_ascii_digit()
+        || b.is_ascii_uppercase()
+        || matches!(b, b' ' | b'-' | b'.' | b'(' | b')' | b'+')
+}
+
+/// Finds the numbers in `hay[from..to]`, a maximal run of [`in_number_run`] bytes.
+fn scan_run(hay: &[u8], from: usize, to: usize, out: &mut dyn FnMut(DigitHit, Range<usize>)) {
+    let mut i = from;
+    while i < to {
+        let Some(off) = hay[i..to].iter().position(u8::is_ascii_digit) else {
             return;
         };
         let d = i + off;
@@ -511,7 +550,7 @@ mod tests {
 
     fn digits(text: &str) -> Vec<(DigitHit, &str)> {
         let mut out = Vec::new();
-        scan_digits(text.as_bytes(), &mut |k, r| out.push((k, &text[r])));
+        scan_digits(text.as_bytes(), 7, &mut |k, r| out.push((k, &text[r])));
         out
     }
 
