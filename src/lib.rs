@@ -74,3 +74,8 @@ pub use finding::{Finding, Findings};
 pub use redactor::{CustomRule, Redactor, RedactorBuilder, DEFAULT_MAX_VALUE_LEN};
 pub use replacement::Replacement;
 pub use rules::{catalogue_markdown, rules, Family, RuleInfo};
+
+/// The README's examples run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -153,11 +153,7 @@ impl Redactor {
             if raw.is_empty() {
                 return None;
             }
-            let widened: Vec<Raw> = raw
-                .iter()
-                .map(|(i, r)| (*i, widen(text, r.clone())))
-                .collect();
-            Some(self.render(text.as_bytes(), &widened))
+            Some(self.render(text.as_bytes(), raw, |r| widen(text, r)))
         });
         match out {
             None => Cow::Borrowed(text),
@@ -178,7 +174,7 @@ impl Redactor {
     /// ```
     pub fn redact_bytes<'t>(&self, bytes: &'t [u8]) -> Cow<'t, [u8]> {
         match self.with_findings(bytes, |raw| {
-            (!raw.is_empty()).then(|| self.render(bytes, raw))
+            (!raw.is_empty()).then(|| self.render(bytes, raw, |r| r))
         }) {
             None => Cow::Borrowed(bytes),
             Some(out) => Cow::Owned(out),
@@ -191,10 +187,19 @@ impl Redactor {
         self.with_findings(text.as_bytes(), |raw| !raw.is_empty())
     }
 
-    fn render(&self, hay: &[u8], raw: &[Raw]) -> Vec<u8> {
+    /// Writes `hay` with each finding replaced; `adjust` may widen a range (to `char`
+    /// boundaries for `&str` input).
+    fn render(
+        &self,
+        hay: &[u8],
+        raw: &[Raw],
+        adjust: impl Fn(std::ops::Range<usize>) -> std::ops::Range<usize>,
+    ) -> Vec<u8> {
         let mut out = Vec::with_capacity(hay.len() + 16 * raw.len());
         let mut at = 0;
         for (index, range) in raw {
+            let range = adjust(range.clone());
+            let range = range.start.max(at)..range.end.max(at);
             out.extend_from_slice(&hay[at..range.start]);
             let (id, replacement) = match self.engine.rules.get(usize::from(*index)) {
                 Some(rule) => (&*rule.id, &rule.replacement),

@@ -358,18 +358,15 @@ impl Engine {
         ) {
             return key_end;
         }
-        let mut ranges = Vec::new();
-        match class {
-            KeyClass::Authorization => {
-                http::authorization_secret(value, kv.value.start, &mut ranges)
-            }
-            KeyClass::Cookie => http::cookie_secrets(value, kv.value.start, &mut ranges),
-            _ => ranges.push(kv.value.clone()),
-        }
-        for r in ranges {
+        let mut push = |r: Range<usize>| {
             if !keyvalue::is_placeholder(&hay[r.clone()], None) {
                 out.push((rule, r));
             }
+        };
+        match class {
+            KeyClass::Authorization => http::authorization_secret(value, kv.value.start, &mut push),
+            KeyClass::Cookie => http::cookie_secrets(value, kv.value.start, &mut push),
+            _ => push(kv.value.clone()),
         }
         kv.value.end.max(key_end)
     }

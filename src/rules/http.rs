@@ -29,7 +29,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
 /// The secret part of an `Authorization` value: everything after the scheme.
 ///
 /// SigV4 values are left to the AWS rules, which keep the scope readable.
-pub(crate) fn authorization_secret(value: &[u8], at: usize, out: &mut Vec<Range<usize>>) {
+pub(crate) fn authorization_secret(value: &[u8], at: usize, out: &mut dyn FnMut(Range<usize>)) {
     if value.starts_with(b"AWS4-") {
         return;
     }
@@ -44,7 +44,7 @@ pub(crate) fn authorization_secret(value: &[u8], at: usize, out: &mut Vec<Range<
         0
     };
     if creds_start < value.len() {
-        out.push(at + creds_start..at + value.len());
+        out(at + creds_start..at + value.len());
     }
 }
 
@@ -63,7 +63,7 @@ const COOKIE_ATTRIBUTES: &[&str] = &[
 ];
 
 /// The values of each `name=value` pair of a `Cookie` or `Set-Cookie` header.
-pub(crate) fn cookie_secrets(value: &[u8], at: usize, out: &mut Vec<Range<usize>>) {
+pub(crate) fn cookie_secrets(value: &[u8], at: usize, out: &mut dyn FnMut(Range<usize>)) {
     let mut offset = 0;
     for (index, part) in value.split(|&b| b == b';').enumerate() {
         let lead = part.iter().take_while(|&&b| b == b' ').count();
@@ -77,7 +77,7 @@ pub(crate) fn cookie_secrets(value: &[u8], at: usize, out: &mut Vec<Range<usize>
                         .iter()
                         .any(|a| a.as_bytes().eq_ignore_ascii_case(name));
                 if !is_attribute && eq + 1 < pair.len() {
-                    out.push(start + eq + 1..start + pair.len());
+                    out(start + eq + 1..start + pair.len());
                 }
             }
             None => {
@@ -85,7 +85,7 @@ pub(crate) fn cookie_secrets(value: &[u8], at: usize, out: &mut Vec<Range<usize>
                     .iter()
                     .any(|a| a.as_bytes().eq_ignore_ascii_case(pair));
                 if !pair.is_empty() && !is_attribute {
-                    out.push(start..start + pair.len());
+                    out(start..start + pair.len());
                 }
             }
         }
@@ -97,10 +97,12 @@ pub(crate) fn cookie_secrets(value: &[u8], at: usize, out: &mut Vec<Range<usize>
 mod tests {
     use super::*;
 
-    fn secrets(f: fn(&[u8], usize, &mut Vec<Range<usize>>), v: &str) -> Vec<&str> {
+    type Splitter = fn(&[u8], usize, &mut dyn FnMut(Range<usize>));
+
+    fn secrets(f: Splitter, v: &str) -> Vec<&str> {
         let mut out = Vec::new();
-        f(v.as_bytes(), 0, &mut out);
-        out.into_iter().map(|r| &v[r]).collect()
+        f(v.as_bytes(), 0, &mut |r| out.push(&v[r]));
+        out
     }
 
     #[test]
