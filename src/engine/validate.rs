@@ -2,6 +2,36 @@
 //!
 //! Every function here works on bytes and never panics, whatever the input.
 
+/// A 256-entry membership table, so the skip scans test a byte with one load.
+pub(crate) struct ByteSet([bool; 256]);
+
+impl ByteSet {
+    /// The bytes in the inclusive `ranges` plus the `extra` bytes.
+    pub(crate) const fn new(ranges: &[(u8, u8)], extra: &[u8]) -> ByteSet {
+        let mut table = [false; 256];
+        let mut r = 0;
+        while r < ranges.len() {
+            let mut b = ranges[r].0 as usize;
+            while b <= ranges[r].1 as usize {
+                table[b] = true;
+                b += 1;
+            }
+            r += 1;
+        }
+        let mut e = 0;
+        while e < extra.len() {
+            table[extra[e] as usize] = true;
+            e += 1;
+        }
+        ByteSet(table)
+    }
+
+    #[inline(always)]
+    pub(crate) fn contains(&self, b: u8) -> bool {
+        self.0[usize::from(b)]
+    }
+}
+
 /// True for bytes that continue an identifier-like token.
 #[inline]
 pub(crate) fn is_alnum(b: u8) -> bool {

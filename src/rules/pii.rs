@@ -13,7 +13,7 @@
 //! * dates (`2026-11-24`), versions and IPv4 addresses do not have any of these layouts.
 
 use super::{Detector, Family, RuleInfo};
-use crate::engine::validate::{iban_length, iban_mod97, is_alnum, luhn};
+use crate::engine::validate::{iban_length, iban_mod97, is_alnum, luhn, ByteSet};
 use std::ops::Range;
 
 pub(crate) static RULES: &[RuleInfo] = &[
@@ -436,12 +436,12 @@ pub(crate) fn scan_digits(hay: &[u8], min_len: usize, out: &mut dyn FnMut(DigitH
 }
 
 /// Bytes that can occur inside a card, SSN, phone, IBAN or IPv4 as written.
-#[inline]
+#[inline(always)]
 fn in_number_run(b: u8) -> bool {
-    b.is_ascii_digit()
-        || b.is_ascii_uppercase()
-        || matches!(b, b' ' | b'-' | b'.' | b'(' | b')' | b'+')
+    NUMBER_RUN.contains(b)
 }
+
+static NUMBER_RUN: ByteSet = ByteSet::new(&[(b'0', b'9'), (b'A', b'Z')], b" -.()+");
 
 /// Finds the numbers in `hay[from..to]`, a maximal run of [`in_number_run`] bytes.
 fn scan_run(hay: &[u8], from: usize, to: usize, out: &mut dyn FnMut(DigitHit, Range<usize>)) {
