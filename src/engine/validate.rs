@@ -2,6 +2,8 @@
 //!
 //! Every function here works on bytes and never panics, whatever the input.
 
+use std::ops::Range;
+
 /// A 256-entry membership table, so the skip scans test a byte with one load.
 pub(crate) struct ByteSet([bool; 256]);
 
@@ -29,6 +31,42 @@ impl ByteSet {
     #[inline(always)]
     pub(crate) fn contains(&self, b: u8) -> bool {
         self.0[usize::from(b)]
+    }
+}
+
+/// Calls `f` with every maximal run of `set` bytes that is at least `min_len` long.
+///
+/// A run that long covers at least one position `≡ min_len - 1 (mod min_len)`, so only those
+/// positions are probed until one lands in the set; the probe then expands to the run's ends.
+/// Text with few long runs costs about one table look-up in `min_len` bytes plus the short runs
+/// the probes happen to land in.
+pub(crate) fn for_each_long_run(
+    hay: &[u8],
+    set: &ByteSet,
+    min_len: usize,
+    mut f: impl FnMut(Range<usize>),
+) {
+    let step = min_len.max(1);
+    let mut done = 0;
+    let mut probe = step - 1;
+    while probe < hay.len() {
+        if !set.contains(hay[probe]) {
+            probe += step;
+            continue;
+        }
+        let mut start = probe;
+        while start > done && set.contains(hay[start - 1]) {
+            start -= 1;
+        }
+        let mut end = probe + 1;
+        while end < hay.len() && set.contains(hay[end]) {
+            end += 1;
+        }
+        if end - start >= min_len {
+            f(start..end);
+        }
+        done = end;
+        probe = end + step;
     }
 }
 
@@ -294,6 +332,17 @@ mod tests {
         token[5] = b'Z';
         assert!(!github_checksum_ok(&token));
         assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    }
+
+    #[test]
+    fn long_runs_are_all_found_whatever_their_alignment() {
+        let set = ByteSet::new(&[(b'0', b'9')], b"");
+        for pad in 0..12 {
+            let text = format!("{}1234567 ab 123456789012 c 12345678", "x".repeat(pad));
+            let mut runs = Vec::new();
+            for_each_long_run(text.as_bytes(), &set, 8, |r| runs.push(text[r].to_string()));
+            assert_eq!(runs, ["123456789012", "12345678"], "pad {pad}");
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! and `SignedHeaders=host;x-amz-date` survive for debugging.
 
 use super::{Detector, Family, RuleInfo};
-use crate::engine::validate::{ends_token, starts_token, ByteSet};
+use crate::engine::validate::{ends_token, for_each_long_run, starts_token, ByteSet};
 use std::ops::Range;
 
 /// The 4-letter prefixes of AWS key ids that are credentials (AKIA long-term, ASIA temporary,
@@ -135,11 +135,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
 
 static BASE64: ByteSet = ByteSet::new(&[(b'A', b'Z'), (b'a', b'z'), (b'0', b'9')], b"+/");
 
-#[inline(always)]
-fn is_base64_byte(b: u8) -> bool {
-    BASE64.contains(b)
-}
-
 /// A 40-character token shaped like an AWS secret access key.
 pub(crate) struct SecretKeyCandidate {
     pub range: Range<usize>,
@@ -149,32 +144,12 @@ pub(crate) struct SecretKeyCandidate {
     pub paired_ok: bool,
 }
 
-/// Reports every maximal run of exactly 40 base64 characters.
-///
-/// A run of 40 covers exactly one position `≡ 39 (mod 40)`, so only those positions are
-/// probed; a probe inside a run expands to the run's ends. Ordinary text costs about one byte
-/// look-up in forty plus the words the probes land in.
+/// Reports every maximal run of exactly 40 base64 characters (a skip scan probing one byte in
+/// forty, see [`for_each_long_run`]).
 pub(crate) fn scan_secret_key_runs(hay: &[u8], out: &mut dyn FnMut(SecretKeyCandidate)) {
-    const LEN: usize = 40;
-    let mut probe = LEN - 1;
-    let mut done = 0;
-    while probe < hay.len() {
-        if !is_base64_byte(hay[probe]) {
-            probe += LEN;
-            continue;
-        }
-        let mut start = probe;
-        while start > done && is_base64_byte(hay[start - 1]) {
-            start -= 1;
-        }
-        let mut i = probe + 1;
-        while i < hay.len() && is_base64_byte(hay[i]) {
-            i += 1;
-        }
-        done = i;
-        probe = i + LEN;
-        if i - start != LEN || hay.get(i) == Some(&b'=') {
-            continue;
+    for_each_long_run(hay, &BASE64, 40, |Range { start, end: i }| {
+        if i - start != 40 || hay.get(i) == Some(&b'=') {
+            return;
         }
         let run = &hay[start..i];
         let hex = run.iter().all(u8::is_ascii_hexdigit);
@@ -195,5 +170,5 @@ pub(crate) fn scan_secret_key_runs(hay: &[u8], out: &mut dyn FnMut(SecretKeyCand
             bare_ok,
             paired_ok,
         });
-    }
+    });
 }

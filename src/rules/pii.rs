@@ -13,7 +13,9 @@
 //! * dates (`2026-11-24`), versions and IPv4 addresses do not have any of these layouts.
 
 use super::{Detector, Family, RuleInfo};
-use crate::engine::validate::{iban_length, iban_mod97, is_alnum, luhn, ByteSet};
+use crate::engine::validate::{
+    for_each_long_run, iban_length, iban_mod97, is_alnum, luhn, ByteSet,
+};
 use std::ops::Range;
 
 pub(crate) static RULES: &[RuleInfo] = &[
@@ -235,13 +237,25 @@ fn ssn_ok(area: &[u8], group: &[u8], serial: &[u8]) -> bool {
 }
 
 /// Classifies a cluster; returns the hit kind and the sub-range of the cluster's groups.
-fn classify(hay: &[u8], c: &Cluster, out: &mut dyn FnMut(DigitHit, Range<usize>)) {
+///
+/// `end_ok` says whether the cluster's last group ends the number (`1234 5678A` does not):
+/// when it does not, only windows set off by a space before the last group are considered.
+fn classify(hay: &[u8], c: &Cluster, end_ok: bool, out: &mut dyn FnMut(DigitHit, Range<usize>)) {
+    let last = if end_ok {
+        c.count
+    } else {
+        c.count.saturating_sub(1)
+    };
     let mut buf = [0u8; 24];
     // Cards: any window of groups with one separator kind and a card layout.
     let mut found_card = false;
     let mut from = 0;
-    'windows: while from < c.count {
-        for to in (from + 1..=c.count).rev() {
+    'windows: while from < last {
+        for to in (from + 1..=last).rev() {
+            // A card inside a cluster is set off by spaces: `1-4111…` is something else.
+            if (to < c.count && c.seps[to] != b' ') || (from > 0 && c.seps[from] != b' ') {
+                continue;
+            }
             let Some(sep) = c.uniform_sep(from, to) else {
                 continue;
             };
@@ -287,9 +301,9 @@ fn classify(hay: &[u8], c: &Cluster, out: &mut dyn FnMut(DigitHit, Range<usize>)
     // SSNs, IPv4s and phones: the whole cluster, or a part of it set off by spaces from its
     // neighbours ("078-05-1120 7" holds an SSN; "078-05-1120-7" does not).
     let mut from = 0;
-    while from < c.count {
+    while from < last {
         let mut advanced = false;
-        for to in (from + 1..=c.count).rev() {
+        for to in (from + 1..=last).rev() {
             let spaced_left = from == 0 || c.seps[from] == b' ';
             let spaced_right = to == c.count || c.seps[to] == b' ';
             if !(spaced_left && spaced_right) {
@@ -321,7 +335,8 @@ fn classify_whole(hay: &[u8], c: &Cluster) -> Option<DigitHit> {
     };
     // SSN: exactly ddd-dd-dddd, ddd dd dddd or ddd.dd.dddd.
     if !c.plus && !c.paren_first && c.count == 3 && lens[..3] == [3, 2, 4] {
-        if let Some(b'-' | b' ' | b'.') = c.uniform_sep(0, 3) {
+        // Not spaces: "100 10 1000" in a table of numbers is not an SSN.
+        if let Some(b'-' | b'.') = c.uniform_sep(0, 3) {
             let g = &c.groups;
             if ssn_ok(&hay[g[0].clone()], &hay[g[1].clone()], &hay[g[2].clone()]) {
                 return Some(DigitHit::Ssn);
@@ -406,44 +421,19 @@ fn number_may_end(hay: &[u8], end: usize) -> bool {
 
 /// Walks every digit cluster of `hay` once and reports cards, SSNs, phones, IBANs and IPv4s.
 ///
-/// Every layout we report spans at least `min_len` consecutive bytes of [`in_number_run`]
-/// (9 for `+` and 8 digits, 7 for `1.1.1.1`), so only every `min_len`-th byte is looked at
-/// until one falls inside such a run; log text full of hex ids and timestamps is skipped
-/// mostly without touching its bytes.
+/// Every layout we report spans at least `min_len` consecutive bytes of `NUMBER_RUN`
+/// (9 for `+` and 8 digits, 7 for `1.1.1.1`), so a skip scan ([`for_each_long_run`]) finds
+/// the runs worth parsing while looking at about one byte in `min_len` of ordinary text.
 pub(crate) fn scan_digits(hay: &[u8], min_len: usize, out: &mut dyn FnMut(DigitHit, Range<usize>)) {
-    let step = min_len.max(1);
-    let mut done = 0;
-    let mut probe = step - 1;
-    while probe < hay.len() {
-        if !in_number_run(hay[probe]) {
-            probe += step;
-            continue;
-        }
-        let mut start = probe;
-        while start > done && in_number_run(hay[start - 1]) {
-            start -= 1;
-        }
-        let mut end = probe + 1;
-        while end < hay.len() && in_number_run(hay[end]) {
-            end += 1;
-        }
-        if end - start >= min_len {
-            scan_run(hay, start, end, out);
-        }
-        done = end;
-        probe = end + step;
-    }
+    for_each_long_run(hay, &NUMBER_RUN, min_len, |run| {
+        scan_run(hay, run.start, run.end, out)
+    });
 }
 
 /// Bytes that can occur inside a card, SSN, phone, IBAN or IPv4 as written.
-#[inline(always)]
-fn in_number_run(b: u8) -> bool {
-    NUMBER_RUN.contains(b)
-}
-
 static NUMBER_RUN: ByteSet = ByteSet::new(&[(b'0', b'9'), (b'A', b'Z')], b" -.()+");
 
-/// Finds the numbers in `hay[from..to]`, a maximal run of [`in_number_run`] bytes.
+/// Finds the numbers in `hay[from..to]`, a maximal run of `NUMBER_RUN` bytes.
 fn scan_run(hay: &[u8], from: usize, to: usize, out: &mut dyn FnMut(DigitHit, Range<usize>)) {
     let mut i = from;
     while i < to {
@@ -471,9 +461,7 @@ fn scan_run(hay: &[u8], from: usize, to: usize, out: &mut dyn FnMut(DigitHit, Ra
         let mut next = d + hay[d..].iter().take_while(|b| b.is_ascii_digit()).count();
         if number_may_start(hay, start) {
             if let Some(c) = parse_cluster(hay, start) {
-                if number_may_end(hay, c.end) {
-                    classify(hay, &c, out);
-                }
+                classify(hay, &c, number_may_end(hay, c.end), out);
                 next = next.max(c.end);
             }
         }
@@ -616,7 +604,10 @@ mod tests {
     #[test]
     fn ssns() {
         assert_eq!(digits("ssn 078-05-1120."), [(DigitHit::Ssn, "078-05-1120")]);
-        assert_eq!(digits("ssn 219 09 9999"), [(DigitHit::Ssn, "219 09 9999")]);
+        assert!(
+            digits("ssn 219 09 9999").is_empty(),
+            "space-separated triples are too common"
+        );
         assert_eq!(digits("ssn 078.05.1123"), [(DigitHit::Ssn, "078.05.1123")]);
         assert_eq!(digits("x 001-01-0001 0"), [(DigitHit::Ssn, "001-01-0001")]);
         assert_eq!(
@@ -624,6 +615,11 @@ mod tests {
             [(DigitHit::Phone, "415-555-2671")]
         );
         assert!(digits("078-05-1120-7").is_empty());
+        assert_eq!(
+            digits("4000000000000002 0A"),
+            [(DigitHit::Card, "4000000000000002")]
+        );
+        assert!(digits("4000000000000002A").is_empty());
         assert!(
             digits("078051121").is_empty(),
             "bare nine digits are too ambiguous"
