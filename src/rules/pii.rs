@@ -362,8 +362,11 @@ fn classify_whole(hay: &[u8], c: &Cluster) -> Option<DigitHit> {
     } else {
         let sep = c.uniform_sep(0, c.count);
         let nanp = sep.is_some_and(|s| s != 0)
-            && ((c.count == 3 && lens[..3] == [3, 3, 4] && hay[c.groups[0].start] >= b'2')
-                || (c.count == 4 && lens == [1, 3, 3, 4] && hay[c.groups[0].start] == b'1'));
+            && ((c.count == 3 && lens[..3] == [3, 3, 4] && nanp_ok(hay, c, 0))
+                || (c.count == 4
+                    && lens == [1, 3, 3, 4]
+                    && hay[c.groups[0].start] == b'1'
+                    && nanp_ok(hay, c, 1)));
         // `00…` is the international call prefix, never a national number.
         let national = sep.is_some_and(|s| s != 0)
             && hay[c.groups[0].start] == b'0'
@@ -374,6 +377,11 @@ fn classify_whole(hay: &[u8], c: &Cluster) -> Option<DigitHit> {
         nanp || national
     };
     phone.then_some(DigitHit::Phone)
+}
+
+/// North American numbering: neither the area code nor the exchange starts with 0 or 1.
+fn nanp_ok(hay: &[u8], c: &Cluster, area: usize) -> bool {
+    hay[c.groups[area].start] >= b'2' && hay[c.groups[area + 1].start] >= b'2'
 }
 
 /// Tries an IBAN starting at `at` (the first country letter). Returns its end.
@@ -615,6 +623,10 @@ mod tests {
             [(DigitHit::Phone, "415-555-2671")]
         );
         assert!(digits("078-05-1120-7").is_empty());
+        assert!(
+            digits("200 100 1000").is_empty(),
+            "exchange 100 is not NANP"
+        );
         assert_eq!(
             digits("4000000000000002 0A"),
             [(DigitHit::Card, "4000000000000002")]
