@@ -306,7 +306,11 @@ fn classify(hay: &[u8], c: &Cluster, end_ok: bool, out: &mut dyn FnMut(DigitHit,
         for to in (from + 1..=last).rev() {
             let spaced_left = from == 0 || c.seps[from] == b' ';
             let spaced_right = to == c.count || c.seps[to] == b' ';
-            if !(spaced_left && spaced_right) {
+            // Part of a longer space-separated run ("DK50 0040 0440 1162 44") is only a
+            // number when it has its own separators: spaces alone say nothing.
+            let partial = from > 0 || to < c.count;
+            if !(spaced_left && spaced_right) || (partial && c.uniform_sep(from, to) == Some(b' '))
+            {
                 continue;
             }
             let sub = c.window(from, to);
@@ -626,6 +630,10 @@ mod tests {
         assert!(
             digits("200 100 1000").is_empty(),
             "exchange 100 is not NANP"
+        );
+        assert!(
+            digits("DK50 0040 0440 1162 44").is_empty(),
+            "no phone inside a bad IBAN"
         );
         assert_eq!(
             digits("4000000000000002 0A"),
