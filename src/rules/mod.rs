@@ -183,3 +183,38 @@ pub fn catalogue_markdown() -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_described() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in rules() {
+            assert!(seen.insert(rule.id), "duplicate id {}", rule.id);
+            assert!(rule
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+            assert!(!rule.description.is_empty() && !rule.validation.is_empty());
+        }
+    }
+
+    /// The SIMD keyword search fingerprints the first three bytes of each literal; a shorter
+    /// keyword makes it report candidates all over ordinary text.
+    #[test]
+    fn keywords_are_at_least_three_bytes() {
+        for rule in rules() {
+            if let Detector::Pattern { keywords, .. } = rule.detector {
+                assert!(!keywords.is_empty(), "{} has no keyword", rule.id);
+                for k in keywords {
+                    assert!(k.len() >= 3, "{}: keyword {k:?} is too short", rule.id);
+                }
+            }
+        }
+        for stem in keys::KEY_STEMS {
+            assert!(stem.len() >= 3, "key stem {stem:?} is too short");
+        }
+    }
+}

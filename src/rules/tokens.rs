@@ -195,7 +195,12 @@ pub(crate) static RULES: &[RuleInfo] = &[
         default_enabled: true,
         detector: Detector::Pattern {
             regex: r"SK[0-9a-fA-F]{32}",
-            keywords: &["SK"],
+            // Three-byte keywords keep the SIMD keyword search selective; "SK" alone is in
+            // every "ASK" and "DISK".
+            keywords: &[
+                "SK0", "SK1", "SK2", "SK3", "SK4", "SK5", "SK6", "SK7", "SK8", "SK9", "SKa", "SKb",
+                "SKc", "SKd", "SKe", "SKf", "SKA", "SKB", "SKC", "SKD", "SKE", "SKF",
+            ],
             validator: Some(bounded),
         },
     },
@@ -207,7 +212,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         default_enabled: true,
         detector: Detector::Pattern {
             regex: r"[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}",
-            keywords: &["Q~"],
+            keywords: &["0Q~", "1Q~", "2Q~", "3Q~", "4Q~", "5Q~", "6Q~", "7Q~", "8Q~", "9Q~"],
             validator: Some(bounded),
         },
     },
