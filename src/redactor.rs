@@ -495,17 +495,23 @@ impl RedactorBuilder {
             if !c.enabled {
                 continue;
             }
-            let (regex, validator, words) = match info.detector {
+            let (regex, anchored, validator, words) = match info.detector {
                 Detector::Pattern {
                     regex,
                     keywords,
                     validator,
+                    keyword_starts_match,
                 } => (
                     Some(compile(&c.id, regex, false)?),
+                    if keyword_starts_match {
+                        Some(compile_anchored(&c.id, regex)?)
+                    } else {
+                        None
+                    },
                     validator.map_or(Validator::None, Validator::Builtin),
                     keywords.iter().map(|k| k.to_string()).collect(),
                 ),
-                Detector::KeyValue | Detector::Scanner => (None, Validator::None, Vec::new()),
+                Detector::KeyValue | Detector::Scanner => (None, None, Validator::None, Vec::new()),
             };
             let secret_groups = secret_groups(regex.as_ref());
             // Passwords and key ids after a parameter name may be short and plain.
@@ -516,6 +522,7 @@ impl RedactorBuilder {
             compiled.push(CompiledRule {
                 id: c.id.clone().into_boxed_str(),
                 regex,
+                anchored,
                 secret_groups,
                 validator,
                 replacement: replacement_of(c),
@@ -533,6 +540,7 @@ impl RedactorBuilder {
                 id: rule.id.clone().into_boxed_str(),
                 secret_groups: secret_groups(Some(&regex)),
                 regex: Some(regex),
+                anchored: None,
                 validator: rule
                     .validator
                     .clone()
@@ -596,6 +604,20 @@ fn compile(rule: &str, pattern: &str, unicode: bool) -> Result<regex::bytes::Reg
         .unicode(unicode)
         .size_limit(16 << 20)
         .build()
+        .map_err(|e| Error::InvalidPattern {
+            rule: rule.to_string(),
+            message: e.to_string(),
+        })
+}
+
+fn compile_anchored(rule: &str, pattern: &str) -> Result<regex_automata::meta::Regex, Error> {
+    regex_automata::meta::Regex::builder()
+        .syntax(
+            regex_automata::util::syntax::Config::new()
+                .unicode(false)
+                .utf8(false),
+        )
+        .build(pattern)
         .map_err(|e| Error::InvalidPattern {
             rule: rule.to_string(),
             message: e.to_string(),

@@ -41,6 +41,9 @@ pub(crate) enum Validator {
 pub(crate) struct CompiledRule {
     pub id: Box<str>,
     pub regex: Option<Regex>,
+    /// The same pattern for anchored searches at keyword hits, when every match starts at a
+    /// keyword.
+    pub anchored: Option<regex_automata::meta::Regex>,
     pub secret_groups: Vec<usize>,
     pub validator: Validator,
     pub replacement: Replacement,
@@ -298,6 +301,10 @@ impl Engine {
     pub(crate) fn find(&self, hay: &[u8], out: &mut Vec<Raw>) {
         out.clear();
         let mut triggered = [0u64; MAX_RULES / 64];
+        // Keyword hits of anchored rules, searched in place; past the buffer, the rule falls
+        // back to a search of the whole text.
+        let mut anchored_hits = [(0u16, 0usize); 32];
+        let mut anchored_count = 0;
         for &i in &self.unconditional {
             triggered[usize::from(i) / 64] |= 1 << (i % 64);
         }
@@ -306,7 +313,15 @@ impl Engine {
             ac.for_each(hay, |pattern, range| {
                 for &target in &self.keyword_targets[pattern] {
                     match target {
-                        Target::Rule(i) => triggered[usize::from(i) / 64] |= 1 << (i % 64),
+                        Target::Rule(i) => {
+                            let anchored = self.rules[usize::from(i)].anchored.is_some();
+                            if anchored && anchored_count < anchored_hits.len() {
+                                anchored_hits[anchored_count] = (i, range.start);
+                                anchored_count += 1;
+                            } else {
+                                triggered[usize::from(i) / 64] |= 1 << (i % 64);
+                            }
+                        }
                         Target::KeyStem if range.start >= key_end => {
                             key_end = self.key_value_at(hay, range.clone(), out);
                         }
@@ -314,6 +329,12 @@ impl Engine {
                     }
                 }
             });
+        }
+        for &(i, at) in &anchored_hits[..anchored_count] {
+            // A rule already searched in full needs no anchored search.
+            if triggered[usize::from(i) / 64] & (1 << (i % 64)) == 0 {
+                self.run_anchored(i, hay, at, out);
+            }
         }
         for (word_index, word) in triggered.iter().enumerate() {
             let mut bits = *word;
@@ -395,6 +416,38 @@ impl Engine {
             if !any_group {
                 self.validate_push(rule, index, hay, m.range(), out);
             }
+        }
+    }
+
+    fn run_anchored(&self, index: u16, hay: &[u8], at: usize, out: &mut Vec<Raw>) {
+        let Some(rule) = self.rules.get(usize::from(index)) else {
+            return;
+        };
+        let (Some(anchored), Some(regex)) = (&rule.anchored, &rule.regex) else {
+            return;
+        };
+        let input = regex_automata::Input::new(hay)
+            .span(at..hay.len())
+            .anchored(regex_automata::Anchored::Yes);
+        let Some(m) = anchored.search(&input) else {
+            return;
+        };
+        if rule.secret_groups.is_empty() {
+            self.validate_push(rule, index, hay, m.range(), out);
+            return;
+        }
+        let Some(caps) = regex.captures_at(hay, m.start()) else {
+            return;
+        };
+        let mut any_group = false;
+        for &g in &rule.secret_groups {
+            if let Some(s) = caps.get(g) {
+                any_group = true;
+                self.validate_push(rule, index, hay, s.range(), out);
+            }
+        }
+        if !any_group {
+            self.validate_push(rule, index, hay, m.range(), out);
         }
     }
 

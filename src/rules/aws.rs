@@ -41,6 +41,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}",
             keywords: ACCESS_KEY_PREFIXES,
             validator: Some(access_key_boundaries),
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -69,6 +70,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz|FQoGZXIvYXdz|AQoDYXdz)(?:[A-Za-z0-9+/=]|%[0-9A-Fa-f]{2}|\\/){40,}",
             keywords: SESSION_TOKEN_PREFIXES,
             validator: None,
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -81,6 +83,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"AWS4-(?:HMAC-SHA256|ECDSA-P256-SHA256)[ \t]+Credential=(?P<secret>[^/\s,\x22\\]+)",
             keywords: &["AWS4-"],
             validator: None,
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -93,6 +96,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"(?:Signature|signature|SIGNATURE)(?:=|%3D|%3d)(?P<secret>[0-9a-fA-F]{64}|(?:[A-Za-z0-9+/]|%2B|%2F|%2b|%2f){26,}(?:=|%3D|%3d){0,2})",
             keywords: &["Signature", "signature", "SIGNATURE"],
             validator: Some(value_end),
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -105,6 +109,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"(?i:X-Amz-)(?:(?i:Credential)(?:=|%3D)(?P<secret>[A-Za-z0-9]+)|(?i:Security-Token)(?:=|%3D)(?P<secret2>(?:[A-Za-z0-9+/=_.~-]|%(?:[013-9A-Fa-f][0-9A-Fa-f]|2[0-57-9A-Fa-f]))+))",
             keywords: &["X-Amz-", "x-amz-", "X-AMZ-"],
             validator: None,
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -117,6 +122,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"\bAWS (?P<secret>[A-Z0-9]{16,128}):(?P<secret2>[A-Za-z0-9+/]{20,}={0,2})",
             keywords: &["AWS "],
             validator: None,
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -129,6 +135,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"ABSK[A-Za-z0-9+/]{109,269}={0,2}|bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t(?:[A-Za-z0-9+/=_-]|%[0-9A-Fa-f]{2})*",
             keywords: &["ABSK", "bedrock-api-key-"],
             validator: None,
+            keyword_starts_match: true,
         },
     },
 ];

@@ -89,6 +89,9 @@ pub(crate) enum Detector {
         regex: &'static str,
         keywords: &'static [&'static str],
         validator: Option<BuiltinValidator>,
+        /// Every match begins where one of the keywords begins, so the regex can run anchored
+        /// at each keyword hit instead of searching the whole text.
+        keyword_starts_match: bool,
     },
     /// Values of key names the key classifier assigns to this rule.
     KeyValue,

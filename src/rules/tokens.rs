@@ -50,6 +50,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"\beyJ[A-Za-z0-9_-]{8,}={0,2}\.(?:[A-Za-z0-9_-]{8,}={0,2}\.){0,3}(?:[A-Za-z0-9_-]{8,}={0,2}|\.)?[A-Za-z0-9_/+-]*={0,2}|\bZXlK[A-Za-z0-9+/_-]{40,}={0,2}",
             keywords: &["eyJ", "ZXlK"],
             validator: None,
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -62,6 +63,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255}",
             keywords: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
             validator: Some(github_token),
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -77,6 +79,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
                 "gloas-", "glsoat-", "glcbt-", "GR1348941", "_gitlab_session=",
             ],
             validator: None,
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -89,6 +92,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"(?i:xoxe\.)?xox[abeoprs]-[A-Za-z0-9-]{8,}|(?i:xapp)-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+",
             keywords: &["xox", "XOX", "xapp", "XAPP"],
             validator: Some(slack_token),
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -101,6 +105,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<secret>[A-Za-z0-9+/]{20,})",
             keywords: &["hooks.slack.com"],
             validator: None,
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -113,6 +118,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,247}",
             keywords: &["sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_"],
             validator: Some(bounded),
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -125,6 +131,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"AIza[A-Za-z0-9_-]{35}",
             keywords: &["AIza"],
             validator: Some(bounded),
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -137,6 +144,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}",
             keywords: &["T3BlbkFJ", "sk-proj-", "sk-svcacct-", "sk-admin-"],
             validator: None,
+            keyword_starts_match: false,
         },
     },
     RuleInfo {
@@ -149,6 +157,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"sk-ant-[a-z]{2,10}[0-9]{2}-[A-Za-z0-9_-]{80,}",
             keywords: &["sk-ant-"],
             validator: None,
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -161,6 +170,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"(?i:npm_)[A-Za-z0-9]{36}",
             keywords: &["npm_", "NPM_"],
             validator: Some(bounded),
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -173,6 +183,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}",
             keywords: &["pypi-AgEIcHlwaS5vcmc"],
             validator: None,
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -185,6 +196,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}",
             keywords: &["SG."],
             validator: Some(bounded),
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -202,6 +214,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
                 "SKc", "SKd", "SKe", "SKf", "SKA", "SKB", "SKC", "SKD", "SKE", "SKF",
             ],
             validator: Some(bounded),
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -214,6 +227,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}",
             keywords: &["0Q~", "1Q~", "2Q~", "3Q~", "4Q~", "5Q~", "6Q~", "7Q~", "8Q~", "9Q~"],
             validator: Some(bounded),
+            keyword_starts_match: false,
         },
     },
     RuleInfo {
@@ -226,6 +240,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"HRKU-AA[A-Za-z0-9_-]{58}",
             keywords: &["HRKU-AA"],
             validator: None,
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -238,6 +253,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s:,.()]|\\[nrt]|-[A-Za-z0-9]){32,}(?:-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)?",
             keywords: &["-----BEGIN"],
             validator: None,
+            keyword_starts_match: true,
         },
     },
     RuleInfo {
@@ -250,6 +266,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s:/@\x22'<>]{0,256}:(?P<secret>[^\s/@\x22'<>]{1,256})@[A-Za-z0-9.\[\]-]",
             keywords: &["://"],
             validator: Some(url_password_is_real),
+            keyword_starts_match: false,
         },
     },
     RuleInfo {
@@ -262,6 +279,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r#"\bcurl\b(?:[^\r\n]|\\\r?\n)*?\s(?:-u|--user)(?:=|[ \t]{1,5})["']?[^\s:"']{1,128}:(?P<secret>[^\s"']{3,256})"#,
             keywords: &["curl"],
             validator: Some(url_password_is_real),
+            keyword_starts_match: true,
         },
     },
 ];
