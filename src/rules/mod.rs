@@ -15,7 +15,8 @@
 //! rules in one pass. Three kinds of detectors exist:
 //!
 //! * **pattern** rules: a regular expression with literal keywords. The engine looks for all
-//!   keywords of all rules at once and runs a rule's regex only on text holding one of them.
+//!   keywords of all rules at once and runs a rule's regex only on text holding one of them,
+//!   anchored at each keyword hit when every match starts with a keyword.
 //! * **key-value** rules: a value that follows a sensitive key name, whatever it looks like.
 //!   One shared parser understands `k=v`, `k: v`, `"k":"v"`, `k="v"`, XML and Rust Debug forms;
 //!   the key's name decides which rule the value belongs to.
