@@ -7,8 +7,10 @@
 //!    and the key-name stems. It is built case-sensitively with explicit case variants, which
 //!    keeps it on the SIMD "Teddy" path. A hit either marks a pattern rule as *triggered* or
 //!    hands a key stem to the key-value parser.
-//! 2. **Triggered regexes.** Only triggered rules run their regex, over the whole text. Rules
-//!    never triggered cost nothing.
+//! 2. **Triggered regexes.** Only triggered rules run their regex. Where every match of a rule
+//!    starts at one of its keywords, the regex runs anchored at each hit (up to 32 hits a text;
+//!    beyond, over the whole text); otherwise over the whole text. Rules never triggered cost
+//!    nothing.
 //! 3. **Scanners.** Digit clusters (cards, SSNs, phones, IBANs, IPv4), `@` (e-mail) and
 //!    40-character base64 runs (AWS secret keys) are found by hand-written scans that test
 //!    checksums only on candidates.
