@@ -40,17 +40,30 @@ impl ByteSet {
 /// positions are probed until one lands in the set; the probe then expands to the run's ends.
 /// Text with few long runs costs about one table look-up in `min_len` bytes plus the short runs
 /// the probes happen to land in.
+///
+/// `weak` names a member byte (a space) that is common in ordinary text; a probe landing on it
+/// expands only when a neighbour is a member other than `weak`. Callers guarantee that the runs
+/// they care about never start or end with `weak` nor hold it twice in a row, so such a run
+/// always has a probe position that is not a lone `weak` byte.
 pub(crate) fn for_each_long_run(
     hay: &[u8],
     set: &ByteSet,
+    weak: Option<u8>,
     min_len: usize,
     mut f: impl FnMut(Range<usize>),
 ) {
     let step = min_len.max(1);
     let mut done = 0;
     let mut probe = step - 1;
+    let strong = |b: u8| set.contains(b) && Some(b) != weak;
     while probe < hay.len() {
-        if !set.contains(hay[probe]) {
+        let b = hay[probe];
+        let worth_expanding = if Some(b) == weak {
+            (probe > 0 && strong(hay[probe - 1])) || hay.get(probe + 1).is_some_and(|&n| strong(n))
+        } else {
+            set.contains(b)
+        };
+        if !worth_expanding {
             probe += step;
             continue;
         }
@@ -340,8 +353,23 @@ mod tests {
         for pad in 0..12 {
             let text = format!("{}1234567 ab 123456789012 c 12345678", "x".repeat(pad));
             let mut runs = Vec::new();
-            for_each_long_run(text.as_bytes(), &set, 8, |r| runs.push(text[r].to_string()));
+            for_each_long_run(text.as_bytes(), &set, None, 8, |r| {
+                runs.push(text[r].to_string())
+            });
             assert_eq!(runs, ["123456789012", "12345678"], "pad {pad}");
+        }
+    }
+
+    #[test]
+    fn weak_bytes_do_not_hide_runs() {
+        let set = ByteSet::new(&[(b'0', b'9')], b" ");
+        for pad in 0..12 {
+            let text = format!("{}a  b c 4111 1111 1111 1111 d", "x".repeat(pad));
+            let mut runs = Vec::new();
+            for_each_long_run(text.as_bytes(), &set, Some(b' '), 9, |r| {
+                runs.push(text[r].trim().to_string())
+            });
+            assert_eq!(runs, ["4111 1111 1111 1111"], "pad {pad}");
         }
     }
 

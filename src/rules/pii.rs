@@ -437,7 +437,8 @@ fn number_may_end(hay: &[u8], end: usize) -> bool {
 /// (9 for `+` and 8 digits, 7 for `1.1.1.1`), so a skip scan ([`for_each_long_run`]) finds
 /// the runs worth parsing while looking at about one byte in `min_len` of ordinary text.
 pub(crate) fn scan_digits(hay: &[u8], min_len: usize, out: &mut dyn FnMut(DigitHit, Range<usize>)) {
-    for_each_long_run(hay, &NUMBER_RUN, min_len, |run| {
+    // Spaces are members (`4111 1111 …`) but never lead, trail or double inside a number.
+    for_each_long_run(hay, &NUMBER_RUN, Some(b' '), min_len, |run| {
         scan_run(hay, run.start, run.end, out)
     });
 }
