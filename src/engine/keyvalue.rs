@@ -25,10 +25,9 @@ fn is_key_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
 }
 
-/// A key and the value after it.
+/// The value after a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct KeyValue {
-    pub key: Range<usize>,
     pub value: Range<usize>,
     /// The value was delimited by quotes or XML tags (not a bare word).
     pub delimited: bool,
@@ -85,7 +84,6 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
         let start = i + 1;
         let end = memchr::memchr(b'<', hay.get(start..)?).map_or(hay.len(), |e| start + e);
         return (end > start).then_some(KeyValue {
-            key,
             value: start..end,
             delimited: true,
             prose: false,
@@ -148,7 +146,6 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
         let start = i + q.len();
         let end = closing_quote(hay, start, q).unwrap_or_else(|| line_end(hay, start));
         return Some(KeyValue {
-            key,
             value: start..end,
             delimited: true,
             prose,
@@ -187,7 +184,6 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
     };
     let end = trim_end(hay, i, end);
     (end > i).then_some(KeyValue {
-        key,
         value: i..end,
         delimited: false,
         prose,

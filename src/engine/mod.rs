@@ -102,7 +102,7 @@ pub(crate) struct Engine {
     keywords: Option<Keywords>,
     keyword_targets: Vec<Vec<Target>>,
     unconditional: Vec<u16>,
-    pub slots: Slots,
+    slots: Slots,
     extra_keys: Vec<Vec<u8>>,
     allow_literals: Vec<Vec<u8>>,
     allow_patterns: Option<RegexSet>,
@@ -381,15 +381,19 @@ impl Engine {
         ) {
             return key_end;
         }
-        let mut push = |r: Range<usize>| {
+        // Parts of a header value (a cookie's value, the credentials after the scheme) can be
+        // placeholders of their own; a whole value was checked just above.
+        let mut push_part = |r: Range<usize>| {
             if !keyvalue::is_placeholder(&hay[r.clone()], None) {
                 out.push((rule, r));
             }
         };
         match class {
-            KeyClass::Authorization => http::authorization_secret(value, kv.value.start, &mut push),
-            KeyClass::Cookie => http::cookie_secrets(value, kv.value.start, &mut push),
-            _ => push(kv.value.clone()),
+            KeyClass::Authorization => {
+                http::authorization_secret(value, kv.value.start, &mut push_part)
+            }
+            KeyClass::Cookie => http::cookie_secrets(value, kv.value.start, &mut push_part),
+            _ => out.push((rule, kv.value.clone())),
         }
         kv.value.end.max(key_end)
     }
@@ -400,24 +404,7 @@ impl Engine {
         };
         let Some(regex) = &rule.regex else { return };
         for m in regex.find_iter(hay) {
-            if rule.secret_groups.is_empty() {
-                self.validate_push(rule, index, hay, m.range(), out);
-                continue;
-            }
-            let Some(caps) = regex.captures_at(hay, m.start()) else {
-                continue;
-            };
-            let mut any_group = false;
-            for &g in &rule.secret_groups {
-                if let Some(s) = caps.get(g) {
-                    any_group = true;
-                    self.validate_push(rule, index, hay, s.range(), out);
-                }
-            }
-            // An alternation branch without a `secret` group redacts its whole match.
-            if !any_group {
-                self.validate_push(rule, index, hay, m.range(), out);
-            }
+            self.push_match(rule, index, regex, hay, m.range(), out);
         }
     }
 
@@ -431,14 +418,27 @@ impl Engine {
         let input = regex_automata::Input::new(hay)
             .span(at..hay.len())
             .anchored(regex_automata::Anchored::Yes);
-        let Some(m) = anchored.search(&input) else {
-            return;
-        };
+        if let Some(m) = anchored.search(&input) {
+            self.push_match(rule, index, regex, hay, m.range(), out);
+        }
+    }
+
+    /// Records the secret parts of one match: its `secret…` groups, or the whole match when
+    /// the rule has none or the matching alternation branch holds none.
+    fn push_match(
+        &self,
+        rule: &CompiledRule,
+        index: u16,
+        regex: &Regex,
+        hay: &[u8],
+        m: Range<usize>,
+        out: &mut Vec<Raw>,
+    ) {
         if rule.secret_groups.is_empty() {
-            self.validate_push(rule, index, hay, m.range(), out);
+            self.validate_push(rule, index, hay, m, out);
             return;
         }
-        let Some(caps) = regex.captures_at(hay, m.start()) else {
+        let Some(caps) = regex.captures_at(hay, m.start) else {
             return;
         };
         let mut any_group = false;
@@ -449,7 +449,7 @@ impl Engine {
             }
         }
         if !any_group {
-            self.validate_push(rule, index, hay, m.range(), out);
+            self.validate_push(rule, index, hay, m, out);
         }
     }
 
