@@ -58,22 +58,30 @@
 //! A value over the size limit is replaced whole by a marker rather than passed through
 //! unscanned; invalid UTF-8 is scanned as bytes; no input makes the engine panic.
 
-#![forbid(unsafe_code)]
+// One `unsafe` block exists: forwarding `Layer::downcast_raw`, which tracing-subscriber
+// declares `unsafe fn` (see `layer/mod.rs`). Everything else is safe code.
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod engine;
 mod error;
 mod finding;
+pub mod fmt;
+mod layer;
 mod redactor;
 mod replacement;
 pub mod rules;
+pub mod testing;
+mod writer;
 
 pub use error::Error;
 pub use finding::{Finding, Findings};
+pub use layer::{RedactLayer, RedactLayerExt, RedactionStats};
 pub use redactor::{CustomRule, Redactor, RedactorBuilder, DEFAULT_MAX_VALUE_LEN};
 pub use replacement::Replacement;
 pub use rules::{catalogue_markdown, rules, Family, RuleInfo};
+pub use writer::{RedactingMakeWriter, RedactingWriter};
 
 /// The README's examples run as doc tests.
 #[cfg(doctest)]

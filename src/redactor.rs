@@ -111,6 +111,56 @@ impl Redactor {
         })
     }
 
+    /// Runs the engine over `hay` and hands the raw findings (rule index, byte range; sorted,
+    /// not overlapping, not widened) to `f`. Values over the size limit come back as one
+    /// finding with index [`u16::MAX`].
+    pub(crate) fn scan<R>(&self, hay: &[u8], f: impl FnOnce(&[Raw]) -> R) -> R {
+        self.with_findings(hay, f)
+    }
+
+    /// The number of counters a statistics table needs: one per enabled rule, plus one for
+    /// oversized values.
+    pub(crate) fn counter_slots(&self) -> usize {
+        self.engine.rules.len() + 1
+    }
+
+    /// The counter slot of a rule index from [`scan`](Self::scan).
+    pub(crate) fn counter_slot(&self, index: u16) -> usize {
+        usize::from(index).min(self.engine.rules.len())
+    }
+
+    /// The rule id of a counter slot.
+    pub(crate) fn slot_rule_id(&self, slot: usize) -> &str {
+        self.engine
+            .rules
+            .get(slot)
+            .map_or(engine::OVERSIZED, |r| &r.id)
+    }
+
+    /// The rule that redacts a whole value stored under `name`, if any.
+    pub(crate) fn rule_for_key_name(&self, name: &str) -> Option<u16> {
+        self.engine.rule_for_key_name(name.as_bytes())
+    }
+
+    /// Whether a value stored under a sensitive name is a stand-in rather than a secret (empty,
+    /// `***`, `<redacted>`, `${VAR}`, our own markers).
+    pub(crate) fn is_placeholder(&self, index: u16, value: &[u8]) -> bool {
+        let fixed = self
+            .engine
+            .rules
+            .get(usize::from(index))
+            .and_then(|r| r.replacement.fixed_text());
+        engine::keyvalue::is_placeholder(value, fixed)
+    }
+
+    /// Appends the replacement for `matched`, found by rule `index`, to `out`.
+    pub(crate) fn write_replacement(&self, index: u16, matched: &[u8], out: &mut Vec<u8>) {
+        match self.engine.rules.get(usize::from(index)) {
+            Some(rule) if index != u16::MAX => rule.replacement.write(&rule.id, matched, out),
+            _ => Replacement::Label.write(engine::OVERSIZED, matched, out),
+        }
+    }
+
     fn rule_id(&self, index: u16) -> &str {
         self.engine
             .rules
@@ -201,16 +251,7 @@ impl Redactor {
             let range = adjust(range.clone());
             let range = range.start.max(at)..range.end.max(at);
             out.extend_from_slice(&hay[at..range.start]);
-            let (id, replacement) = match self.engine.rules.get(usize::from(*index)) {
-                Some(rule) => (&*rule.id, &rule.replacement),
-                None => (engine::OVERSIZED, &Replacement::Label),
-            };
-            let replacement = if *index == u16::MAX {
-                &Replacement::Label
-            } else {
-                replacement
-            };
-            replacement.write(id, &hay[range.clone()], &mut out);
+            self.write_replacement(*index, &hay[range.clone()], &mut out);
             at = range.end;
         }
         out.extend_from_slice(&hay[at..]);

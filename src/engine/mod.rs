@@ -352,6 +352,19 @@ impl Engine {
 
     /// Parses the key around a stem hit and records its value. Returns the key's end, so later
     /// stems inside the same key are skipped.
+    /// The rule that redacts a whole value because of the name it is stored under (a tracing
+    /// field called `password`, `authorization`, `aws_secret_access_key`, …), if that rule is
+    /// enabled.
+    pub(crate) fn rule_for_key_name(&self, name: &[u8]) -> Option<u16> {
+        match classify(name, &self.extra_keys)? {
+            KeyClass::AwsSecretAccessKey => self.slots.aws_secret,
+            KeyClass::AwsSessionToken => self.slots.aws_session,
+            KeyClass::Authorization => self.slots.authorization,
+            KeyClass::Cookie => self.slots.cookie,
+            KeyClass::Sensitive { .. } => self.slots.sensitive,
+        }
+    }
+
     fn key_value_at(&self, hay: &[u8], hit: Range<usize>, out: &mut Vec<Raw>) -> usize {
         let key = keyvalue::key_around(hay, hit.clone());
         let key_end = key.end;

@@ -1,0 +1,361 @@
+//! [`RedactLayer`]: scrubs every event and span before the layers it wraps see them.
+//!
+//! # Where it sits
+//!
+//! A `tracing` subscriber is a stack of [`Layer`]s. Output layers (`fmt` text or JSON, an
+//! OpenTelemetry exporter, your own) each turn events into bytes somewhere. `RedactLayer`
+//! *wraps* such a layer, or a whole stack of them, and hands it a sanitized copy of every
+//! event and span:
+//!
+//! ```text
+//! registry ── RedactLayer ── fmt::layer()        (sees only scrubbed values)
+//!          └─ other layers                        (see the original; wrap them too)
+//! ```
+//!
+//! ```
+//! use tracing_redact::RedactLayerExt;
+//! use tracing_subscriber::prelude::*;
+//! # let writer = tracing_redact::testing::Captured::default();
+//! # let make_writer = writer.clone();
+//!
+//! let subscriber = tracing_subscriber::registry().with(
+//!     tracing_subscriber::fmt::layer()
+//!         .without_time()
+//!         .with_ansi(false)
+//!         .with_writer(make_writer)
+//!         .redacted(),
+//! );
+//! tracing::subscriber::with_default(subscriber, || {
+//!     tracing::warn!(
+//!         authorization = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
+//!         retries = 3,
+//!         "upload to s3://bucket failed for bob@example.com"
+//!     );
+//! });
+//! assert_eq!(
+//!     writer.text().trim_end(),
+//!     " WARN rust_out: upload to s3://bucket failed for [REDACTED:email] \
+//!      authorization=\"[REDACTED:http-authorization]\" retries=3"
+//! );
+//! ```
+//!
+//! # What is scrubbed
+//!
+//! Every field value of events and spans, at creation ([`Layer::on_new_span`]) and when
+//! recorded later ([`Layer::on_record`]), and the message, through the wrapped layer's whole
+//! interface. Values of every kind: strings, `Display` (`%x`) and `Debug` (`?x`) values
+//! (formatted once, scanned, re-emitted as the same text), errors with their whole `source()`
+//! chain, bytes, and integers (a card number logged as a `u64` is a card number). A field
+//! whose *name* is sensitive (`password`, `api_key`, `authorization`, `cookie`,
+//! `aws_secret_access_key`, `x-amz-security-token`, and the names you add with
+//! [`RedactorBuilder::sensitive_key`](crate::RedactorBuilder::sensitive_key)) has its value
+//! replaced whatever it holds, except for stand-ins such as `""`, `***` or `${VAR}` and for
+//! booleans (`has_token = true` carries no secret).
+//!
+//! Everything else reaches the inner layer exactly as it was: the same [`Metadata`] (level,
+//! target, module, file and line, field names), the same parent span (explicit, root or
+//! contextual), the same kind of value for every field, so JSON keeps numbers as numbers and
+//! text formatters quote strings as before. Events from the `log` crate through `tracing-log`
+//! keep their normalized metadata.
+//!
+//! # Costs
+//!
+//! A clean event costs one pass of the engine over its field values (the message and field
+//! text, not the timestamp, level or target) and is then forwarded as it came: no copy, no
+//! allocation once the per-thread buffers have grown, no write to shared memory. Only an
+//! event with something to replace is rebuilt. Events disabled by a filter never reach the
+//! layer. The README's benchmark table has the numbers against the plain `fmt` layer.
+//!
+//! # What it cannot see
+//!
+//! Static metadata (span names, targets, field *names*), layers that are not wrapped, and a
+//! secret split across two fields. See `SECURITY.md` for the threat model, and
+//! [`fmt`](crate::fmt) for the one way two `fmt` layers can leak span fields into each other.
+//!
+//! [`Metadata`]: tracing_core::Metadata
+
+mod capture;
+mod stats;
+
+pub use stats::RedactionStats;
+
+use crate::Redactor;
+use capture::with_capture;
+use std::any::TypeId;
+use tracing_core::span::{Attributes, Id, Record};
+use tracing_core::subscriber::Interest;
+use tracing_core::{Dispatch, Event, LevelFilter, Metadata, Subscriber};
+use tracing_subscriber::layer::{Context, Layer};
+use tracing_subscriber::registry::LookupSpan;
+
+/// A [`Layer`] that hands the layer it wraps a scrubbed copy of every event and span.
+///
+/// Build it around any layer: [`RedactLayer::new`] (default [`Redactor`]),
+/// [`RedactLayer::with_redactor`], or [`RedactLayerExt::redacted`]. The wrapped layer keeps
+/// its own filters: every [`Layer`] method not about field values (`enabled`,
+/// `register_callsite`, `max_level_hint`, `on_layer`, `on_enter`, `on_close`, …) is forwarded
+/// to it unchanged, so per-layer filters inside the wrapper, and filters around it, work as
+/// they did.
+///
+/// ```
+/// use tracing_redact::{RedactLayer, Redactor, Replacement};
+/// use tracing_subscriber::prelude::*;
+///
+/// let redactor = Redactor::builder()
+///     .sensitive_key("tenant_secret")
+///     .replacement(Replacement::fixed("***"))
+///     .build()?;
+/// let layer = RedactLayer::with_redactor(tracing_subscriber::fmt::layer(), redactor);
+/// let stats = layer.stats();
+/// let _subscriber = tracing_subscriber::registry().with(layer);
+/// assert_eq!(stats.total(), 0);
+/// # Ok::<(), tracing_redact::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct RedactLayer<L> {
+    inner: L,
+    redactor: Redactor,
+    stats: RedactionStats,
+}
+
+impl<L> RedactLayer<L> {
+    /// Wraps `inner` with the default [`Redactor`] (every default-on rule).
+    pub fn new(inner: L) -> RedactLayer<L> {
+        RedactLayer::with_redactor(inner, Redactor::default())
+    }
+
+    /// Wraps `inner` with a configured redactor.
+    pub fn with_redactor(inner: L, redactor: Redactor) -> RedactLayer<L> {
+        let stats = RedactionStats::new(&redactor);
+        RedactLayer {
+            inner,
+            redactor,
+            stats,
+        }
+    }
+
+    /// A handle on this layer's redaction counters (shared with clones of the layer).
+    pub fn stats(&self) -> RedactionStats {
+        self.stats.clone()
+    }
+
+    /// The redactor in use.
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
+    /// The wrapped layer.
+    pub fn inner(&self) -> &L {
+        &self.inner
+    }
+
+    /// The wrapped layer, mutably (to reconfigure it before the subscriber is built).
+    pub fn inner_mut(&mut self) -> &mut L {
+        &mut self.inner
+    }
+
+    /// Replaces the wrapped layer with `f(inner)`, keeping the redactor and the counters.
+    ///
+    /// ```
+    /// use tracing_subscriber::prelude::*;
+    ///
+    /// let layer = tracing_redact::fmt::layer().map_inner(|fmt| fmt.with_target(false));
+    /// let _subscriber = tracing_subscriber::registry().with(layer);
+    /// ```
+    pub fn map_inner<L2>(self, f: impl FnOnce(L) -> L2) -> RedactLayer<L2> {
+        RedactLayer {
+            inner: f(self.inner),
+            redactor: self.redactor,
+            stats: self.stats,
+        }
+    }
+
+    /// Scans the fields `record` visits; if something is to be replaced, calls `forward`
+    /// with the rebuilt value set and returns `true`, else returns `false` without calling it.
+    fn scrub(
+        &self,
+        fields: &tracing_core::field::FieldSet,
+        record: impl FnOnce(&mut dyn tracing_core::field::Visit),
+        forward: impl FnOnce(&tracing_core::field::ValueSet<'_>),
+    ) -> bool {
+        with_capture(|capture| {
+            let dirty = capture.scan(&self.redactor, record, |slot| self.stats.record(slot));
+            if dirty {
+                capture.rebuild(&self.redactor, fields, forward);
+            }
+            dirty
+        })
+    }
+}
+
+impl<S, L> Layer<S> for RedactLayer<L>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    L: Layer<S>,
+{
+    fn on_register_dispatch(&self, subscriber: &Dispatch) {
+        self.inner.on_register_dispatch(subscriber);
+    }
+
+    fn on_layer(&mut self, subscriber: &mut S) {
+        self.inner.on_layer(subscriber);
+    }
+
+    fn register_callsite(&self, metadata: &'static Metadata<'static>) -> Interest {
+        self.inner.register_callsite(metadata)
+    }
+
+    fn enabled(&self, metadata: &Metadata<'_>, ctx: Context<'_, S>) -> bool {
+        self.inner.enabled(metadata, ctx)
+    }
+
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+        let metadata = attrs.metadata();
+        let mut ctx = Some(ctx);
+        let rebuilt = self.scrub(
+            attrs.fields(),
+            |visitor| attrs.record(visitor),
+            |values| {
+                let scrubbed = if attrs.is_root() {
+                    Attributes::new_root(metadata, values)
+                } else if let Some(parent) = attrs.parent() {
+                    Attributes::child_of(parent.clone(), metadata, values)
+                } else {
+                    Attributes::new(metadata, values)
+                };
+                if let Some(ctx) = ctx.take() {
+                    self.inner.on_new_span(&scrubbed, id, ctx);
+                }
+            },
+        );
+        if rebuilt {
+            self.stats.record_span();
+        } else if let Some(ctx) = ctx {
+            self.inner.on_new_span(attrs, id, ctx);
+        }
+    }
+
+    fn max_level_hint(&self) -> Option<LevelFilter> {
+        self.inner.max_level_hint()
+    }
+
+    fn on_record(&self, span: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
+        let Some(metadata) = ctx.metadata(span) else {
+            // Without the span's field set a scrubbed record cannot be built; a record that
+            // needs no scrubbing can still go through. Unknown spans do not occur with a
+            // registry, so this is defence, not a path.
+            let clean =
+                with_capture(|capture| !capture.scan(&self.redactor, |v| values.record(v), |_| {}));
+            if clean {
+                self.inner.on_record(span, values, ctx);
+            }
+            return;
+        };
+        let mut ctx = Some(ctx);
+        let rebuilt = self.scrub(
+            metadata.fields(),
+            |visitor| values.record(visitor),
+            |scrubbed| {
+                if let Some(ctx) = ctx.take() {
+                    self.inner.on_record(span, &Record::new(scrubbed), ctx);
+                }
+            },
+        );
+        if rebuilt {
+            self.stats.record_span();
+        } else if let Some(ctx) = ctx {
+            self.inner.on_record(span, values, ctx);
+        }
+    }
+
+    fn on_follows_from(&self, span: &Id, follows: &Id, ctx: Context<'_, S>) {
+        self.inner.on_follows_from(span, follows, ctx);
+    }
+
+    fn event_enabled(&self, event: &Event<'_>, ctx: Context<'_, S>) -> bool {
+        self.inner.event_enabled(event, ctx)
+    }
+
+    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+        let metadata = event.metadata();
+        let mut ctx = Some(ctx);
+        let rebuilt = self.scrub(
+            metadata.fields(),
+            |visitor| event.record(visitor),
+            |values| {
+                let scrubbed = if event.is_root() {
+                    Event::new_child_of(None, metadata, values)
+                } else if let Some(parent) = event.parent() {
+                    Event::new_child_of(parent.clone(), metadata, values)
+                } else {
+                    Event::new(metadata, values)
+                };
+                if let Some(ctx) = ctx.take() {
+                    self.inner.on_event(&scrubbed, ctx);
+                }
+            },
+        );
+        if rebuilt {
+            self.stats.record_event();
+        } else if let Some(ctx) = ctx {
+            self.inner.on_event(event, ctx);
+        }
+    }
+
+    fn on_enter(&self, id: &Id, ctx: Context<'_, S>) {
+        self.inner.on_enter(id, ctx);
+    }
+
+    fn on_exit(&self, id: &Id, ctx: Context<'_, S>) {
+        self.inner.on_exit(id, ctx);
+    }
+
+    fn on_close(&self, id: Id, ctx: Context<'_, S>) {
+        self.inner.on_close(id, ctx);
+    }
+
+    fn on_id_change(&self, old: &Id, new: &Id, ctx: Context<'_, S>) {
+        self.inner.on_id_change(old, new, ctx);
+    }
+
+    // tracing-subscriber asks layers, through this method, whether they hold a per-layer
+    // filter (and finds `WithContext` hooks such as tracing-error's). Not forwarding it would
+    // make an inner per-layer filter's level the global maximum. The trait declares it
+    // `unsafe fn`, so forwarding needs the crate's one `unsafe` block.
+    #[allow(unsafe_code)]
+    unsafe fn downcast_raw(&self, id: TypeId) -> Option<*const ()> {
+        if id == TypeId::of::<Self>() {
+            return Some(self as *const Self as *const ());
+        }
+        // SAFETY: forwarding the caller's request unchanged; the inner layer upholds the
+        // contract for the pointer it returns, which points into `self.inner` and so lives
+        // as long as `self`.
+        unsafe { self.inner.downcast_raw(id) }
+    }
+}
+
+/// `.redacted()` on any layer: wraps it in a [`RedactLayer`].
+///
+/// Implemented for every type (a layer's subscriber type is often only known later, which a
+/// bound on `Layer<S>` here would make ambiguous); the result is a layer wherever `self` is.
+///
+/// ```
+/// use tracing_redact::RedactLayerExt;
+/// use tracing_subscriber::prelude::*;
+///
+/// let _subscriber = tracing_subscriber::registry()
+///     .with(tracing_subscriber::fmt::layer().json().redacted());
+/// ```
+pub trait RedactLayerExt: Sized {
+    /// Wraps `self` with the default [`Redactor`].
+    fn redacted(self) -> RedactLayer<Self> {
+        RedactLayer::new(self)
+    }
+
+    /// Wraps `self` with `redactor`.
+    fn redacted_with(self, redactor: Redactor) -> RedactLayer<Self> {
+        RedactLayer::with_redactor(self, redactor)
+    }
+}
+
+impl<L> RedactLayerExt for L {}

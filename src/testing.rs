@@ -1,0 +1,144 @@
+//! Helpers for testing that your own subscriber stack leaks nothing.
+//!
+//! * [`Captured`]: a [`MakeWriter`] that keeps everything written, to read back in a test.
+//! * [`find_leak`] and [`assert_no_leak`]: whether any part of a secret survived in output,
+//!   by the window rule the crate's own tests use.
+//!
+//! ```
+//! use tracing_redact::testing::{assert_no_leak, Captured};
+//! use tracing_subscriber::prelude::*;
+//!
+//! let out = Captured::default();
+//! let subscriber = tracing_subscriber::registry()
+//!     .with(tracing_redact::fmt::json_layer().map_inner(|l| l.with_writer(out.clone())));
+//! let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+//! tracing::subscriber::with_default(subscriber, || {
+//!     tracing::debug!(body = %format!("<SecretAccessKey>{secret}</SecretAccessKey>"));
+//! });
+//! assert_no_leak(&out.text(), &[secret]);
+//! ```
+
+use std::io;
+use std::sync::{Arc, Mutex, PoisonError};
+use tracing_subscriber::fmt::MakeWriter;
+
+/// A [`MakeWriter`] writing into shared memory; clones share the buffer.
+///
+/// ```
+/// use std::io::Write;
+/// use tracing_subscriber::fmt::MakeWriter;
+///
+/// let out = tracing_redact::testing::Captured::default();
+/// out.make_writer().write_all(b"one\ntwo\n")?;
+/// assert_eq!(out.lines(), ["one", "two"]);
+/// out.clear();
+/// assert_eq!(out.text(), "");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Captured {
+    buffer: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Captured {
+    /// Everything written so far, as text (invalid UTF-8 replaced by U+FFFD).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes()).into_owned()
+    }
+
+    /// Everything written so far, as bytes.
+    pub fn bytes(&self) -> Vec<u8> {
+        self.buffer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The written text split into lines.
+    pub fn lines(&self) -> Vec<String> {
+        self.text().lines().map(str::to_owned).collect()
+    }
+
+    /// Forgets everything written so far.
+    pub fn clear(&self) {
+        self.buffer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+}
+
+/// The writer [`Captured`] hands out.
+#[derive(Debug)]
+pub struct CapturedWriter {
+    buffer: Arc<Mutex<Vec<u8>>>,
+}
+
+impl io::Write for CapturedWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.buffer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = CapturedWriter;
+
+    fn make_writer(&'a self) -> CapturedWriter {
+        CapturedWriter {
+            buffer: Arc::clone(&self.buffer),
+        }
+    }
+}
+
+/// The window length of the leak rule: a secret leaks if any run of this many consecutive
+/// bytes of it (all of it, if shorter) appears in the output.
+///
+/// Eight bytes is short enough to catch a partly masked or truncated secret and long enough
+/// that noise rarely matches by chance (which would be a false alarm, not a missed leak).
+pub const LEAK_WINDOW: usize = 8;
+
+/// Returns the first window of a secret found in `output`, as `(secret, window)`.
+///
+/// ```
+/// use tracing_redact::testing::find_leak;
+///
+/// assert_eq!(find_leak("key=[REDACTED]", &["hunter2hunter2"]), None);
+/// assert_eq!(
+///     find_leak("key=hunter2h***", &["hunter2hunter2"]),
+///     Some(("hunter2hunter2", "hunter2h"))
+/// );
+/// ```
+pub fn find_leak<'s>(output: &str, secrets: &[&'s str]) -> Option<(&'s str, &'s str)> {
+    secrets.iter().find_map(|secret| {
+        let w = LEAK_WINDOW.min(secret.len());
+        if w == 0 {
+            return None;
+        }
+        (0..=secret.len() - w)
+            .filter(|&i| secret.is_char_boundary(i) && secret.is_char_boundary(i + w))
+            .map(|i| &secret[i..i + w])
+            .find(|window| output.contains(window))
+            .map(|window| (*secret, window))
+    })
+}
+
+/// Panics with the leaked window and the output if any window of a secret appears in
+/// `output` (see [`find_leak`]).
+///
+/// # Panics
+///
+/// When a secret leaks; that is its purpose.
+#[track_caller]
+pub fn assert_no_leak(output: &str, secrets: &[&str]) {
+    if let Some((secret, window)) = find_leak(output, secrets) {
+        panic!("secret {secret:?} leaked (window {window:?}) in output:\n{output}");
+    }
+}
