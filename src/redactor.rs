@@ -137,6 +137,11 @@ impl Redactor {
             .map_or(engine::OVERSIZED, |r| &r.id)
     }
 
+    /// Identifies this redactor's configuration for caches (shared by clones).
+    pub(crate) fn serial(&self) -> u64 {
+        self.engine.serial
+    }
+
     /// The rule that redacts a whole value stored under `name`, if any.
     pub(crate) fn rule_for_key_name(&self, name: &str) -> Option<u16> {
         self.engine.rule_for_key_name(name.as_bytes())

@@ -98,6 +98,9 @@ pub(crate) struct Slots {
 pub(crate) const OVERSIZED: &str = "oversized";
 
 pub(crate) struct Engine {
+    /// Unique per engine built in this process (never reused, unlike an address), so caches
+    /// keyed by it cannot mix up two configurations.
+    pub serial: u64,
     pub rules: Vec<CompiledRule>,
     keywords: Option<Keywords>,
     keyword_targets: Vec<Vec<Target>>,
@@ -286,7 +289,9 @@ impl Engine {
                 .collect();
             Some(Keywords::new(&literals, stems)?)
         };
+        static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(Engine {
+            serial: SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             rules: parts.rules,
             keywords,
             keyword_targets,

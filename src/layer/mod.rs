@@ -174,14 +174,16 @@ impl<L> RedactLayer<L> {
     /// with the rebuilt value set and returns `true`, else returns `false` without calling it.
     fn scrub(
         &self,
-        fields: &tracing_core::field::FieldSet,
+        metadata: &Metadata<'_>,
         record: impl FnOnce(&mut dyn tracing_core::field::Visit),
         forward: impl FnOnce(&tracing_core::field::ValueSet<'_>),
     ) -> bool {
         with_capture(|capture| {
-            let dirty = capture.scan(&self.redactor, record, |slot| self.stats.record(slot));
+            let dirty = capture.scan(&self.redactor, metadata, record, |slot| {
+                self.stats.record(slot)
+            });
             if dirty {
-                capture.rebuild(&self.redactor, fields, forward);
+                capture.rebuild(&self.redactor, metadata.fields(), forward);
             }
             dirty
         })
@@ -213,7 +215,7 @@ where
         let metadata = attrs.metadata();
         let mut ctx = Some(ctx);
         let rebuilt = self.scrub(
-            attrs.fields(),
+            metadata,
             |visitor| attrs.record(visitor),
             |values| {
                 let scrubbed = if attrs.is_root() {
@@ -241,19 +243,13 @@ where
 
     fn on_record(&self, span: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
         let Some(metadata) = ctx.metadata(span) else {
-            // Without the span's field set a scrubbed record cannot be built; a record that
-            // needs no scrubbing can still go through. Unknown spans do not occur with a
-            // registry, so this is defence, not a path.
-            let clean =
-                with_capture(|capture| !capture.scan(&self.redactor, |v| values.record(v), |_| {}));
-            if clean {
-                self.inner.on_record(span, values, ctx);
-            }
+            // Without the span's field set a scrubbed record cannot be built, so the record
+            // is dropped. Unknown spans do not occur with a registry: defence, not a path.
             return;
         };
         let mut ctx = Some(ctx);
         let rebuilt = self.scrub(
-            metadata.fields(),
+            metadata,
             |visitor| values.record(visitor),
             |scrubbed| {
                 if let Some(ctx) = ctx.take() {
@@ -280,7 +276,7 @@ where
         let metadata = event.metadata();
         let mut ctx = Some(ctx);
         let rebuilt = self.scrub(
-            metadata.fields(),
+            metadata,
             |visitor| event.record(visitor),
             |values| {
                 let scrubbed = if event.is_root() {
