@@ -1,6 +1,9 @@
 //! `RedactLayer` through real `fmt` layers (text and JSON) writing to memory: secrets are
 //! gone, everything else is as it was.
 
+// The 120-field event expands deeply.
+#![recursion_limit = "1024"]
+
 use serde_json::Value as Json;
 use std::fmt;
 use tracing::{debug, error, info, info_span, warn};
@@ -433,6 +436,146 @@ mod structure_is_kept {
         assert_eq!(f["secret"], "[REDACTED:sensitive-key]");
         assert_eq!(f["mail"], "[REDACTED:email]");
         assert!(text.contains("f28=28 f29=29 secret=\"[REDACTED:sensitive-key]\""));
+    }
+    #[test]
+    fn a_hundred_and_twenty_fields() {
+        let (text, json) = capture(|| {
+            info!(
+                f000 = 0u64,
+                f001 = 1u64,
+                f002 = 2u64,
+                f003 = 3u64,
+                f004 = 4u64,
+                f005 = 5u64,
+                f006 = 6u64,
+                f007 = 7u64,
+                f008 = 8u64,
+                f009 = 9u64,
+                f010 = 10u64,
+                f011 = 11u64,
+                f012 = 12u64,
+                f013 = 13u64,
+                f014 = 14u64,
+                f015 = 15u64,
+                f016 = 16u64,
+                f017 = 17u64,
+                f018 = 18u64,
+                f019 = 19u64,
+                f020 = 20u64,
+                f021 = 21u64,
+                f022 = 22u64,
+                f023 = 23u64,
+                f024 = 24u64,
+                f025 = 25u64,
+                f026 = 26u64,
+                f027 = 27u64,
+                f028 = 28u64,
+                f029 = 29u64,
+                f030 = 30u64,
+                f031 = 31u64,
+                f032 = 32u64,
+                f033 = 33u64,
+                f034 = 34u64,
+                f035 = 35u64,
+                f036 = 36u64,
+                f037 = 37u64,
+                f038 = 38u64,
+                f039 = 39u64,
+                f040 = 40u64,
+                f041 = 41u64,
+                f042 = 42u64,
+                f043 = 43u64,
+                f044 = 44u64,
+                f045 = 45u64,
+                f046 = 46u64,
+                f047 = 47u64,
+                f048 = 48u64,
+                f049 = 49u64,
+                f050 = 50u64,
+                f051 = 51u64,
+                f052 = 52u64,
+                f053 = 53u64,
+                f054 = 54u64,
+                f055 = 55u64,
+                f056 = 56u64,
+                f057 = 57u64,
+                f058 = 58u64,
+                f059 = 59u64,
+                f060 = 60u64,
+                f061 = 61u64,
+                f062 = 62u64,
+                f063 = 63u64,
+                f064 = 64u64,
+                f065 = 65u64,
+                f066 = 66u64,
+                f067 = 67u64,
+                f068 = 68u64,
+                f069 = 69u64,
+                f070 = 70u64,
+                f071 = 71u64,
+                f072 = 72u64,
+                f073 = 73u64,
+                f074 = 74u64,
+                f075 = 75u64,
+                f076 = 76u64,
+                f077 = 77u64,
+                f078 = 78u64,
+                f079 = 79u64,
+                f080 = 80u64,
+                f081 = 81u64,
+                f082 = 82u64,
+                f083 = 83u64,
+                f084 = 84u64,
+                f085 = 85u64,
+                f086 = 86u64,
+                f087 = 87u64,
+                f088 = 88u64,
+                f089 = 89u64,
+                f090 = 90u64,
+                f091 = 91u64,
+                f092 = 92u64,
+                f093 = 93u64,
+                f094 = 94u64,
+                f095 = 95u64,
+                f096 = 96u64,
+                f097 = 97u64,
+                f098 = 98u64,
+                f099 = 99u64,
+                f100 = 100u64,
+                f101 = 101u64,
+                f102 = 102u64,
+                f103 = 103u64,
+                f104 = 104u64,
+                f105 = 105u64,
+                f106 = 106u64,
+                f107 = 107u64,
+                f108 = 108u64,
+                f109 = 109u64,
+                f110 = 110u64,
+                f111 = 111u64,
+                f112 = 112u64,
+                f113 = 113u64,
+                f114 = 114u64,
+                f115 = 115u64,
+                f116 = 116u64,
+                f117 = 117u64,
+                password = "hunter2-hunter2",
+                mail = EMAIL
+            );
+        });
+        assert_no_leak(&all_output(&text, &json), &["hunter2-hunter2", EMAIL]);
+        let f = &json[0]["fields"];
+        assert_eq!(f.as_object().map(|o| o.len()), Some(120));
+        assert_eq!(f["f000"], 0);
+        assert_eq!(f["f117"], 117);
+        assert_eq!(f["password"], "[REDACTED:sensitive-key]");
+        assert_eq!(f["mail"], "[REDACTED:email]");
+        assert!(
+            text.contains(
+                "f116=116 f117=117 password=\"[REDACTED:sensitive-key]\" mail=\"[REDACTED:email]\""
+            ),
+            "{text}"
+        );
     }
 }
 

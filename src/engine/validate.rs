@@ -36,34 +36,89 @@ impl ByteSet {
 
 /// Calls `f` with every maximal run of `set` bytes that is at least `min_len` long.
 ///
-/// A run that long covers at least one position `≡ min_len - 1 (mod min_len)`, so only those
-/// positions are probed until one lands in the set; the probe then expands to the run's ends.
-/// Text with few long runs costs about one table look-up in `min_len` bytes plus the short runs
-/// the probes happen to land in.
-///
-/// `weak` names a member byte (a space) that is common in ordinary text; a probe landing on it
-/// expands only when a neighbour is a member other than `weak`. Callers guarantee that the runs
-/// they care about never start or end with `weak` nor hold it twice in a row, so such a run
-/// always has a probe position that is not a lone `weak` byte.
+/// Short minimums (digit clusters, 7 to 9 bytes) are found with bit masks: membership is
+/// computed 64 bytes at a time without a branch per byte, a few shift-ands mark where
+/// `min_len` members in a row begin, and only those positions are expanded to their run's
+/// ends. A skip scan (one probe every `min_len` bytes) mispredicts on most probes there,
+/// because log lines are full of short digit runs (timestamps, ids). Long minimums (40-byte
+/// key runs) use the skip scan, which then looks at one byte in forty.
 pub(crate) fn for_each_long_run(
     hay: &[u8],
     set: &ByteSet,
-    weak: Option<u8>,
+    min_len: usize,
+    mut f: impl FnMut(Range<usize>),
+) {
+    if min_len >= 32 {
+        return skip_scan_runs(hay, set, min_len, f);
+    }
+    let min_len = min_len.max(1);
+    let mask_of = |block: usize| -> u64 {
+        let from = block * 64;
+        let chunk = hay.get(from..).unwrap_or_default();
+        let chunk = &chunk[..chunk.len().min(64)];
+        let mut mask = 0u64;
+        for (i, &b) in chunk.iter().enumerate() {
+            mask |= u64::from(set.contains(b)) << i;
+        }
+        mask
+    };
+    let blocks = hay.len().div_ceil(64);
+    let mut done = 0;
+    let mut current = mask_of(0);
+    for block in 0..blocks {
+        let next = if block + 1 < blocks { mask_of(block + 1) } else { 0 };
+        // Bit p of `long`: the `min_len` bytes from p on are all members.
+        let both = u128::from(current) | (u128::from(next) << 64);
+        let mut long = both;
+        let mut covered = 1;
+        while covered * 2 <= min_len {
+            long &= long >> covered;
+            covered *= 2;
+        }
+        if covered < min_len {
+            long &= long >> (min_len - covered);
+        }
+        let base = block * 64;
+        let below = |end: usize| -> u64 {
+            match end.saturating_sub(base) {
+                0 => !0,
+                n if n >= 64 => 0,
+                n => !0u64 << n,
+            }
+        };
+        let mut starts = (long as u64) & below(done);
+        while starts != 0 {
+            let probe = base + starts.trailing_zeros() as usize;
+            let mut start = probe;
+            while start > done && set.contains(hay[start - 1]) {
+                start -= 1;
+            }
+            let mut end = probe + min_len;
+            while end < hay.len() && set.contains(hay[end]) {
+                end += 1;
+            }
+            f(start..end);
+            done = end;
+            starts &= below(end);
+        }
+        current = next;
+    }
+}
+
+/// A run of `min_len` covers a position `≡ min_len - 1 (mod min_len)`, so only those are
+/// probed until one lands in the set; the probe then expands to the run's ends.
+fn skip_scan_runs(
+    hay: &[u8],
+    set: &ByteSet,
     min_len: usize,
     mut f: impl FnMut(Range<usize>),
 ) {
     let step = min_len.max(1);
     let mut done = 0;
     let mut probe = step - 1;
-    let strong = |b: u8| set.contains(b) && Some(b) != weak;
     while probe < hay.len() {
         let b = hay[probe];
-        let worth_expanding = if Some(b) == weak {
-            (probe > 0 && strong(hay[probe - 1])) || hay.get(probe + 1).is_some_and(|&n| strong(n))
-        } else {
-            set.contains(b)
-        };
-        if !worth_expanding {
+        if !set.contains(b) {
             probe += step;
             continue;
         }
@@ -353,7 +408,7 @@ mod tests {
         for pad in 0..12 {
             let text = format!("{}1234567 ab 123456789012 c 12345678", "x".repeat(pad));
             let mut runs = Vec::new();
-            for_each_long_run(text.as_bytes(), &set, None, 8, |r| {
+            for_each_long_run(text.as_bytes(), &set, 8, |r| {
                 runs.push(text[r].to_string())
             });
             assert_eq!(runs, ["123456789012", "12345678"], "pad {pad}");
@@ -361,16 +416,22 @@ mod tests {
     }
 
     #[test]
-    fn weak_bytes_do_not_hide_runs() {
+    fn runs_across_block_boundaries_and_at_the_ends() {
         let set = ByteSet::new(&[(b'0', b'9')], b" ");
-        for pad in 0..12 {
-            let text = format!("{}a  b c 4111 1111 1111 1111 d", "x".repeat(pad));
+        for pad in 0..140 {
+            let text = format!("{}a  b c 4111 1111 1111 1111 d 123456789", "x".repeat(pad));
             let mut runs = Vec::new();
-            for_each_long_run(text.as_bytes(), &set, Some(b' '), 9, |r| {
+            for_each_long_run(text.as_bytes(), &set, 9, |r| {
                 runs.push(text[r].trim().to_string())
             });
-            assert_eq!(runs, ["4111 1111 1111 1111"], "pad {pad}");
+            assert_eq!(runs, ["4111 1111 1111 1111", "123456789"], "pad {pad}");
         }
+        let mut runs = Vec::new();
+        let long = "7".repeat(300);
+        for_each_long_run(long.as_bytes(), &set, 40, |r| runs.push(r));
+        assert_eq!(runs, [0..300]);
+        for_each_long_run(b"", &set, 9, |_| panic!("nothing in an empty text"));
+        for_each_long_run(b"12345678", &set, 9, |_| panic!("one short of the minimum"));
     }
 
     #[test]

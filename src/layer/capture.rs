@@ -26,13 +26,13 @@ use crate::Redactor;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::error::Error as StdError;
-use std::hash::{BuildHasherDefault, Hasher};
-use std::rc::Rc;
 use std::fmt::{self, Write as _};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
+use std::rc::Rc;
 use tracing_core::callsite::Identifier;
-use tracing_core::Metadata;
 use tracing_core::field::{debug, DebugValue, Field, FieldSet, Value, ValueSet, Visit};
+use tracing_core::Metadata;
 
 /// The rule index the engine uses for values over the size limit.
 const OVERSIZED: u16 = u16::MAX;
@@ -190,7 +190,11 @@ impl Hasher for FxHasher {
 }
 
 /// Looks up (or computes and remembers) the name rules of `fields` under `redactor`.
-fn name_rules(cache: &mut NameCache, redactor: &Redactor, metadata: &Metadata<'_>) -> Rc<[Option<u16>]> {
+fn name_rules(
+    cache: &mut NameCache,
+    redactor: &Redactor,
+    metadata: &Metadata<'_>,
+) -> Rc<[Option<u16>]> {
     let key = (redactor.serial(), metadata.callsite());
     if let Some(rules) = cache.get(&key) {
         return Rc::clone(rules);
@@ -654,7 +658,13 @@ impl Visit for Collector<'_> {
     fn record_f64(&mut self, field: &Field, value: f64) {
         // Floats pass through unscanned (a secret is not logged as an `f64`); a sensitive
         // name still replaces them.
-        if self.name_rules.get(field.index()).copied().flatten().is_some() {
+        if self
+            .name_rules
+            .get(field.index())
+            .copied()
+            .flatten()
+            .is_some()
+        {
             self.number(field, Number::F64(value));
         } else {
             let at = self.capture.pieces.len();

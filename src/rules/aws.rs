@@ -154,7 +154,7 @@ pub(crate) struct SecretKeyCandidate {
 /// Reports every maximal run of exactly 40 base64 characters (a skip scan probing one byte in
 /// forty, see [`for_each_long_run`]).
 pub(crate) fn scan_secret_key_runs(hay: &[u8], out: &mut dyn FnMut(SecretKeyCandidate)) {
-    for_each_long_run(hay, &BASE64, None, 40, |Range { start, end: i }| {
+    for_each_long_run(hay, &BASE64, 40, |Range { start, end: i }| {
         if i - start != 40 || hay.get(i) == Some(&b'=') {
             return;
         }

@@ -434,11 +434,12 @@ fn number_may_end(hay: &[u8], end: usize) -> bool {
 /// Walks every digit cluster of `hay` once and reports cards, SSNs, phones, IBANs and IPv4s.
 ///
 /// Every layout we report spans at least `min_len` consecutive bytes of `NUMBER_RUN`
-/// (9 for `+` and 8 digits, 7 for `1.1.1.1`), so a skip scan ([`for_each_long_run`]) finds
-/// the runs worth parsing while looking at about one byte in `min_len` of ordinary text.
+/// (9 for `+` and 8 digits, 7 for `1.1.1.1`), so [`for_each_long_run`] finds the runs worth
+/// parsing with bit masks, without a branch per byte.
 pub(crate) fn scan_digits(hay: &[u8], min_len: usize, out: &mut dyn FnMut(DigitHit, Range<usize>)) {
-    // Spaces are members (`4111 1111 …`) but never lead, trail or double inside a number.
-    for_each_long_run(hay, &NUMBER_RUN, Some(b' '), min_len, |run| {
+    // Spaces are members (`4111 1111 …`): runs may carry spaces at their ends, which
+    // `scan_run` skips.
+    for_each_long_run(hay, &NUMBER_RUN, min_len, |run| {
         scan_run(hay, run.start, run.end, out)
     });
 }
