@@ -66,7 +66,11 @@ pub(crate) fn for_each_long_run(
     let mut done = 0;
     let mut current = mask_of(0);
     for block in 0..blocks {
-        let next = if block + 1 < blocks { mask_of(block + 1) } else { 0 };
+        let next = if block + 1 < blocks {
+            mask_of(block + 1)
+        } else {
+            0
+        };
         // Bit p of `long`: the `min_len` bytes from p on are all members.
         let both = u128::from(current) | (u128::from(next) << 64);
         let mut long = both;
@@ -107,12 +111,7 @@ pub(crate) fn for_each_long_run(
 
 /// A run of `min_len` covers a position `≡ min_len - 1 (mod min_len)`, so only those are
 /// probed until one lands in the set; the probe then expands to the run's ends.
-fn skip_scan_runs(
-    hay: &[u8],
-    set: &ByteSet,
-    min_len: usize,
-    mut f: impl FnMut(Range<usize>),
-) {
+fn skip_scan_runs(hay: &[u8], set: &ByteSet, min_len: usize, mut f: impl FnMut(Range<usize>)) {
     let step = min_len.max(1);
     let mut done = 0;
     let mut probe = step - 1;
@@ -408,9 +407,7 @@ mod tests {
         for pad in 0..12 {
             let text = format!("{}1234567 ab 123456789012 c 12345678", "x".repeat(pad));
             let mut runs = Vec::new();
-            for_each_long_run(text.as_bytes(), &set, 8, |r| {
-                runs.push(text[r].to_string())
-            });
+            for_each_long_run(text.as_bytes(), &set, 8, |r| runs.push(text[r].to_string()));
             assert_eq!(runs, ["123456789012", "12345678"], "pad {pad}");
         }
     }
