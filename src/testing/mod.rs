@@ -3,6 +3,8 @@
 //! * [`Captured`]: a [`MakeWriter`] that keeps everything written, to read back in a test.
 //! * [`find_leak`] and [`assert_no_leak`]: whether any part of a secret survived in output,
 //!   by the window rule the crate's own tests use.
+//! * [`strategies`] (with the `proptest` feature): secrets of every family in their real
+//!   shapes, planted in the contexts logs put them in, for property tests of your own stack.
 //!
 //! ```
 //! use tracing_redact::testing::{assert_no_leak, Captured};
@@ -17,6 +19,10 @@
 //! });
 //! assert_no_leak(&out.text(), &[secret]);
 //! ```
+
+#[cfg(feature = "proptest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
+pub mod strategies;
 
 use std::io;
 use std::sync::{Arc, Mutex, PoisonError};
