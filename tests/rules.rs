@@ -188,3 +188,83 @@ fn many_keys_and_tokens_in_one_line_are_all_redacted() {
         assert!(!out.contains(secret), "{secret} survived in {out}");
     }
 }
+
+/// Old SDK runtimes print the Authorization header as a `HeaderValue` Debug: the key id and
+/// the signature go, the scope stays, and a second pass changes nothing.
+#[test]
+fn sigv4_in_header_value_debug_keeps_its_scope() {
+    let r = tracing_redact::Redactor::default();
+    let line = "HeaderValue { _private: H0(\"AWS4-HMAC-SHA256 Credential=AKIA2E0A8F3B244C9986/20261124/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024\") }";
+    let once = r.redact(line).into_owned();
+    assert_eq!(
+        once,
+        "HeaderValue { _private: H0(\"AWS4-HMAC-SHA256 Credential=[REDACTED:aws-access-key-id]/20261124/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=[REDACTED:aws-signature]\") }"
+    );
+    assert_eq!(r.redact(&once), once);
+    // A credential that is not a SigV4 scope is still a secret under its key.
+    assert_eq!(
+        r.redact("credential=hunter2hunter2"),
+        "credential=[REDACTED:sensitive-key]"
+    );
+}
+
+/// Inputs the fuzzers found where a second pass changed the output; redaction must be
+/// idempotent and leave nothing for `find`.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    let r = tracing_redact::Redactor::builder()
+        .enable("network")
+        .build()
+        .unwrap();
+    for input in [
+        "HeaderValue { _private: H0(\"AWS4-HMAC-SHA256 Credential=AKIA2E0A8F3B244C9986/20261124/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024\") }",
+        "postgres://ap.internal:5432/app curl -u admin:pa5rl -u admin:pa55word https://x",
+        "ssn 078-05-1120 token: abc123def456 x",
+        "a token: abc123def4 ssn 078-05-1120 token: abc123def456 x",
+        "+22 199-99-9999 2222220015143235",
+    ] {
+        let once = r.redact(input).into_owned();
+        assert_eq!(r.redact(&once), once, "not idempotent: {input:?}");
+        let found: Vec<_> = r.find(&once).map(|f| (f.rule(), f.range())).collect();
+        assert!(found.is_empty(), "{found:?} in {once:?}");
+    }
+}
+
+/// A number beside a digit run too long to be part of it is still found (fuzzer finding).
+#[test]
+fn card_between_long_digit_runs() {
+    let r = tracing_redact::Redactor::default();
+    let zeros = "0".repeat(60);
+    let text = format!("{zeros} 5133333353333333 {zeros}");
+    assert_eq!(
+        r.redact(&text),
+        format!("{zeros} [REDACTED:payment-card] {zeros}")
+    );
+    assert_eq!(
+        r.redact("+22 199-99-9999 2222220015143235"),
+        "[REDACTED:phone-number] [REDACTED:payment-card]"
+    );
+    assert_eq!(
+        r.redact("call +111111111111111 5133333117111116 now"),
+        "call [REDACTED:phone-number] [REDACTED:payment-card] now"
+    );
+}
+
+/// Other redactors' markers and blank XML text are not secrets: the AWS SDK's own
+/// `** redacted **` stays as it is, so the output and the statistics stay honest.
+#[test]
+fn foreign_markers_and_blank_values_are_left_alone() {
+    let r = tracing_redact::Redactor::default();
+    for text in [
+        r#"Credentials { provider_name: "Static", access_key_id: "x", secret_access_key: "** redacted **" }"#,
+        r#"{"authorization": ** redacted (length=224) **, "amz-sdk-request": "attempt=1"}"#,
+        r#"Identity { credentials: "*** Sensitive Data Redacted ***" }"#,
+        r#"body: "<Credentials>\n      <Expiration>2026-11-24T11:00:00Z</Expiration>""#,
+    ] {
+        assert_eq!(r.redact(text), text);
+    }
+    assert_eq!(
+        r.redact(r#"{"password": "**hunter2**"}"#),
+        r#"{"password": "[REDACTED:sensitive-key]"}"#
+    );
+}

@@ -125,7 +125,7 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
         && key_quote.is_none()
         && key.start >= 2
         && hay[key.start - 1] == b' '
-        && hay[key.start - 2].is_ascii_alphanumeric();
+        && (hay[key.start - 2].is_ascii_alphanumeric() || ends_with_marker(&hay[..key.start - 1]));
 
     // Debug wrappers before a quoted value: `Some("…")`, `H0("…")`, `HeaderValue { _private: H0("…") }`, `b"…"`.
     let mut j = i;
@@ -257,6 +257,45 @@ fn line_end(hay: &[u8], i: usize) -> usize {
     e
 }
 
+fn trim_bytes(mut b: &[u8], strip: impl Fn(u8) -> bool) -> &[u8] {
+    while let [first, rest @ ..] = b {
+        if !strip(*first) {
+            break;
+        }
+        b = rest;
+    }
+    while let [rest @ .., last] = b {
+        if !strip(*last) {
+            break;
+        }
+        b = rest;
+    }
+    b
+}
+
+/// Only blanks and escaped line breaks (`\n      ` between XML elements in `Debug` output).
+fn is_blank_or_escaped_blank(mut value: &[u8]) -> bool {
+    loop {
+        match value {
+            [] => return true,
+            [b' ' | b'\t' | b'\r' | b'\n', rest @ ..] => value = rest,
+            [b'\\', b'n' | b'r' | b't', rest @ ..] => value = rest,
+            _ => return false,
+        }
+    }
+}
+
+/// Whether `text` ends with one of our redaction markers (`[REDACTED:us-ssn]`), which stands
+/// for a word: the prose test must see the same thing before and after redaction.
+fn ends_with_marker(text: &[u8]) -> bool {
+    let tail = &text[text.len().saturating_sub(80)..];
+    tail.ends_with(b"]")
+        && tail
+            .iter()
+            .rposition(|&b| b == b'[')
+            .is_some_and(|open| tail[open..].starts_with(b"[REDACTED"))
+}
+
 /// Values that are not secrets but stand-ins for one: environment references, templates,
 /// masks and our own redaction markers (which keeps redaction idempotent).
 pub(crate) fn is_placeholder(value: &[u8], fixed_replacement: Option<&[u8]>) -> bool {
@@ -269,7 +308,23 @@ pub(crate) fn is_placeholder(value: &[u8], fixed_replacement: Option<&[u8]>) -> 
         }
     }
     let lower_is = |w: &str| value.eq_ignore_ascii_case(w.as_bytes());
-    value.starts_with(b"[REDACTED")
+    // Other redactors' markers: the AWS SDK's `** redacted **` and `** redacted (length=224) **`,
+    // `*** Sensitive Data Redacted ***`, `**masked**`.
+    let starred = value.starts_with(b"*") && {
+        let core = trim_bytes(value, |b| b == b'*' || b == b' ');
+        [
+            "redacted",
+            "sensitive data redacted",
+            "hidden",
+            "masked",
+            "filtered",
+        ]
+        .iter()
+        .any(|w| core.len() >= w.len() && core[..w.len()].eq_ignore_ascii_case(w.as_bytes()))
+    };
+    starred
+        || is_blank_or_escaped_blank(value)
+        || value.starts_with(b"[REDACTED")
         || value.starts_with(b"$")
         || value.starts_with(b"{{")
         || value.starts_with(b"%s")

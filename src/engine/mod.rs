@@ -73,7 +73,13 @@ fn looks_like_placeholder(secret: &[u8]) -> bool {
 enum Target {
     Rule(u16),
     KeyStem,
+    /// `Bytes([65, 99, …])`: a byte buffer's `Debug`, decoded and scanned.
+    ByteArray,
 }
+
+/// The `Debug` of `bytes::Bytes`-like buffers that print decimal bytes (aws-sigv4's
+/// `SignableBody::Bytes`).
+const BYTE_ARRAY_OPEN: &str = "Bytes([";
 
 /// Indices of the enabled rules that scanners and the key-value parser report to.
 #[derive(Default)]
@@ -267,6 +273,9 @@ impl Engine {
                 add(&head, Target::KeyStem);
             }
         }
+        if !parts.rules.is_empty() {
+            add(BYTE_ARRAY_OPEN, Target::ByteArray);
+        }
         let keywords = if literals.is_empty() {
             None
         } else {
@@ -312,6 +321,8 @@ impl Engine {
         // back to a search of the whole text.
         let mut anchored_hits = [(0u16, 0usize); 32];
         let mut anchored_count = 0;
+        let mut byte_arrays = [0usize; 4];
+        let mut byte_array_count = 0;
         for &i in &self.unconditional {
             triggered[usize::from(i) / 64] |= 1 << (i % 64);
         }
@@ -333,6 +344,12 @@ impl Engine {
                             key_end = self.key_value_at(hay, range.clone(), out);
                         }
                         Target::KeyStem => {}
+                        Target::ByteArray => {
+                            if byte_array_count < byte_arrays.len() {
+                                byte_arrays[byte_array_count] = range.end;
+                                byte_array_count += 1;
+                            }
+                        }
                     }
                 }
             });
@@ -352,7 +369,48 @@ impl Engine {
             }
         }
         self.run_scanners(hay, out);
+        for &at in &byte_arrays[..byte_array_count] {
+            self.scan_byte_array(hay, at, out);
+        }
         self.finish(hay, out);
+    }
+
+    /// Decodes the decimal byte list starting at `at` (`65, 99, 116]`), scans the bytes, and
+    /// reports each finding as the span of list elements that encode it.
+    fn scan_byte_array(&self, hay: &[u8], at: usize, out: &mut Vec<Raw>) {
+        let mut decoded = Vec::new();
+        let mut elements: Vec<Range<usize>> = Vec::new();
+        let mut i = at;
+        while decoded.len() < self.max_len {
+            let start = i;
+            let mut value = 0u32;
+            while i < hay.len() && hay[i].is_ascii_digit() && i - start < 3 {
+                value = value * 10 + u32::from(hay[i] - b'0');
+                i += 1;
+            }
+            let Ok(byte) = u8::try_from(value) else { break };
+            if i == start {
+                break;
+            }
+            decoded.push(byte);
+            elements.push(start..i);
+            match hay.get(i..i + 2) {
+                Some(b", ") => i += 2,
+                _ => break,
+            }
+        }
+        if decoded.is_empty() {
+            return;
+        }
+        let mut inner = Vec::new();
+        self.find(&decoded, &mut inner);
+        for (rule, r) in inner {
+            if let (Some(first), Some(last)) =
+                (elements.get(r.start), elements.get(r.end.saturating_sub(1)))
+            {
+                out.push((rule, first.start..last.end));
+            }
+        }
     }
 
     /// Parses the key around a stem hit and records its value. Returns the key's end, so later
@@ -393,6 +451,11 @@ impl Engine {
             return key_end;
         }
         let value = &hay[kv.value.clone()];
+        if aws::is_sigv4_credential(value) {
+            // `Credential=AKID/date/region/service/aws4_request`: the access-key rule takes
+            // the key id; the scope is not secret and stays readable.
+            return key_end;
+        }
         if keyvalue::is_placeholder(
             value,
             self.rules[usize::from(rule)].replacement.fixed_text(),
@@ -480,6 +543,11 @@ impl Engine {
         out: &mut Vec<Raw>,
     ) {
         if r.is_empty() || (rule.placeholder_guard && looks_like_placeholder(&hay[r.clone()])) {
+            return;
+        }
+        // Our own marker in a secret's place (`Credential=[REDACTED:…]` on a second pass) is
+        // not a secret; relabelling it would make redaction not idempotent.
+        if hay[r.clone()].starts_with(b"[REDACTED") {
             return;
         }
         let ok = match &rule.validator {

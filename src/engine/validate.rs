@@ -426,7 +426,8 @@ mod tests {
         let mut runs = Vec::new();
         let long = "7".repeat(300);
         for_each_long_run(long.as_bytes(), &set, 40, |r| runs.push(r));
-        assert_eq!(runs, [0..300]);
+        assert_eq!(runs.len(), 1);
+        assert_eq!(runs[0], 0..300);
         for_each_long_run(b"", &set, 9, |_| panic!("nothing in an empty text"));
         for_each_long_run(b"12345678", &set, 9, |_| panic!("one short of the minimum"));
     }

@@ -179,3 +179,19 @@ pub(crate) fn scan_secret_key_runs(hay: &[u8], out: &mut dyn FnMut(SecretKeyCand
         });
     });
 }
+
+/// Whether `value` is a SigV4 credential, `AKID/yyyymmdd/region/service/aws4_request`.
+pub(crate) fn is_sigv4_credential(value: &[u8]) -> bool {
+    let Some((key_id, scope)) = value.get(..20).zip(value.get(20..)) else {
+        return false;
+    };
+    let prefix_ok = [b"AKIA", b"ASIA", b"ABIA", b"ACCA"]
+        .iter()
+        .any(|p| key_id.starts_with(*p));
+    prefix_ok
+        && key_id
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && scope.starts_with(b"/")
+        && scope.ends_with(b"/aws4_request")
+}

@@ -189,7 +189,16 @@ fn parse_cluster(hay: &[u8], at: usize) -> Option<Cluster> {
         let next = if sep == b')' { i } else { i + 1 };
         let continues = hay.get(next).is_some_and(u8::is_ascii_digit)
             || (hay.get(next) == Some(&b'(') && c.count == 1 && c.plus);
-        if !continues || c.count == MAX_GROUPS {
+        // A digit run too long to be part of a number ends the cluster before it, so a card
+        // beside a long id (`0000…0 4111… 0000…0`) is still seen.
+        let next_is_too_long = hay.get(next..).is_some_and(|rest| {
+            rest.iter()
+                .take(21)
+                .take_while(|b| b.is_ascii_digit())
+                .count()
+                > 20
+        });
+        if !continues || next_is_too_long || c.count == MAX_GROUPS {
             break;
         }
         if c.count < MAX_GROUPS {
@@ -247,8 +256,9 @@ fn classify(hay: &[u8], c: &Cluster, end_ok: bool, out: &mut dyn FnMut(DigitHit,
         c.count.saturating_sub(1)
     };
     let mut buf = [0u8; 24];
+    let total_digits: usize = c.lens(0, c.count).sum();
     // Cards: any window of groups with one separator kind and a card layout.
-    let mut found_card = false;
+    let mut in_card = [false; MAX_GROUPS];
     let mut from = 0;
     'windows: while from < last {
         for to in (from + 1..=last).rev() {
@@ -262,7 +272,9 @@ fn classify(hay: &[u8], c: &Cluster, end_ok: bool, out: &mut dyn FnMut(DigitHit,
             if sep != 0 && sep != b' ' && sep != b'-' {
                 continue;
             }
-            if from > 0 && c.plus || (from == 0 && c.paren_first) {
+            // After a `+`, later groups belong to the phone number, unless the cluster is
+            // too long to be one (E.164 has at most 15 digits): `+1555… 4111 1111 1111 1111`.
+            if (from > 0 && c.plus && total_digits <= 15) || (from == 0 && c.paren_first) {
                 continue;
             }
             let layout_ok = {
@@ -288,16 +300,14 @@ fn classify(hay: &[u8], c: &Cluster, end_ok: bool, out: &mut dyn FnMut(DigitHit,
             };
             if (13..=19).contains(&n) && card_issuer_ok(&buf[..n]) && luhn(&buf[..n]) {
                 out(DigitHit::Card, c.groups[from].start..c.groups[to - 1].end);
-                found_card = true;
+                in_card[from..to].iter_mut().for_each(|g| *g = true);
                 from = to;
                 continue 'windows;
             }
         }
         from += 1;
     }
-    if found_card {
-        return;
-    }
+
     // SSNs, IPv4s and phones: the whole cluster, or a part of it set off by spaces from its
     // neighbours ("078-05-1120 7" holds an SSN; "078-05-1120-7" does not).
     let mut from = 0;
@@ -311,6 +321,10 @@ fn classify(hay: &[u8], c: &Cluster, end_ok: bool, out: &mut dyn FnMut(DigitHit,
             let partial = from > 0 || to < c.count;
             if !(spaced_left && spaced_right) || (partial && c.uniform_sep(from, to) == Some(b' '))
             {
+                continue;
+            }
+            // Groups already taken by a card are not reused.
+            if in_card[from..to].iter().any(|&taken| taken) {
                 continue;
             }
             let sub = c.window(from, to);

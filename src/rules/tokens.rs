@@ -33,6 +33,16 @@ fn url_password_is_real(hay: &[u8], m: Range<usize>) -> bool {
     !placeholder
 }
 
+/// A `-u user:password` flag of a curl command line: `curl` occurs earlier on the same
+/// (possibly `\`-continued) line, and the password is not a placeholder.
+fn curl_password_is_real(hay: &[u8], m: Range<usize>) -> bool {
+    let mut start = m.start;
+    while start > 0 && !(hay[start - 1] == b'\n' && (start < 2 || hay[start - 2] != b'\\')) {
+        start -= 1;
+    }
+    memchr::memmem::find(&hay[start..m.start], b"curl").is_some() && url_password_is_real(hay, m)
+}
+
 /// Slack tokens carry numeric workspace/user ids; `xoxo-indieweb` in a file name does not.
 fn slack_token(hay: &[u8], m: Range<usize>) -> bool {
     let glued_to_word = m.start > 0 && matches!(hay[m.start - 1], b'-' | b'_');
@@ -276,9 +286,11 @@ pub(crate) static RULES: &[RuleInfo] = &[
         validation: "curl command shape",
         default_enabled: true,
         detector: Detector::Pattern {
-            regex: r#"\bcurl\b(?:[^\r\n]|\\\r?\n)*?\s(?:-u|--user)(?:=|[ \t]{1,5})["']?[^\s:"']{1,128}:(?P<secret>[^\s"']{3,256})"#,
-            keywords: &["curl"],
-            validator: Some(url_password_is_real),
+            // Each `-u` flag is matched on its own (a command may carry several); the
+            // validator checks that `curl` starts the command.
+            regex: r#"[ \t](?:-u|--user)(?:=|[ \t]{1,5})["']?[^\s:"']{1,128}:(?P<secret>[^\s"']{3,256})"#,
+            keywords: &[" -u", "\t-u", " --user", "\t--user"],
+            validator: Some(curl_password_is_real),
             keyword_starts_match: true,
         },
     },

@@ -3,6 +3,8 @@
 //! * [`Captured`]: a [`MakeWriter`] that keeps everything written, to read back in a test.
 //! * [`find_leak`] and [`assert_no_leak`]: whether any part of a secret survived in output,
 //!   by the window rule the crate's own tests use.
+//! * [`context`]: a secret placed in one of the contexts logs put secrets in (JSON, escaped
+//!   JSON, header lines, URLs, key=value, `Debug` structs), for fuzzers and property tests.
 //! * [`strategies`] (with the `proptest` feature): secrets of every family in their real
 //!   shapes, planted in the contexts logs put them in, for property tests of your own stack.
 //!
@@ -101,6 +103,24 @@ impl<'a> MakeWriter<'a> for Captured {
         CapturedWriter {
             buffer: Arc::clone(&self.buffer),
         }
+    }
+}
+
+/// The number of forms [`context`] knows.
+pub const CONTEXT_FORMS: usize = 7;
+
+/// Places `secret` in one of [`CONTEXT_FORMS`] contexts: in prose between `left` and
+/// `right`, a JSON value, a header line, a URL query, key=value, a Rust `Debug` struct, and
+/// JSON escaped inside a JSON string.
+pub fn context(secret: &str, form: usize, left: &str, right: &str) -> String {
+    match form % CONTEXT_FORMS {
+        0 => format!("{left} {secret} {right}"),
+        1 => format!(r#"{{"msg":{left:?},"value":"{secret}","n":1}}"#),
+        2 => format!("{left}\r\nX-Debug-Value: {secret}\r\nHost: example.com"),
+        3 => format!("GET https://example.com/p?a=1&v={secret}&b=2 {right}"),
+        4 => format!("{left} value={secret} other=1"),
+        5 => format!("Response {{ body: \"{secret}\", status: 200 }}"),
+        _ => format!(r#"{{"log":"{{\"value\":\"{secret}\",\"n\":1}}"}}"#),
     }
 }
 

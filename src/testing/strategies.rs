@@ -24,6 +24,8 @@
 use proptest::prelude::*;
 use proptest::string::string_regex;
 
+pub use super::{context, CONTEXT_FORMS};
+
 /// A secret and the text it was planted in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Planted {
@@ -211,24 +213,6 @@ pub fn standalone_secret() -> BoxedStrategy<(&'static str, String)> {
 /// Printable Unicode text, up to 40 characters.
 pub fn noise() -> BoxedStrategy<String> {
     re("[\\PC]{0,40}")
-}
-
-/// The number of forms [`context`] knows.
-pub const CONTEXT_FORMS: usize = 7;
-
-/// Places `secret` in one of [`CONTEXT_FORMS`] contexts: in prose between `left` and
-/// `right`, a JSON value, a header line, a URL query, key=value, a Rust `Debug` struct, and
-/// JSON escaped inside a JSON string.
-pub fn context(secret: &str, form: usize, left: &str, right: &str) -> String {
-    match form % CONTEXT_FORMS {
-        0 => format!("{left} {secret} {right}"),
-        1 => format!(r#"{{"msg":{left:?},"value":"{secret}","n":1}}"#),
-        2 => format!("{left}\r\nX-Debug-Value: {secret}\r\nHost: example.com"),
-        3 => format!("GET https://example.com/p?a=1&v={secret}&b=2 {right}"),
-        4 => format!("{left} value={secret} other=1"),
-        5 => format!("Response {{ body: \"{secret}\", status: 200 }}"),
-        _ => format!(r#"{{"log":"{{\"value\":\"{secret}\",\"n\":1}}"}}"#),
-    }
 }
 
 /// A standalone secret planted in noise and one of the [`context`] forms.
