@@ -64,6 +64,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod aws;
 mod engine;
 mod error;
 mod finding;
