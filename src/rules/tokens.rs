@@ -35,9 +35,12 @@ fn url_password_is_real(hay: &[u8], m: Range<usize>) -> bool {
 
 /// A `-u user:password` flag of a curl command line: `curl` occurs earlier on the same
 /// (possibly `\`-continued) line, and the password is not a placeholder.
+///
+/// The look-back is bounded (4 KiB), so a line of many `-u` flags stays linear.
 fn curl_password_is_real(hay: &[u8], m: Range<usize>) -> bool {
+    let floor = m.start.saturating_sub(4096);
     let mut start = m.start;
-    while start > 0 && !(hay[start - 1] == b'\n' && (start < 2 || hay[start - 2] != b'\\')) {
+    while start > floor && !(hay[start - 1] == b'\n' && (start < 2 || hay[start - 2] != b'\\')) {
         start -= 1;
     }
     memchr::memmem::find(&hay[start..m.start], b"curl").is_some() && url_password_is_real(hay, m)
