@@ -276,7 +276,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         validation: "URL shape; placeholder check",
         default_enabled: true,
         detector: Detector::Pattern {
-            regex: r"[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s:/@\x22'<>]{0,256}:(?P<secret>[^\s/@\x22'<>]{1,256})@[A-Za-z0-9.\[\]-]",
+            regex: r"[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s:/@\x22'<>\[\]]{0,256}:(?P<secret>[^\s/@\x22'<>]{1,256})@[A-Za-z0-9.\[\]-]",
             keywords: &["://"],
             validator: Some(url_password_is_real),
             keyword_starts_match: false,
@@ -291,7 +291,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         detector: Detector::Pattern {
             // Each `-u` flag is matched on its own (a command may carry several); the
             // validator checks that `curl` starts the command.
-            regex: r#"[ \t](?:-u|--user)(?:=|[ \t]{1,5})["']?[^\s:"']{1,128}:(?P<secret>[^\s"']{3,256})"#,
+            regex: r#"[ \t](?:-u|--user)(?:=|[ \t]{1,5})["']?[^\s:"'\[\]]{1,128}:(?P<secret>[^\s"']{3,256})"#,
             keywords: &[" -u", "\t-u", " --user", "\t--user"],
             validator: Some(curl_password_is_real),
             keyword_starts_match: true,
