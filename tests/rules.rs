@@ -269,3 +269,29 @@ fn foreign_markers_and_blank_values_are_left_alone() {
         r#"{"password": "[REDACTED:sensitive-key]"}"#
     );
 }
+
+/// Byte inputs the fuzzers found (`tests/fixtures/fuzz-regressions`): redaction is
+/// idempotent on each.
+#[test]
+fn fuzz_regression_files_stay_fixed() {
+    let r = tracing_redact::Redactor::builder()
+        .enable("network")
+        .build()
+        .unwrap();
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz-regressions");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("fixture directory") {
+        let path = entry.expect("entry").path();
+        let input = std::fs::read(&path).expect("fixture");
+        let once = r.redact_bytes(&input).into_owned();
+        assert_eq!(
+            &*r.redact_bytes(&once),
+            &once[..],
+            "not idempotent: {}",
+            path.display()
+        );
+        seen += 1;
+    }
+    assert!(seen >= 1, "no fixtures in {}", dir.display());
+}

@@ -545,9 +545,10 @@ impl Engine {
         if r.is_empty() || (rule.placeholder_guard && looks_like_placeholder(&hay[r.clone()])) {
             return;
         }
-        // Our own marker in a secret's place (`Credential=[REDACTED:…]` on a second pass) is
-        // not a secret; relabelling it would make redaction not idempotent.
-        if hay[r.clone()].starts_with(b"[REDACTED") {
+        // Our own marker in a secret's place (`Credential=[REDACTED:…]` on a second pass), or
+        // inside a candidate that only matches because a replacement removed a delimiter, is
+        // not a secret; redacting it would make redaction not idempotent.
+        if memchr::memmem::find(&hay[r.clone()], b"[REDACTED").is_some() {
             return;
         }
         let ok = match &rule.validator {
