@@ -2,6 +2,7 @@
 # Builds every cargo-fuzz target and runs each for a bounded time.
 #
 #   scripts/fuzz.sh [seconds-per-target] [target...]
+#   FUZZ_RUNS=100000 scripts/fuzz.sh [target...]    # a fixed number of runs, fixed seed
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz`) and a nightly toolchain; without nightly it
 # falls back to stable with RUSTC_BOOTSTRAP=1. Seeds come from fuzz/seeds/<target> (committed);
@@ -10,8 +11,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds="${1:-60}"
-shift || true
+if [ -n "${FUZZ_RUNS:-}" ]; then
+  # Deterministic: the same binary and corpus explore the same inputs on every machine.
+  budget=(-runs="$FUZZ_RUNS" -seed=1)
+  what="$FUZZ_RUNS runs (seed 1)"
+else
+  seconds="${1:-60}"
+  shift || true
+  budget=(-max_total_time="$seconds")
+  what="${seconds}s"
+fi
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(redact_bytes planted_secret layer_event)
@@ -32,8 +41,8 @@ fi
 cargo "${toolchain[@]}" fuzz build
 for target in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$target"
-  echo "== $target: ${seconds}s"
+  echo "== $target: $what"
   cargo "${toolchain[@]}" fuzz run "$target" "fuzz/corpus/$target" "fuzz/seeds/$target" -- \
-    -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+    "${budget[@]}" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 done
-echo "fuzzing: no findings in ${seconds}s per target (${targets[*]})"
+echo "fuzzing: no findings in $what per target (${targets[*]})"

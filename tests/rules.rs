@@ -295,3 +295,19 @@ fn fuzz_regression_files_stay_fixed() {
     }
     assert!(seen >= 1, "no fixtures in {}", dir.display());
 }
+
+/// A number right after a chain of more groups than a cluster holds is parsed on its own
+/// (fuzzer finding: the chain used to swallow half of the SSN).
+#[test]
+fn number_after_a_long_group_chain() {
+    let r = tracing_redact::Redactor::default();
+    for n in 18..30 {
+        let chain = vec!["55"; n].join("-");
+        let text = format!("{chain} 160-59-7795 5");
+        assert_eq!(
+            r.redact(&text),
+            format!("{chain} [REDACTED:us-ssn] 5"),
+            "{n} groups before"
+        );
+    }
+}

@@ -198,7 +198,15 @@ fn parse_cluster(hay: &[u8], at: usize) -> Option<Cluster> {
                 .count()
                 > 20
         });
-        if !continues || next_is_too_long || c.count == MAX_GROUPS {
+        if continues && !next_is_too_long && c.count == MAX_GROUPS {
+            // Too many groups: the tail may be cut mid-number. Keep the groups before the last
+            // space-separated segment; the caller parses that segment again on its own.
+            let last_segment = (1..c.count).rev().find(|&k| c.seps[k] == b' ')?;
+            c.count = last_segment;
+            c.end = c.groups[last_segment - 1].end;
+            break;
+        }
+        if !continues || next_is_too_long {
             break;
         }
         if c.count < MAX_GROUPS {
