@@ -1,4 +1,5 @@
-//! `redact` must not allocate when nothing matches: the layer calls it on every field.
+//! `redact` must not allocate when nothing matches, nor `RedactLayer` on a clean event: they
+//! sit on every log call.
 //!
 //! A counting global allocator (test-only; the library itself forbids `unsafe`) observes the
 //! calls. The redactor is built and warmed up first, so one-time set-up is not counted.
@@ -68,4 +69,39 @@ fn a_secret_allocates_only_the_output() {
         "{} allocations for one secret",
         after - before
     );
+}
+
+/// A layer that records nothing: whatever allocates below is `RedactLayer`'s.
+struct Silent;
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Silent {}
+
+#[test]
+fn clean_events_through_the_layer_do_not_allocate() {
+    use tracing_subscriber::prelude::*;
+    let layer = tracing_redact::RedactLayer::new(Silent);
+    let stats = layer.stats();
+    let subscriber = tracing_subscriber::registry().with(layer);
+    tracing::subscriber::with_default(subscriber, || {
+        let emit = |i: u64| {
+            tracing::info!(
+                request_id = "2f1d8e0a-6c1b-4b7e-9a55-0d3c7e6f9b21",
+                status = 200u64,
+                latency_ms = 12.5,
+                attempt = i,
+                route = %"/api/v1/items",
+                "served GET /api/v1/items in {}ms",
+                i
+            );
+        };
+        // Warm-up: the per-thread buffers grow and the callsite's field names are classified.
+        emit(0);
+        let before = allocations();
+        for i in 0..100 {
+            emit(i);
+        }
+        let after = allocations();
+        assert_eq!(after - before, 0, "the layer allocated on clean events");
+    });
+    assert_eq!(stats.total(), 0);
 }
