@@ -246,6 +246,10 @@ fn card_between_long_digit_runs() {
         "[REDACTED:phone-number] [REDACTED:payment-card]"
     );
     assert_eq!(
+        r.redact("+222222222222 (855) 705-5555 x"),
+        "[REDACTED:phone-number] [REDACTED:phone-number] x"
+    );
+    assert_eq!(
         r.redact("call +111111111111111 5133333117111116 now"),
         "call [REDACTED:phone-number] [REDACTED:payment-card] now"
     );

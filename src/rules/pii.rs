@@ -80,6 +80,8 @@ struct Cluster {
     count: usize,
     plus: bool,
     paren_first: bool,
+    /// The group written in parentheses (`(415)`), the first or the one after `+1`.
+    paren_group: Option<usize>,
     start: usize,
     end: usize,
 }
@@ -111,9 +113,15 @@ impl Cluster {
             seps: [0; MAX_GROUPS],
             count: to - from,
             plus: self.plus && from == 0,
-            paren_first: self.paren_first && from == 0,
+            // `+222… (855) 705-5555`: a window starting at the parenthesised group is a
+            // national number with its area code in parentheses.
+            paren_first: (self.paren_first && from == 0)
+                || (from > 0 && self.paren_group == Some(from)),
+            paren_group: self.paren_group.and_then(|g| g.checked_sub(from)),
             start: if from == 0 {
                 self.start
+            } else if self.paren_group == Some(from) {
+                self.groups[from].start - 1
             } else {
                 self.groups[from].start
             },
@@ -142,6 +150,7 @@ fn parse_cluster(hay: &[u8], at: usize) -> Option<Cluster> {
         count: 0,
         plus: false,
         paren_first: false,
+        paren_group: None,
         start: at,
         end: at,
     };
@@ -173,6 +182,7 @@ fn parse_cluster(hay: &[u8], at: usize) -> Option<Cluster> {
             if c.count == 0 {
                 c.paren_first = true;
             }
+            c.paren_group = Some(c.count);
         }
         c.groups[c.count] = g_start..i;
         c.count += 1;
