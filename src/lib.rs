@@ -1,14 +1,52 @@
 //! Keep secrets and personal data out of your logs.
 //!
-//! `tracing-redact` finds credentials (AWS access keys, secret keys, session tokens, SigV4
-//! signatures, `Authorization` headers, cookies, vendor tokens, private keys) and personal data
-//! (e-mail, phone, payment cards, SSNs, IBANs) in text and replaces them, fast enough to sit on
-//! every log call.
+//! `tracing-redact` is a `tracing` layer that finds credentials (AWS access keys, secret keys,
+//! session tokens, SigV4 signatures, `Authorization` headers, cookies, vendor tokens, private
+//! keys) and personal data (e-mail, phone, payment cards, SSNs, IBANs) in the fields of events
+//! and spans and replaces them before any formatter writes them, fast enough to sit on every
+//! log call.
 //!
 //! Debug logging is switched on exactly when something is on fire, and that is when an SDK's
 //! wire trace prints `Authorization: AWS4-HMAC-SHA256 Credential=AKIA…, Signature=…`,
 //! `x-amz-security-token` and freshly issued secret keys. "Avoid logging sensitive
 //! information" is not a control; a redactor between the events and the writer is.
+//!
+//! # The layer
+//!
+//! [`RedactLayer`] wraps the layer that writes your logs (fmt text or JSON, OpenTelemetry,
+//! your own) and hands it a scrubbed copy of every event and span, keeping metadata, parents
+//! and value kinds as they were. [`fmt::layer()`] is `tracing_subscriber::fmt::layer()`
+//! wrapped, with a field formatter of its own (see [`fmt`] for why):
+//!
+//! ```
+//! use tracing_subscriber::prelude::*;
+//! # let out = tracing_redact::testing::Captured::default();
+//!
+//! let layer = tracing_redact::fmt::layer()
+//!     .map_inner(|fmt| fmt.without_time().with_ansi(false).with_writer(out.clone()));
+//! let stats = layer.stats();
+//! tracing::subscriber::with_default(tracing_subscriber::registry().with(layer), || {
+//!     let span = tracing::info_span!("assume_role", role = "deploy");
+//!     let _entered = span.enter();
+//!     tracing::debug!(
+//!         secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY",
+//!         status = 200,
+//!         "credentials for AKIA2E0A8F3B244C9986 issued"
+//!     );
+//! });
+//! assert_eq!(
+//!     out.text(),
+//!     "DEBUG assume_role{role=\"deploy\"}: rust_out: credentials for \
+//!      [REDACTED:aws-access-key-id] issued \
+//!      secret_access_key=\"[REDACTED:aws-secret-access-key]\" status=200\n"
+//! );
+//! assert_eq!(stats.to_string(), "aws-access-key-id=1 aws-secret-access-key=1");
+//! ```
+//!
+//! * [`aws`]: the counterpart of `boto3.set_stream_logger` for the AWS SDK for Rust.
+//! * [`RedactingMakeWriter`]: a second line of defence on the formatted bytes.
+//! * [`testing`]: capture writers, the leak check and (feature `proptest`) strategies to
+//!   property-test your own subscriber stack.
 //!
 //! # The engine
 //!
