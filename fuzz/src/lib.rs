@@ -2,6 +2,7 @@
 //! their documented shapes.
 
 use arbitrary::Arbitrary;
+use tracing_redact::testing::{is_documented_bare_secret_key, luhn_complete};
 
 /// A secret to plant: which family, the bytes its characters are drawn from, where to put it.
 #[derive(Arbitrary, Debug, Clone)]
@@ -63,41 +64,6 @@ const URLSAFE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 const DIGITS: &[u8] = b"0123456789";
 const LOWER: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
 
-fn luhn_complete(body: &str) -> String {
-    let sum: u32 = body
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, d)| {
-            let v = u32::from(d - b'0');
-            if i % 2 == 0 {
-                let d2 = v * 2;
-                if d2 > 9 {
-                    d2 - 9
-                } else {
-                    d2
-                }
-            } else {
-                v
-            }
-        })
-        .sum();
-    format!("{body}{}", (10 - sum % 10) % 10)
-}
-
-fn entropy(b: &[u8]) -> f64 {
-    let mut counts = [0u32; 256];
-    for &c in b {
-        counts[usize::from(c)] += 1;
-    }
-    let n = b.len() as f64;
-    counts
-        .iter()
-        .filter(|&&c| c > 0)
-        .map(|&c| -(f64::from(c) / n) * (f64::from(c) / n).log2())
-        .sum()
-}
-
 /// A secret of family `family % 14` in its documented shape.
 pub fn secret_from(family: u8, bytes: &[u8]) -> Option<(&'static str, String)> {
     let first = usize::from(*bytes.first()?);
@@ -110,15 +76,7 @@ pub fn secret_from(family: u8, bytes: &[u8]) -> Option<(&'static str, String)> {
         ),
         1 => {
             let key = draw(rest, BASE64, 40)?;
-            let b = key.as_bytes();
-            let documented = b.iter().any(u8::is_ascii_uppercase)
-                && b.iter().any(u8::is_ascii_lowercase)
-                && b.iter().any(u8::is_ascii_digit)
-                && b.iter().filter(|&&c| c == b'/').count() <= 3
-                && !key.contains("//")
-                && !key.starts_with('/')
-                && entropy(b) >= 4.2;
-            if !documented {
+            if !is_documented_bare_secret_key(&key) {
                 return None;
             }
             ("aws-secret-access-key-bare", key)
@@ -170,7 +128,7 @@ pub fn secret_from(family: u8, bytes: &[u8]) -> Option<(&'static str, String)> {
         ),
         10 => {
             let body = format!("{}{}", pick(&["4", "51", "55", "6011"]), draw(rest, DIGITS, 14)?);
-            let card = luhn_complete(&body[..15]);
+            let card = luhn_complete(&body[..15])?;
             ("payment-card", card)
         }
         11 => {

@@ -124,6 +124,62 @@ pub fn context(secret: &str, form: usize, left: &str, right: &str) -> String {
     }
 }
 
+/// Completes `body` (ASCII digits) with its Luhn check digit: `luhn_complete("411111111111111")`
+/// is a valid test card number. Non-digits make it return `None`.
+///
+/// ```
+/// assert_eq!(
+///     tracing_redact::testing::luhn_complete("411111111111111").as_deref(),
+///     Some("4111111111111111")
+/// );
+/// ```
+pub fn luhn_complete(body: &str) -> Option<String> {
+    if !body.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let sum: u32 = body
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, d)| {
+            let v = u32::from(d - b'0');
+            match (i % 2 == 0, v * 2) {
+                (true, doubled) if doubled > 9 => doubled - 9,
+                (true, doubled) => doubled,
+                (false, _) => v,
+            }
+        })
+        .sum();
+    Some(format!("{body}{}", (10 - sum % 10) % 10))
+}
+
+/// Whether a 40-character string has the documented shape of a *bare* AWS secret access key,
+/// the one the `aws-secret-access-key-bare` rule redacts without any key name around it:
+/// base64 characters with upper case, lower case and digits, at most three `/` (none leading,
+/// none doubled: those are paths), and at least 4.2 bits of entropy per character.
+///
+/// ```
+/// use tracing_redact::testing::is_documented_bare_secret_key;
+///
+/// assert!(is_documented_bare_secret_key("q3Zr8Lx0Vt7Wn2Kb9Hs4Yd6Fg1Jm5Pc+Ra/Te8Uw"));
+/// // The documentation example repeats too many letters to pass for random when bare.
+/// assert!(!is_documented_bare_secret_key("wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"));
+/// assert!(!is_documented_bare_secret_key("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+/// ```
+pub fn is_documented_bare_secret_key(key: &str) -> bool {
+    let b = key.as_bytes();
+    b.len() == 40
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/'))
+        && b.iter().any(u8::is_ascii_uppercase)
+        && b.iter().any(u8::is_ascii_lowercase)
+        && b.iter().any(u8::is_ascii_digit)
+        && b.iter().filter(|&&c| c == b'/').count() <= 3
+        && !key.contains("//")
+        && !key.starts_with('/')
+        && crate::engine::validate::shannon_entropy(b) >= 4.2
+}
+
 /// The window length of the leak rule: a secret leaks if any run of this many consecutive
 /// bytes of it (all of it, if shorter) appears in the output.
 ///

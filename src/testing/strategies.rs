@@ -25,6 +25,7 @@ use proptest::prelude::*;
 use proptest::string::string_regex;
 
 pub use super::{context, CONTEXT_FORMS};
+use super::{is_documented_bare_secret_key, luhn_complete};
 
 /// A secret and the text it was planted in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,29 +46,6 @@ fn re(pattern: &str) -> BoxedStrategy<String> {
     }
 }
 
-/// The Luhn check digit for `body` (ASCII digits).
-fn luhn_digit(body: &[u8]) -> u8 {
-    let sum: u32 = body
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, d)| {
-            let v = u32::from(d - b'0');
-            if i % 2 == 0 {
-                let doubled = v * 2;
-                if doubled > 9 {
-                    doubled - 9
-                } else {
-                    doubled
-                }
-            } else {
-                v
-            }
-        })
-        .sum();
-    b'0' + ((10 - sum % 10) % 10) as u8
-}
-
 /// A payment card number (Visa, Mastercard, Discover prefixes; valid Luhn), written plain,
 /// with spaces or with dashes.
 pub fn card() -> BoxedStrategy<String> {
@@ -83,10 +61,8 @@ pub fn card() -> BoxedStrategy<String> {
         0..3usize,
     )
         .prop_map(|(prefix, rest, layout)| {
-            let mut digits = format!("{prefix}{rest}").into_bytes();
-            digits.truncate(15);
-            digits.push(luhn_digit(&digits));
-            let s = String::from_utf8_lossy(&digits).into_owned();
+            let body = format!("{prefix}{rest}");
+            let s = luhn_complete(&body[..15]).unwrap_or(body);
             match layout {
                 0 => s,
                 1 => format!("{} {} {} {}", &s[0..4], &s[4..8], &s[8..12], &s[12..16]),
@@ -161,14 +137,7 @@ pub fn aws_access_key_id() -> BoxedStrategy<String> {
 pub fn aws_secret_access_key() -> BoxedStrategy<String> {
     re("[A-Za-z0-9+/]{40}")
         .prop_filter("documented bare shape", |s| {
-            let b = s.as_bytes();
-            b.iter().any(u8::is_ascii_uppercase)
-                && b.iter().any(u8::is_ascii_lowercase)
-                && b.iter().any(u8::is_ascii_digit)
-                && b.iter().filter(|&&c| c == b'/').count() <= 3
-                && !s.contains("//")
-                && !s.starts_with('/')
-                && crate::engine::validate::shannon_entropy(b) >= 4.2
+            is_documented_bare_secret_key(s)
         })
         .boxed()
 }
