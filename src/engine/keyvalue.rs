@@ -125,7 +125,8 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
         && key_quote.is_none()
         && key.start >= 2
         && hay[key.start - 1] == b' '
-        && (hay[key.start - 2].is_ascii_alphanumeric() || ends_with_marker(&hay[..key.start - 1]));
+        && (hay[key.start - 2].is_ascii_alphanumeric()
+            || super::validate::ends_with_marker(&hay[..key.start - 1]));
 
     // Debug wrappers before a quoted value: `Some("…")`, `H0("…")`, `HeaderValue { _private: H0("…") }`, `b"…"`.
     let mut j = i;
@@ -283,17 +284,6 @@ fn is_blank_or_escaped_blank(mut value: &[u8]) -> bool {
             _ => return false,
         }
     }
-}
-
-/// Whether `text` ends with one of our redaction markers (`[REDACTED:us-ssn]`), which stands
-/// for a word: the prose test must see the same thing before and after redaction.
-fn ends_with_marker(text: &[u8]) -> bool {
-    let tail = &text[text.len().saturating_sub(80)..];
-    tail.ends_with(b"]")
-        && tail
-            .iter()
-            .rposition(|&b| b == b'[')
-            .is_some_and(|open| tail[open..].starts_with(b"[REDACTED"))
 }
 
 /// Values that are not secrets but stand-ins for one: environment references, templates,

@@ -169,6 +169,17 @@ pub(crate) fn ends_token(hay: &[u8], at: usize) -> bool {
     at >= hay.len() || !(is_alnum(hay[at]) || hay[at..].starts_with(b"[REDACTED"))
 }
 
+/// Whether `text` ends with one of our redaction markers (`[REDACTED:us-ssn]`), which stands
+/// for a word: the prose test must see the same thing before and after redaction.
+pub(crate) fn ends_with_marker(text: &[u8]) -> bool {
+    let tail = &text[text.len().saturating_sub(80)..];
+    tail.ends_with(b"]")
+        && tail
+            .iter()
+            .rposition(|&b| b == b'[')
+            .is_some_and(|open| tail[open..].starts_with(b"[REDACTED"))
+}
+
 /// The Luhn checksum used by payment cards.
 pub(crate) fn luhn(digits: &[u8]) -> bool {
     let mut sum = 0u32;

@@ -41,7 +41,10 @@ pub(crate) fn scan_ipv6(hay: &[u8], out: &mut dyn FnMut(Range<usize>)) {
         }
         let candidate = &hay[start..end];
         if candidate.iter().filter(|&&b| b == b':').count() >= 2
-            && !(start > 0 && hay[start - 1].is_ascii_alphanumeric())
+            // A marker before stands for whatever it replaced (idempotence).
+            && !(start > 0
+                && (hay[start - 1].is_ascii_alphanumeric()
+                    || crate::engine::validate::ends_with_marker(&hay[..start])))
             && !(end < hay.len() && hay[end].is_ascii_alphanumeric())
         {
             if let Ok(text) = std::str::from_utf8(candidate) {
