@@ -246,6 +246,11 @@ fn card_between_long_digit_runs() {
         "[REDACTED:phone-number] [REDACTED:payment-card]"
     );
     assert_eq!(
+        r.redact(" +1 200 200 0000 0a"),
+        " [REDACTED:phone-number] 0a",
+        "proptest finding"
+    );
+    assert_eq!(
         r.redact("+222222222222 (855) 705-5555 x"),
         "[REDACTED:phone-number] [REDACTED:phone-number] x"
     );

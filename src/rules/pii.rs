@@ -335,10 +335,12 @@ fn classify(hay: &[u8], c: &Cluster, end_ok: bool, out: &mut dyn FnMut(DigitHit,
             let spaced_left = from == 0 || c.seps[from] == b' ';
             let spaced_right = to == c.count || c.seps[to] == b' ';
             // Part of a longer space-separated run ("DK50 0040 0440 1162 44") is only a
-            // number when it has its own separators: spaces alone say nothing.
+            // number when it has its own separators: spaces alone say nothing. A leading `+`
+            // says enough: `+1 200 555 0134 0a` holds a phone number.
             let partial = from > 0 || to < c.count;
-            if !(spaced_left && spaced_right) || (partial && c.uniform_sep(from, to) == Some(b' '))
-            {
+            let plus_number = from == 0 && c.plus && c.paren_group.map_or(true, |g| g >= to);
+            let spaces_only = c.uniform_sep(from, to) == Some(b' ') && !plus_number;
+            if !(spaced_left && spaced_right) || (partial && spaces_only) {
                 continue;
             }
             // Groups already taken by a card are not reused.
