@@ -320,3 +320,54 @@ fn number_after_a_long_group_chain() {
         );
     }
 }
+
+/// Near misses, one or more per vendor-token rule: the right prefix with the wrong length,
+/// alphabet or structure, or a placeholder. None is a credential and none may be redacted
+/// (outside a key context: these values sit under neutral names).
+const NEAR_MISSES: &[(&str, &str)] = &[
+    ("aws-access-key-id", "id=AKIA2E0A8F3B244C998"), // 15 after the prefix
+    ("aws-access-key-id", "id=AKIAXXXXXXXXXXXXXXXX"), // placeholder
+    ("aws-access-key-id", "class=AKIAMESSAGEHANDLERQUEUEX"), // glued to a longer word
+    ("aws-session-token", "prefix=IQoJb3JpZ2luX2Vj"), // the prefix alone
+    ("github-token", "ref=ghp_1wuHFikBKQtCcH3EB2FBUkyn8krXhP2qLq"), // 34 after the prefix
+    (
+        "github-token",
+        "ref=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    ), // placeholder
+    ("gitlab-token", "ref=glpat-abc"),               // too short
+    ("slack-token", "file=xoxb-indieweb-notes.md"),  // no numeric ids
+    ("stripe-key", "doc=sk_live_docs"),              // too short
+    ("google-api-key", "id=AIzaSy-short"),           // too short
+    ("openai-api-key", "flag=sk-proj-name"),         // too short
+    ("npm-token", "pkg=npm_config_cache"),           // an npm setting
+    ("sendgrid-api-key", "ver=SG.v2.release"),       // wrong segment lengths
+    ("jwt", "word=eyJhbGciOi"),                      // a header fragment, no dots
+    ("private-key", "pem=-----BEGIN CERTIFICATE-----"), // a certificate, not a key
+    ("url-credentials", "see https://user@example.com/path"), // a user, no password
+    (
+        "url-credentials",
+        "dsn=postgres://app:${DB_PASSWORD}@db/app",
+    ), // a placeholder
+    ("curl-user", "curl -u $USER https://example.com"), // no password
+    ("payment-card", "order 4111111111111112 shipped"), // fails Luhn
+    ("us-ssn", "ticket 666-12-3456 closed"),         // area 666 is never issued
+    ("us-ssn", "version 078 05 1120"),               // spaces: a table of numbers
+    ("iban", "code GB00WEST12345698765432 sent"),    // check digits wrong
+    ("email", "icon@2x.png"),                        // an asset name
+    ("phone-number", "build 1234567890 ok"),         // a bare run of ten digits
+];
+
+#[test]
+fn near_misses_of_each_rule_stay() {
+    let redactor = tracing_redact::Redactor::default();
+    let failures: Vec<String> = NEAR_MISSES
+        .iter()
+        .filter(|(_, text)| redactor.redact(text) != *text)
+        .map(|(rule, text)| format!("{rule}: {text:?} -> {:?}", redactor.redact(text)))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "near misses redacted:\n{}",
+        failures.join("\n")
+    );
+}
