@@ -1,4 +1,4 @@
-//! [`proptest`] strategies: secrets of every family in their real shapes, alone, in the
+//! [`proptest`](mod@proptest) strategies: secrets of every family in their real shapes, alone, in the
 //! contexts logs put them in, and clean text that must come through untouched.
 //!
 //! Every strategy here produces values the default [`Redactor`](crate::Redactor) is
