@@ -39,6 +39,12 @@
 //! assert!(!shipper.text().contains("hunter2"));
 //! ```
 //!
+//! The same holds one level up: two *redacted* `fmt` layers with different redactors share
+//! `RedactedFields`'s entry, and the span fields of the first (say, a lenient redactor) are
+//! what the second prints. Give layers with different redactors different field formatter
+//! types (for example `RedactedFields<Pretty>` for one and `RedactedFields` for the other), or
+//! one redactor.
+//!
 //! For a `fmt` layer you configure yourself, [`redact`] swaps the field formatter and wraps
 //! it in one step, text or JSON:
 //!
@@ -66,7 +72,8 @@ use tracing_subscriber::fmt::FormattedFields;
 /// docs](self)).
 ///
 /// Fields recorded on a span after its creation are appended with a space, as
-/// `DefaultFields` does; use [`RedactedJsonFields`] for JSON.
+/// `DefaultFields` does (with `Pretty`, that space replaces Pretty's `, `); use
+/// [`RedactedJsonFields`] for JSON.
 #[derive(Debug, Clone, Default)]
 pub struct RedactedFields<N = DefaultFields> {
     inner: N,

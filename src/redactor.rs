@@ -492,8 +492,10 @@ impl RedactorBuilder {
                     reason: "rule ids must be non-empty, without spaces or brackets".into(),
                 });
             }
+            // `oversized` and `unformattable` name the markers and their counters.
             let taken = candidates.iter().any(|c| c.id == rule.id)
-                || Family::ALL.iter().any(|f| f.name() == rule.id);
+                || Family::ALL.iter().any(|f| f.name() == rule.id)
+                || ["oversized", "unformattable"].contains(&rule.id.as_str());
             if taken {
                 return Err(Error::DuplicateRule(rule.id.clone()));
             }

@@ -82,6 +82,11 @@ impl<W: io::Write> io::Write for RedactingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let scrubbed = self.redactor.redact_bytes(buf);
         self.inner.write_all(&scrubbed)?;
+        // A line replaced whole (over the size limit) keeps its line break, so the next
+        // line is not glued to the marker.
+        if buf.ends_with(b"\n") && !scrubbed.ends_with(b"\n") {
+            self.inner.write_all(b"\n")?;
+        }
         Ok(buf.len())
     }
 

@@ -207,3 +207,60 @@ fn pathological_inputs_of_a_megabyte() {
 fn pathological_inputs_of_ten_megabytes() {
     assert_linear(10 << 20, Duration::from_secs(10));
 }
+
+/// A `Debug` that ignores the error of a write past the size limit: the value is still
+/// marked oversized (review finding).
+struct SwallowsErrors(String);
+
+impl fmt::Debug for SwallowsErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let _ = f.write_str(&self.0);
+        let _ = f.write_str(" tail AKIA2E0A8F3B244C9986");
+        Ok(())
+    }
+}
+
+#[test]
+fn oversized_values_are_marked_even_when_debug_swallows_the_error() {
+    let value = SwallowsErrors("x".repeat(2 << 20));
+    let text = capture_with(Redactor::default(), || info!(value = ?value, "big"));
+    assert!(
+        text.contains("value=[REDACTED:oversized]"),
+        "{}",
+        &text[..text.len().min(300)]
+    );
+    assert_no_leak(&text, &["AKIA2E0A8F3B244C9986"]);
+}
+
+/// An error chain longer than the layer reads: the unread tail never reaches the formatter.
+#[derive(Debug)]
+struct Link(usize);
+
+impl fmt::Display for Link {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == 0 {
+            f.write_str("root cause: key AKIA2E0A8F3B244C9986")
+        } else {
+            write!(f, "layer {}", self.0)
+        }
+    }
+}
+
+static CHAIN: std::sync::OnceLock<Vec<Link>> = std::sync::OnceLock::new();
+
+impl std::error::Error for Link {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        let chain = CHAIN.get_or_init(|| (0..100).map(Link).collect());
+        self.0.checked_sub(1).map(|i| &chain[i] as _)
+    }
+}
+
+#[test]
+fn an_error_chain_too_long_to_read_is_cut() {
+    let top = Link(90);
+    let text = capture_with(Redactor::default(), || {
+        info!(error = &top as &(dyn std::error::Error + 'static), "failed")
+    });
+    assert!(text.contains("[error chain cut]"), "{text}");
+    assert_no_leak(&text, &["AKIA2E0A8F3B244C9986"]);
+}

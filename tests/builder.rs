@@ -236,3 +236,14 @@ fn redactor_is_send_sync_and_cheap_to_clone() {
         }
     });
 }
+
+#[test]
+fn marker_names_are_reserved() {
+    for id in ["oversized", "unformattable"] {
+        let err = tracing_redact::Redactor::builder()
+            .custom_rule(tracing_redact::CustomRule::new(id, "x{3}"))
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains(id), "{err}");
+    }
+}

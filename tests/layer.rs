@@ -232,6 +232,30 @@ mod every_kind_of_value {
     }
 
     #[test]
+    fn secrets_that_begin_like_stand_ins_are_still_secrets() {
+        let (text, json) = capture(|| {
+            info!(
+                password = "$uperS3cret!",
+                db_password = "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+                secret = "***hunter2",
+                "config"
+            );
+        });
+        assert_no_leak(
+            &all_output(&text, &json),
+            &["$uperS3cret!", "R9h/cIPz0gi.URNNX3kh2", "hunter2"],
+        );
+        assert_eq!(json[0]["fields"]["password"], "[REDACTED:sensitive-key]");
+    }
+
+    #[test]
+    fn a_float_beside_a_redacted_field_stays_a_float() {
+        let (_, json) = capture(|| info!(ratio = 0.5, user = EMAIL, "scored"));
+        assert_eq!(json[0]["fields"]["ratio"], 0.5);
+        assert_eq!(json[0]["fields"]["user"], "[REDACTED:email]");
+    }
+
+    #[test]
     fn stand_ins_under_sensitive_names_stay() {
         let (text, _) = capture(|| {
             info!(
@@ -754,6 +778,23 @@ fn stats_count_per_rule() {
     );
     stats.reset();
     assert_eq!(stats.total(), 0);
+}
+
+#[test]
+fn redacting_make_writer_keeps_line_breaks_of_oversized_lines() {
+    use std::io::Write;
+    use tracing_subscriber::fmt::MakeWriter;
+    let out = Captured::default();
+    let writer = RedactingMakeWriter::with_redactor(
+        out.clone(),
+        Redactor::builder().max_value_len(16).build().unwrap(),
+    );
+    writer
+        .make_writer()
+        .write_all(b"a line far longer than sixteen bytes\n")
+        .unwrap();
+    writer.make_writer().write_all(b"short\n").unwrap();
+    assert_eq!(out.text(), "[REDACTED:oversized]\nshort\n");
 }
 
 #[test]

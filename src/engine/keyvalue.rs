@@ -287,40 +287,48 @@ fn is_blank_or_escaped_blank(mut value: &[u8]) -> bool {
 }
 
 /// Values that are not secrets but stand-ins for one: environment references, templates,
-/// masks and our own redaction markers (which keeps redaction idempotent).
+/// masks, other redactors' markers and our own (which keeps redaction idempotent).
+///
+/// The whole value must have the stand-in's shape: `$VAR` is a stand-in, `$uperS3cret!` and a
+/// `$2b$12$…` bcrypt hash are not; `***` is, `***hunter2` is not.
 pub(crate) fn is_placeholder(value: &[u8], fixed_replacement: Option<&[u8]>) -> bool {
-    if value.is_empty() {
+    if value.is_empty() || is_blank_or_escaped_blank(value) {
         return true;
     }
-    if let Some(fixed) = fixed_replacement {
-        if value.starts_with(fixed) {
-            return true;
-        }
+    if fixed_replacement.is_some_and(|fixed| !fixed.is_empty() && value == fixed) {
+        return true;
     }
-    let lower_is = |w: &str| value.eq_ignore_ascii_case(w.as_bytes());
-    // Other redactors' markers: the AWS SDK's `** redacted **` and `** redacted (length=224) **`,
-    // `*** Sensitive Data Redacted ***`, `**masked**`.
-    let starred = value.starts_with(b"*") && {
-        let core = trim_bytes(value, |b| b == b'*' || b == b' ');
-        [
-            "redacted",
-            "sensitive data redacted",
-            "hidden",
-            "masked",
-            "filtered",
-        ]
-        .iter()
-        .any(|w| core.len() >= w.len() && core[..w.len()].eq_ignore_ascii_case(w.as_bytes()))
+    let name = |b: &[u8]| {
+        b.first()
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+            && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
     };
-    starred
-        || is_blank_or_escaped_blank(value)
-        || value.starts_with(b"[REDACTED")
-        || value.starts_with(b"$")
-        || value.starts_with(b"{{")
-        || value.starts_with(b"%s")
-        || value.starts_with(b"%(")
-        || (value.starts_with(b"<") && value.ends_with(b">"))
+    // `${NAME}`, `$NAME`, and `${NAME` (the key-value parser ends a value before a `}`).
+    let env_reference = match value {
+        [b'$', b'{', inner @ .., b'}'] => name(inner),
+        [b'$', b'{', inner @ ..] => name(inner),
+        [b'$', inner @ ..] => name(inner),
+        _ => false,
+    };
+    let format_slot =
+        value == b"%s" || matches!(value, [b'%', b'(', inner @ .., b')', b's'] if name(inner));
+    let template = matches!(value, [b'{', b'{', inner @ .., b'}', b'}']
+        if name(trim_bytes(inner, |c| c == b' ').split(|&c| c == b'.').next().unwrap_or_default()));
+    let angle = matches!(value, [b'<', inner @ .., b'>']
+        if !inner.is_empty() && inner.len() <= 40
+            && inner[0].is_ascii_alphabetic()
+            && inner.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b' ' | b'.' | b'-')));
+    let our_marker = matches!(value, [b'[', ..]
+        if value.starts_with(b"[REDACTED")
+            && value.ends_with(b"]")
+            && !value[1..value.len() - 1].iter().any(|c| matches!(c, b'[' | b']' | b' ')));
+    env_reference
+        || format_slot
+        || template
+        || angle
+        || our_marker
         || value.iter().all(|&b| b == b'*')
+        || is_starred_marker(value)
         || [
             "null",
             "none",
@@ -330,14 +338,44 @@ pub(crate) fn is_placeholder(value: &[u8], fixed_replacement: Option<&[u8]>) -> 
             "undefined",
             "(null)",
             "redacted",
-            "<redacted>",
             "[redacted]",
             "[filtered]",
             "hidden",
             "sensitive",
         ]
         .iter()
-        .any(|w| lower_is(w))
+        .any(|w| value.eq_ignore_ascii_case(w.as_bytes()))
+}
+
+/// Other redactors' markers, whole: the AWS SDK's `** redacted **` and
+/// `** redacted (length=224) **`, `*** Sensitive Data Redacted ***`, `**masked**`.
+fn is_starred_marker(value: &[u8]) -> bool {
+    let value = trim_bytes(value, |b| b == b',' || b == b';');
+    if !(value.starts_with(b"*") && value.ends_with(b"*")) {
+        return false;
+    }
+    let mut core = trim_bytes(value, |b| b == b'*' || b == b' ');
+    // `(length=224)` after the word.
+    if let Some(open) = core.iter().position(|&b| b == b'(') {
+        let tail = &core[open..];
+        let digits_ok = tail
+            .strip_prefix(b"(length=")
+            .and_then(|t| t.strip_suffix(b")"))
+            .is_some_and(|d| !d.is_empty() && d.iter().all(u8::is_ascii_digit));
+        if !digits_ok {
+            return false;
+        }
+        core = trim_bytes(&core[..open], |b| b == b' ');
+    }
+    [
+        "redacted",
+        "sensitive data redacted",
+        "hidden",
+        "masked",
+        "filtered",
+    ]
+    .iter()
+    .any(|w| core.eq_ignore_ascii_case(w.as_bytes()))
 }
 
 #[cfg(test)]
@@ -447,5 +485,28 @@ mod tests {
         }
         assert!(!is_placeholder(b"hunter2", None));
         assert!(is_placeholder(b"###", Some(b"###")));
+        for secret in [
+            "$uperS3cret!",
+            "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+            "***hunter2",
+            "{{hunter2}}x",
+            "<<hunter2>>",
+            "[REDACTED] hunter2",
+            "** redacted ** hunter2",
+        ] {
+            assert!(!is_placeholder(secret.as_bytes(), None), "{secret}");
+        }
+        assert!(
+            !is_placeholder(b"x", Some(b"")),
+            "an empty fixed text stands for nothing"
+        );
+        assert!(!is_placeholder(b"***hunter2", Some(b"***")));
+        for marker in [
+            "** redacted **",
+            "** redacted (length=224) **,",
+            "*** Sensitive Data Redacted ***",
+        ] {
+            assert!(is_placeholder(marker.as_bytes(), None), "{marker}");
+        }
     }
 }

@@ -155,6 +155,8 @@ pub(crate) struct Capture {
     rendered: Vec<u8>,
     rendered_pieces: Vec<Range<usize>>,
     names: NameCache,
+    /// Rebuild even without findings (an error chain was cut).
+    forced: bool,
 }
 
 /// For each (redactor, callsite): the rule each field's *name* calls for. Field names are
@@ -232,6 +234,7 @@ pub(crate) fn with_capture<R>(f: impl FnOnce(&mut Capture) -> R) -> R {
 
 impl Capture {
     fn clear(&mut self) {
+        self.forced = false;
         self.text.clear();
         self.pieces.clear();
         self.slots.clear();
@@ -257,12 +260,13 @@ impl Capture {
             capture: self,
             redactor,
             name_rules: &name_rules,
+            callsite: metadata.callsite(),
             max,
         });
         if self.slots.is_empty() {
             return false;
         }
-        let mut dirty = false;
+        let mut dirty = self.forced;
         for slot in &self.slots {
             match slot.whole {
                 Some(Whole::Rule(rule)) => {
@@ -386,7 +390,11 @@ impl Capture {
                             }
                         }
                         Kind::Number(n) => {
-                            if self.findings.iter().any(|(p, _, _)| *p == first) {
+                            if self
+                                .findings
+                                .iter()
+                                .any(|(p, _, _)| slot.pieces.contains(p))
+                            {
                                 Out::Str(text_of(first))
                             } else {
                                 match n {
@@ -511,6 +519,7 @@ struct Collector<'a> {
     /// Indexed by field index; a field of another field set (not expected) is classified
     /// on the spot.
     name_rules: &'a [Option<u16>],
+    callsite: Identifier,
     max: usize,
 }
 
@@ -552,35 +561,45 @@ impl Collector<'_> {
             overflowed: false,
         };
         let result = write(&mut out);
-        let overflowed = out.overflowed;
-        let whole = match result {
-            Ok(()) => None,
-            Err(_) => {
-                // Nothing of a value that failed to format is kept.
-                self.capture.text.truncate(start);
-                Some(if overflowed {
-                    Whole::Rule(OVERSIZED)
-                } else {
-                    Whole::Unformattable
-                })
-            }
+        // Overflow is checked whatever the result: an implementation that ignores the error
+        // of a write would otherwise leave gaps in what was scanned.
+        let whole = if out.overflowed {
+            Some(Whole::Rule(OVERSIZED))
+        } else if result.is_err() {
+            Some(Whole::Unformattable)
+        } else {
+            None
         };
+        if whole.is_some() {
+            // Nothing of a value that could not be read whole is kept.
+            self.capture.text.truncate(start);
+        }
         (self.end_piece(start), whole)
+    }
+
+    /// The rule a field's name calls for. The cached rules are indexed by this callsite's
+    /// fields; a value set recorded from another callsite is classified by name.
+    fn name_rule(&self, field: &Field) -> Option<u16> {
+        let cached = (field.callsite() == self.callsite)
+            .then(|| self.name_rules.get(field.index()))
+            .flatten();
+        match cached {
+            Some(rule) => *rule,
+            None => self.redactor.rule_for_key_name(field.name()),
+        }
     }
 
     /// Records a slot; a sensitive field name replaces the whole value unless it is a
     /// stand-in such as `""` or `***`.
     fn push_slot(&mut self, field: &Field, kind: Kind, pieces: Range<usize>, whole: Option<Whole>) {
         let whole = whole.or_else(|| {
-            let rule = match self.name_rules.get(field.index()) {
-                Some(rule) => (*rule)?,
-                None => self.redactor.rule_for_key_name(field.name())?,
-            };
-            let value = pieces.clone().next().map_or(&[][..], |p| {
-                &self.capture.text[self.capture.pieces[p].clone()]
-            });
-            let stand_in =
-                !matches!(kind, Kind::Number(_)) && self.redactor.is_placeholder(rule, value);
+            let rule = self.name_rule(field)?;
+            // Every piece (each error of a chain) must be a stand-in.
+            let stand_in = !matches!(kind, Kind::Number(_))
+                && pieces.clone().all(|p| {
+                    let text = &self.capture.text[self.capture.pieces[p].clone()];
+                    self.redactor.is_placeholder(rule, text)
+                });
             (!stand_in).then_some(Whole::Rule(rule))
         });
         self.capture.slots.push(Slot {
@@ -626,8 +645,11 @@ impl Visit for Collector<'_> {
         let mut depth = 0;
         while let Some(error) = next {
             if depth == MAX_ERROR_CHAIN {
+                // The rest of the chain is never scanned, so it must not reach the formatter:
+                // the event is rebuilt with the chain cut here.
                 let (_, w) = self.piece_from(b"[error chain cut]");
                 whole = whole.or(w);
+                self.capture.forced = true;
                 break;
             }
             let (_, w) = self.piece_formatted(|out| write!(out, "{error}"));
@@ -658,13 +680,7 @@ impl Visit for Collector<'_> {
     fn record_f64(&mut self, field: &Field, value: f64) {
         // Floats pass through unscanned (a secret is not logged as an `f64`); a sensitive
         // name still replaces them.
-        if self
-            .name_rules
-            .get(field.index())
-            .copied()
-            .flatten()
-            .is_some()
-        {
+        if self.name_rule(field).is_some() {
             self.number(field, Number::F64(value));
         } else {
             let at = self.capture.pieces.len();

@@ -90,6 +90,12 @@ use tracing_subscriber::registry::LookupSpan;
 
 /// A [`Layer`] that hands the layer it wraps a scrubbed copy of every event and span.
 ///
+/// Filters of the wrapped layer see two views: `enabled` and `register_callsite` see only
+/// metadata; `event_enabled` is given the original event (it decides, it does not write);
+/// span field filters inside the wrapper (`EnvFilter`'s `[{user=…}]`) see scrubbed span
+/// values, so a filter on a value that gets redacted stops matching: put such filters
+/// around the wrapper instead.
+///
 /// Build it around any layer: [`RedactLayer::new`] (default [`Redactor`]),
 /// [`RedactLayer::with_redactor`], or [`RedactLayerExt::redacted`]. The wrapped layer keeps
 /// its own filters: every [`Layer`] method not about field values (`enabled`,

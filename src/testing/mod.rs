@@ -193,6 +193,7 @@ pub const LEAK_WINDOW: usize = 8;
 /// use tracing_redact::testing::find_leak;
 ///
 /// assert_eq!(find_leak("key=[REDACTED]", &["hunter2hunter2"]), None);
+/// assert_eq!(find_leak("name=山田太郎", &["山田太郎"]), Some(("山田太郎", "山田太")));
 /// assert_eq!(
 ///     find_leak("key=hunter2h***", &["hunter2hunter2"]),
 ///     Some(("hunter2hunter2", "hunter2h"))
@@ -200,13 +201,22 @@ pub const LEAK_WINDOW: usize = 8;
 /// ```
 pub fn find_leak<'s>(output: &str, secrets: &[&'s str]) -> Option<(&'s str, &'s str)> {
     secrets.iter().find_map(|secret| {
-        let w = LEAK_WINDOW.min(secret.len());
-        if w == 0 {
+        if secret.is_empty() {
             return None;
         }
-        (0..=secret.len() - w)
-            .filter(|&i| secret.is_char_boundary(i) && secret.is_char_boundary(i + w))
-            .map(|i| &secret[i..i + w])
+        // Windows of whole characters covering at least LEAK_WINDOW bytes (all of the secret
+        // if it is shorter), so secrets in multi-byte scripts are checked too.
+        let starts: Vec<usize> = secret.char_indices().map(|(i, _)| i).collect();
+        starts
+            .iter()
+            .filter_map(|&from| {
+                let end = secret[from..]
+                    .char_indices()
+                    .map(|(i, c)| from + i + c.len_utf8())
+                    .find(|&end| end - from >= LEAK_WINDOW)?;
+                Some(&secret[from..end])
+            })
+            .chain((secret.len() < LEAK_WINDOW).then_some(*secret))
             .find(|window| output.contains(window))
             .map(|window| (*secret, window))
     })
