@@ -303,10 +303,12 @@ pub(crate) fn is_placeholder(value: &[u8], fixed_replacement: Option<&[u8]>) -> 
             .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
             && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
     };
-    // `${NAME}`, `$NAME`, and `${NAME` (the key-value parser ends a value before a `}`).
+    // `${NAME}`, `$NAME`, `${NAME` (the key-value parser ends a value before a `}`), and a
+    // shell command substitution `$(gcloud auth print-access-token)`.
     let env_reference = match value {
         [b'$', b'{', inner @ .., b'}'] => name(inner),
         [b'$', b'{', inner @ ..] => name(inner),
+        [b'$', b'(', inner @ .., b')'] => !inner.contains(&b')'),
         [b'$', inner @ ..] => name(inner),
         _ => false,
     };
