@@ -450,9 +450,14 @@ fn iban_at(hay: &[u8], at: usize) -> Option<usize> {
 }
 
 /// A number glued to a word, a path, a version or a time (`v1.2`, `/42`, `10:28`) is not one.
+///
+/// One of our markers right before stands for what it replaced, so a second pass decides as
+/// the first did.
 fn number_may_start(hay: &[u8], start: usize) -> bool {
     start == 0
-        || !(is_alnum(hay[start - 1]) || matches!(hay[start - 1], b'.' | b'-' | b'/' | b'_' | b':'))
+        || !(is_alnum(hay[start - 1])
+            || matches!(hay[start - 1], b'.' | b'-' | b'/' | b'_' | b':')
+            || crate::engine::validate::ends_with_marker(&hay[..start]))
 }
 
 fn number_may_end(hay: &[u8], end: usize) -> bool {
