@@ -547,6 +547,15 @@ pub(crate) fn scan_emails(hay: &[u8], out: &mut dyn FnMut(Range<usize>)) {
         while start > 0 && is_local_byte(hay[start - 1]) && at - start < 64 {
             start -= 1;
         }
+        // A local part longer than 64 bytes (RFC 5321) is not one, and one glued to our marker
+        // continues what the marker replaced: starting mid-token would make a second pass
+        // find what the first did not.
+        let glued = start > 0
+            && (is_local_byte(hay[start - 1])
+                || crate::engine::validate::ends_with_marker(&hay[..start]));
+        if glued {
+            continue;
+        }
         while start < at && matches!(hay[start], b'.' | b'\'') {
             start += 1;
         }
