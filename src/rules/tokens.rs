@@ -19,7 +19,18 @@ fn github_token(hay: &[u8], m: Range<usize>) -> bool {
 /// Placeholders are not passwords: `$PASSWORD`, `${DB_PASS}`, `%s`, `****`, `<password>`,
 /// `[PASSWORD]`, or the bare word `password`/`token`.
 fn url_password_is_real(hay: &[u8], m: Range<usize>) -> bool {
+    // The host after `@` must not be one of our markers (a second pass would read
+    // `user:pass@[REDACTED:ipv6]` as a new URL).
+    if hay
+        .get(m.end..)
+        .is_some_and(|rest| rest.starts_with(b"@[REDACTED"))
+    {
+        return false;
+    }
     let value = &hay[m];
+    if !value.iter().any(u8::is_ascii_alphanumeric) {
+        return false; // `::::@host` is punctuation, not a password
+    }
     let words: [&[u8]; 6] = [b"password", b"passwd", b"pass", b"pwd", b"token", b"secret"];
     let placeholder = value
         .first()
