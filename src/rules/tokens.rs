@@ -19,12 +19,10 @@ fn github_token(hay: &[u8], m: Range<usize>) -> bool {
 /// Placeholders are not passwords: `$PASSWORD`, `${DB_PASS}`, `%s`, `****`, `<password>`,
 /// `[PASSWORD]`, or the bare word `password`/`token`.
 fn url_password_is_real(hay: &[u8], m: Range<usize>) -> bool {
-    // The host after `@` must not be one of our markers (a second pass would read
-    // `user:pass@[REDACTED:ipv6]` as a new URL).
-    if hay
-        .get(m.end..)
-        .is_some_and(|rest| rest.starts_with(b"@[REDACTED"))
-    {
+    // The host after `@` must not hold one of our markers (a second pass would read
+    // `user:pass@[REDACTED:ipv6]` or `…@[[REDACTED:email]` as a new URL).
+    let host = &hay[m.end.min(hay.len())..(m.end + 16).min(hay.len())];
+    if host.starts_with(b"@") && memchr::memmem::find(host, b"[REDACTED").is_some() {
         return false;
     }
     let value = &hay[m];
