@@ -61,6 +61,7 @@ const POSITIVES: &[(&str, &str, &str, &str)] = &[
     ("private-key", "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA1234567890abcdefghijklmnopqrstuvwxyzABCDEFGH\nabcdefghijklmnopqrstuvwxyz==\n-----END RSA PRIVATE KEY-----\ndone", "MIIEpAIBAAKCAQEA", "\ndone"),
     ("private-key", r#"{"key":"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n","x":1}"#, "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", r#"","x":1}"#),
     ("url-credentials", "db postgres://app:s3cr3t-Pass@db.internal:5432/app", "s3cr3t-Pass", "postgres://app:"),
+    ("url-credentials", "connecting to postgres://app:-*!-*^^.@db.internal:5432/app", "-*!-*^^.", "@db.internal:5432/app"),
     ("curl-user", "curl -s -u admin:hunter22 https://example.com", "hunter22", "curl -s -u admin:"),
     // keys
     ("sensitive-key", "password=hunter2 user=bob", "hunter2", " user=bob"),

@@ -26,9 +26,6 @@ fn url_password_is_real(hay: &[u8], m: Range<usize>) -> bool {
         return false;
     }
     let value = &hay[m];
-    if !value.iter().any(u8::is_ascii_alphanumeric) {
-        return false; // `::::@host` is punctuation, not a password
-    }
     let words: [&[u8]; 6] = [b"password", b"passwd", b"pass", b"pwd", b"token", b"secret"];
     let placeholder = value
         .first()
