@@ -13,6 +13,11 @@ use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
 
+/// The most passes [`Redactor::redact`] makes over a text that had something to replace. Two
+/// suffice for every input known; more would mean replacements that keep exposing new
+/// matches, which the fuzzers have never produced.
+pub const MAX_PASSES: usize = 4;
+
 /// The default size limit for one value: 1 MiB.
 pub const DEFAULT_MAX_VALUE_LEN: usize = 1 << 20;
 
@@ -202,25 +207,37 @@ impl Redactor {
 
     /// Returns `text` with every secret replaced.
     ///
-    /// Borrowed, without allocating, when nothing matches.
+    /// Borrowed, without allocating, when nothing matches. The output is a fixed point:
+    /// when something was replaced, the output is scanned again (and again, at most
+    /// [`MAX_PASSES`] passes in all), because a replacement can change what surrounds its
+    /// neighbours; so `find` on the output finds nothing and redacting it again changes
+    /// nothing. Clean text pays for one pass only.
     pub fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        let out = self.with_findings(text.as_bytes(), |raw| {
-            if raw.is_empty() {
-                return None;
+        let Some(mut out) = self.redact_str_once(text) else {
+            return Cow::Borrowed(text);
+        };
+        for _ in 1..MAX_PASSES {
+            match self.redact_str_once(&out) {
+                Some(next) => out = next,
+                None => break,
             }
-            Some(self.render(text.as_bytes(), raw, |r| widen(text, r)))
-        });
-        match out {
-            None => Cow::Borrowed(text),
-            Some(bytes) => Cow::Owned(match String::from_utf8(bytes) {
-                Ok(s) => s,
-                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-            }),
         }
+        Cow::Owned(out)
+    }
+
+    fn redact_str_once(&self, text: &str) -> Option<String> {
+        let bytes = self.with_findings(text.as_bytes(), |raw| {
+            (!raw.is_empty()).then(|| self.render(text.as_bytes(), raw, |r| widen(text, r)))
+        })?;
+        Some(match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        })
     }
 
     /// Returns `bytes` with every secret replaced. Invalid UTF-8 is scanned as it is (the rules
-    /// work on bytes) and copied through unchanged where nothing matches.
+    /// work on bytes) and copied through unchanged where nothing matches. A fixed point, as
+    /// [`redact`](Redactor::redact) is.
     ///
     /// ```
     /// let r = tracing_redact::Redactor::default();
@@ -228,12 +245,21 @@ impl Redactor {
     /// assert_eq!(&*out, b"\xff\xfe token=[REDACTED:sensitive-key] \xff");
     /// ```
     pub fn redact_bytes<'t>(&self, bytes: &'t [u8]) -> Cow<'t, [u8]> {
-        match self.with_findings(bytes, |raw| {
-            (!raw.is_empty()).then(|| self.render(bytes, raw, |r| r))
-        }) {
-            None => Cow::Borrowed(bytes),
-            Some(out) => Cow::Owned(out),
+        let once = |hay: &[u8]| {
+            self.with_findings(hay, |raw| {
+                (!raw.is_empty()).then(|| self.render(hay, raw, |r| r))
+            })
+        };
+        let Some(mut out) = once(bytes) else {
+            return Cow::Borrowed(bytes);
+        };
+        for _ in 1..MAX_PASSES {
+            match once(&out) {
+                Some(next) => out = next,
+                None => break,
+            }
         }
+        Cow::Owned(out)
     }
 
     /// Whether `text` holds anything to redact. Same cost as [`find`](Redactor::find), without

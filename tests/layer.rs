@@ -757,6 +757,26 @@ mod failing_closed {
     }
 }
 
+/// A phone number glued to a digit group reads as a longer number until the SSN after it
+/// becomes a marker; `Redactor::redact` then scans again, and the layer must too.
+#[test]
+fn a_value_is_scanned_again_after_a_replacement_exposes_more() {
+    const VALUE: &str = "(415) 5504711 11 078-05-1120";
+    let redactor = Redactor::default();
+    let first_pass: Vec<_> = redactor.find(VALUE).map(|f| f.rule().to_owned()).collect();
+    assert_eq!(
+        first_pass,
+        ["us-ssn"],
+        "the phone is hidden on the first pass"
+    );
+    let (text, json) = capture(|| info!(contact = VALUE, "callback {VALUE}"));
+    assert_no_leak(&all_output(&text, &json), &["5504711", "078-05-1120"]);
+    let expected = "[REDACTED:phone-number] [REDACTED:us-ssn]";
+    assert_eq!(redactor.redact(VALUE), expected);
+    assert_eq!(json[0]["fields"]["contact"], expected);
+    assert_eq!(json[0]["fields"]["message"], format!("callback {expected}"));
+}
+
 #[test]
 fn stats_count_per_rule() {
     let layer = RedactLayer::new(tracing_subscriber::fmt::layer().with_writer(std::io::sink));

@@ -16,7 +16,8 @@
 //!    inner formatter takes the same path as for the original: strings as `&str`, `Debug`
 //!    text verbatim through `record_debug`, errors as an error whose `source()` chain is
 //!    rebuilt from the scrubbed messages, bytes as bytes, numbers that held nothing as
-//!    numbers.
+//!    numbers. A value that had a replacement is scanned again until nothing more is found,
+//!    as [`Redactor::redact`] does, because a marker can expose a neighbour it used to hide.
 //!
 //! Anything that cannot be inspected is replaced whole: a value over the size limit by
 //! `[REDACTED:oversized]`, a `Debug` implementation that returns an error by
@@ -465,6 +466,7 @@ impl Capture {
                 while next_finding < findings.len() && findings[next_finding].0 < p {
                     next_finding += 1;
                 }
+                let mut replaced = false;
                 while let Some((fp, rule, range)) = findings.get(next_finding) {
                     if *fp != p {
                         break;
@@ -474,12 +476,33 @@ impl Capture {
                     redactor.write_replacement(*rule, &text[range.clone()], rendered);
                     at = range.end;
                     next_finding += 1;
+                    replaced = true;
                 }
                 rendered.extend_from_slice(&text[at..piece.end]);
+                if replaced {
+                    settle(redactor, rendered, start);
+                }
                 rendered_pieces[p] = start..rendered.len();
             }
         }
     }
+}
+
+/// Makes the piece rendered at `rendered[start..]` a fixed point, as [`Redactor::redact`]
+/// makes its output: a replacement changes what surrounds its neighbours, and a number, URL
+/// or e-mail hidden by a neighbour can show once that neighbour is a marker. Only pieces
+/// that had a replacement pay for the extra scan.
+fn settle(redactor: &Redactor, rendered: &mut Vec<u8>, start: usize) {
+    let piece = &rendered[start..];
+    if !redactor.scan(piece, |raw| !raw.is_empty()) {
+        return;
+    }
+    let settled = match std::str::from_utf8(piece) {
+        Ok(text) => redactor.redact(text).into_owned().into_bytes(),
+        Err(_) => redactor.redact_bytes(piece).into_owned(),
+    };
+    rendered.truncate(start);
+    rendered.extend_from_slice(&settled);
 }
 
 /// Widens `range` outward to UTF-8 character boundaries, staying inside `bounds`.
