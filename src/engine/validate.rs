@@ -97,9 +97,14 @@ pub(crate) fn for_each_long_run(
             while start > done && set.contains(hay[start - 1]) {
                 start -= 1;
             }
-            let mut end = probe + min_len;
-            while end < hay.len() && set.contains(hay[end]) {
-                end += 1;
+            // The run's end, from the masks while it lies inside them: a long run of members
+            // (a timestamp, a number) must not cost a branch per byte.
+            let from_base = probe - base;
+            let mut end = probe + (both >> from_base).trailing_ones() as usize;
+            if end == base + 128 {
+                while end < hay.len() && set.contains(hay[end]) {
+                    end += 1;
+                }
             }
             f(start..end);
             done = end;
