@@ -341,7 +341,10 @@ impl Engine {
                                 triggered[usize::from(i) / 64] |= 1 << (i % 64);
                             }
                         }
-                        Target::KeyStem if range.start >= key_end => {
+                        Target::KeyStem
+                            if range.start >= key_end
+                                && !validate::inside_marker(hay, range.start) =>
+                        {
                             key_end = self.key_value_at(hay, range.clone(), out);
                         }
                         Target::KeyStem => {}

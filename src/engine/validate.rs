@@ -185,6 +185,18 @@ pub(crate) fn ends_with_marker(text: &[u8]) -> bool {
             .is_some_and(|open| tail[open..].starts_with(b"[REDACTED"))
 }
 
+/// Whether `at` lies inside the rule id of one of our markers (`[REDACTED:aws-session-token]`):
+/// the key stems there (`session`, `token`) name a rule, not a key.
+pub(crate) fn inside_marker(hay: &[u8], at: usize) -> bool {
+    const OPEN: &[u8] = b"[REDACTED:";
+    let mut start = at;
+    let floor = at.saturating_sub(64);
+    while start > floor && matches!(hay[start - 1], b'a'..=b'z' | b'0'..=b'9' | b'-') {
+        start -= 1;
+    }
+    start >= OPEN.len() && &hay[start - OPEN.len()..start] == OPEN
+}
+
 /// The Luhn checksum used by payment cards.
 pub(crate) fn luhn(digits: &[u8]) -> bool {
     let mut sum = 0u32;
@@ -459,5 +471,21 @@ mod tests {
         assert!(starts_token(b"a%2FAKIA", 4));
         assert!(ends_token(b"AKIA", 4));
         assert!(!ends_token(b"AKIAx", 4));
+    }
+
+    #[test]
+    fn stems_inside_marker_ids_are_recognised() {
+        let text = b"token=[REDACTED:aws-session-token] session=x";
+        let at = |needle: &[u8], from: usize| {
+            from + text[from..]
+                .windows(needle.len())
+                .position(|w| w == needle)
+                .expect("present")
+        };
+        assert!(inside_marker(text, at(b"session", 0)), "in the marker");
+        assert!(inside_marker(text, at(b"token", 10)), "in the marker");
+        assert!(!inside_marker(text, at(b"token", 0)), "the key before it");
+        assert!(!inside_marker(text, at(b"session", 30)), "the key after it");
+        assert!(!inside_marker(b"[REDACTED]token", 10), "not a rule marker");
     }
 }
