@@ -578,7 +578,7 @@ impl RedactorBuilder {
                 } => (
                     Some(compile(&c.id, regex, false)?),
                     if keyword_starts_match {
-                        Some(compile_anchored(&c.id, regex)?)
+                        Some(compile_anchored(&c.id, regex, false)?)
                     } else {
                         None
                     },
@@ -588,6 +588,14 @@ impl RedactorBuilder {
                 Detector::KeyValue | Detector::Scanner => (None, None, Validator::None, Vec::new()),
             };
             let secret_groups = secret_groups(regex.as_ref());
+            let captures = match (&info.detector, &anchored) {
+                _ if secret_groups.is_empty() => None,
+                (_, Some(anchored)) => Some(anchored.clone()),
+                (Detector::Pattern { regex, .. }, None) => {
+                    Some(compile_anchored(&c.id, regex, false)?)
+                }
+                _ => None,
+            };
             // Passwords and key ids after a parameter name may be short and plain.
             let placeholder_guard = !matches!(
                 info.id,
@@ -597,6 +605,7 @@ impl RedactorBuilder {
                 id: c.id.clone().into_boxed_str(),
                 regex,
                 anchored,
+                captures,
                 secret_groups,
                 validator,
                 replacement: replacement_of(c),
@@ -610,11 +619,18 @@ impl RedactorBuilder {
                 continue;
             }
             let regex = compile(&rule.id, &rule.pattern, true)?;
+            let secret_groups = secret_groups(Some(&regex));
+            let captures = if secret_groups.is_empty() {
+                None
+            } else {
+                Some(compile_anchored(&rule.id, &rule.pattern, true)?)
+            };
             compiled.push(CompiledRule {
                 id: rule.id.clone().into_boxed_str(),
-                secret_groups: secret_groups(Some(&regex)),
+                secret_groups,
                 regex: Some(regex),
                 anchored: None,
+                captures,
                 validator: rule
                     .validator
                     .clone()
@@ -684,11 +700,19 @@ fn compile(rule: &str, pattern: &str, unicode: bool) -> Result<regex::bytes::Reg
         })
 }
 
-fn compile_anchored(rule: &str, pattern: &str) -> Result<regex_automata::meta::Regex, Error> {
+/// The pattern for searches anchored at a known start: keyword hits, and the capture groups of
+/// a match already found. Same syntax and size limit as [`compile`], so group numbers agree
+/// and a pattern that compiles there compiles here.
+fn compile_anchored(
+    rule: &str,
+    pattern: &str,
+    unicode: bool,
+) -> Result<regex_automata::meta::Regex, Error> {
     regex_automata::meta::Regex::builder()
+        .configure(regex_automata::meta::Regex::config().nfa_size_limit(Some(16 << 20)))
         .syntax(
             regex_automata::util::syntax::Config::new()
-                .unicode(false)
+                .unicode(unicode)
                 .utf8(false),
         )
         .build(pattern)

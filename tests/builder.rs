@@ -105,6 +105,32 @@ fn custom_rules_without_keywords_run_everywhere() {
     assert_eq!(disabled.redact("by E123456"), "by E123456");
 }
 
+/// Only the `secret…` groups are replaced, read with the rule's own syntax: Unicode classes
+/// and word boundaries, a group in one alternation branch and not the other.
+#[test]
+fn custom_rule_secret_groups_keep_the_rest_of_the_match() {
+    let r = Redactor::builder()
+        .custom_rule(
+            CustomRule::new(
+                "vault-ref",
+                r"\bvault:(?:(?P<secret>\w{6,})@\w+|sealed-\d+)\b",
+            )
+            .keywords(["vault:"]),
+        )
+        .build()
+        .unwrap();
+    assert_eq!(
+        r.redact("ref vault:geheimnisé7@prod end"),
+        "ref vault:[REDACTED:vault-ref]@prod end"
+    );
+    assert_eq!(
+        r.redact("ref vault:sealed-42 end"),
+        "ref [REDACTED:vault-ref] end",
+        "a branch without the group replaces the whole match"
+    );
+    assert_eq!(r.redact("ref vault:abc@prod"), "ref vault:abc@prod");
+}
+
 #[test]
 fn allowlists_drop_exact_findings_only() {
     let r = Redactor::builder()

@@ -46,6 +46,9 @@ pub(crate) struct CompiledRule {
     /// The same pattern for anchored searches at keyword hits, when every match starts at a
     /// keyword.
     pub anchored: Option<regex_automata::meta::Regex>,
+    /// The same pattern again, for reading the `secret…` groups of a match already found: an
+    /// anchored search over the match's span only (present when the rule has such groups).
+    pub captures: Option<regex_automata::meta::Regex>,
     pub secret_groups: Vec<usize>,
     pub validator: Validator,
     pub replacement: Replacement,
@@ -489,7 +492,7 @@ impl Engine {
         };
         let Some(regex) = &rule.regex else { return };
         for m in regex.find_iter(hay) {
-            self.push_match(rule, index, regex, hay, m.range(), out);
+            self.push_match(rule, index, hay, m.range(), out);
         }
     }
 
@@ -497,14 +500,14 @@ impl Engine {
         let Some(rule) = self.rules.get(usize::from(index)) else {
             return;
         };
-        let (Some(anchored), Some(regex)) = (&rule.anchored, &rule.regex) else {
+        let Some(anchored) = &rule.anchored else {
             return;
         };
         let input = regex_automata::Input::new(hay)
             .span(at..hay.len())
             .anchored(regex_automata::Anchored::Yes);
         if let Some(m) = anchored.search(&input) {
-            self.push_match(rule, index, regex, hay, m.range(), out);
+            self.push_match(rule, index, hay, m.range(), out);
         }
     }
 
@@ -514,7 +517,6 @@ impl Engine {
         &self,
         rule: &CompiledRule,
         index: u16,
-        regex: &Regex,
         hay: &[u8],
         m: Range<usize>,
         out: &mut Vec<Raw>,
@@ -523,12 +525,25 @@ impl Engine {
             self.validate_push(rule, index, hay, m, out);
             return;
         }
-        let Some(caps) = regex.captures_at(hay, m.start) else {
+        let Some(captures) = &rule.captures else {
+            // Built for every rule with secret groups; without it the whole match goes.
+            self.validate_push(rule, index, hay, m, out);
             return;
         };
+        // Anchored at the match and bounded by it, the capture search reads the match's bytes
+        // once more, not the rest of the text (look-around still sees outside the span, and
+        // the match found first is the preferred one within it too).
+        let input = regex_automata::Input::new(hay)
+            .span(m.clone())
+            .anchored(regex_automata::Anchored::Yes);
+        let mut caps = captures.create_captures();
+        captures.search_captures(&input, &mut caps);
+        if !caps.is_match() {
+            return;
+        }
         let mut any_group = false;
         for &g in &rule.secret_groups {
-            if let Some(s) = caps.get(g) {
+            if let Some(s) = caps.get_group(g) {
                 any_group = true;
                 self.validate_push(rule, index, hay, s.range(), out);
             }
