@@ -159,12 +159,20 @@ pub(crate) fn scan_secret_key_runs(hay: &[u8], out: &mut dyn FnMut(SecretKeyCand
             return;
         }
         let run = &hay[start..i];
-        let hex = run.iter().all(u8::is_ascii_hexdigit);
-        let upper = run.iter().any(u8::is_ascii_uppercase);
-        let lower = run.iter().any(u8::is_ascii_lowercase);
-        let digit = run.iter().any(u8::is_ascii_digit);
-        let slashes = run.iter().filter(|&&b| b == b'/').count();
-        let path_like = slashes > 3 || run.windows(2).any(|w| w == b"//") || run[0] == b'/';
+        let (mut hex, mut upper, mut lower, mut digit) = (true, false, false, false);
+        let (mut slashes, mut double_slash, mut previous) = (0, false, 0u8);
+        for &b in run {
+            hex &= b.is_ascii_hexdigit();
+            upper |= b.is_ascii_uppercase();
+            lower |= b.is_ascii_lowercase();
+            digit |= b.is_ascii_digit();
+            if b == b'/' {
+                slashes += 1;
+                double_slash |= previous == b'/';
+            }
+            previous = b;
+        }
+        let path_like = slashes > 3 || double_slash || run[0] == b'/';
         let paired_ok = !hex && (upper as u8 + lower as u8 + digit as u8) >= 2;
         let bare_ok = !hex
             && upper
