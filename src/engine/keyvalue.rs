@@ -241,16 +241,30 @@ fn closing_quote(hay: &[u8], start: usize, quote: &[u8]) -> Option<usize> {
 /// of an enclosing string.
 ///
 /// Quotes opened by `="` inside the value (Digest parameters: `username="bob"`) are part of it.
+///
+/// Values run long (a JWT, a session token), so the scan jumps between the bytes that can end
+/// one with `memchr` instead of testing every byte.
 fn line_end(hay: &[u8], i: usize) -> usize {
+    // A bare `\r` ends the line too; it is looked for only before the next other stop.
+    let carriage_return =
+        |from: usize, to: usize| memchr::memchr(b'\r', &hay[from..to]).map(|o| from + o);
     let mut e = i;
     let mut in_param = false;
     while e < hay.len() {
+        let Some(offset) = memchr::memchr3(b'"', b'\\', b'\n', &hay[e..]) else {
+            return carriage_return(e, hay.len()).unwrap_or(hay.len());
+        };
+        let stop = e + offset;
+        if let Some(cr) = carriage_return(e, stop) {
+            return cr;
+        }
+        e = stop;
         match hay[e] {
-            b'\r' | b'\n' => break,
+            b'\n' => return e,
             b'"' if in_param => in_param = false,
             b'"' if e > i && hay[e - 1] == b'=' => in_param = true,
-            b'"' => break,
-            b'\\' if matches!(hay.get(e + 1), Some(b'n' | b'r' | b'"')) => break,
+            b'"' => return e,
+            b'\\' if matches!(hay.get(e + 1), Some(b'n' | b'r' | b'"')) => return e,
             _ => {}
         }
         e += 1;
