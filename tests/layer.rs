@@ -771,6 +771,17 @@ fn a_value_is_scanned_again_after_a_replacement_exposes_more() {
     );
     let (text, json) = capture(|| info!(contact = VALUE, "callback {VALUE}"));
     assert_no_leak(&all_output(&text, &json), &["5504711", "078-05-1120"]);
+    let layer = RedactLayer::new(tracing_subscriber::fmt::layer().with_writer(std::io::sink));
+    let stats = layer.stats();
+    tracing::subscriber::with_default(tracing_subscriber::registry().with(layer), || {
+        info!(contact = VALUE)
+    });
+    assert_eq!(stats.count("us-ssn"), 1);
+    assert_eq!(
+        stats.count("phone-number"),
+        1,
+        "what the rescan found is counted"
+    );
     let expected = "[REDACTED:phone-number] [REDACTED:us-ssn]";
     assert_eq!(redactor.redact(VALUE), expected);
     assert_eq!(json[0]["fields"]["contact"], expected);

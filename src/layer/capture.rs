@@ -158,6 +158,9 @@ pub(crate) struct Capture {
     names: NameCache,
     /// Rebuild even without findings (an error chain was cut).
     forced: bool,
+    /// Statistics slots of what a rescan found while rendering (see [`settle`]), for the
+    /// caller to count: they were not known when the scan counted.
+    settled: Vec<usize>,
 }
 
 /// For each (redactor, callsite): the rule each field's *name* calls for. Field names are
@@ -242,6 +245,12 @@ impl Capture {
         self.findings.clear();
         self.rendered.clear();
         self.rendered_pieces.clear();
+        self.settled.clear();
+    }
+
+    /// The statistics slots of redactions made while rebuilding, beyond those `scan` counted.
+    pub(crate) fn settled_slots(&self) -> &[usize] {
+        &self.settled
     }
 
     /// Reads the fields `record` visits and scans them. `count` is called once per redaction
@@ -432,6 +441,7 @@ impl Capture {
             findings,
             rendered,
             rendered_pieces,
+            settled,
             ..
         } = self;
         rendered.clear();
@@ -480,7 +490,7 @@ impl Capture {
                 }
                 rendered.extend_from_slice(&text[at..piece.end]);
                 if replaced {
-                    settle(redactor, rendered, start);
+                    settle(redactor, rendered, start, settled);
                 }
                 rendered_pieces[p] = start..rendered.len();
             }
@@ -492,9 +502,16 @@ impl Capture {
 /// makes its output: a replacement changes what surrounds its neighbours, and a number, URL
 /// or e-mail hidden by a neighbour can show once that neighbour is a marker. Only pieces
 /// that had a replacement pay for the extra scan.
-fn settle(redactor: &Redactor, rendered: &mut Vec<u8>, start: usize) {
+///
+/// The slots of what the rescan finds go to `counted` (what later passes find, which the
+/// fuzzers have never produced, is redacted but not counted).
+fn settle(redactor: &Redactor, rendered: &mut Vec<u8>, start: usize, counted: &mut Vec<usize>) {
     let piece = &rendered[start..];
-    if !redactor.scan(piece, |raw| !raw.is_empty()) {
+    let found = redactor.scan(piece, |raw| {
+        counted.extend(raw.iter().map(|(rule, _)| redactor.counter_slot(*rule)));
+        !raw.is_empty()
+    });
+    if !found {
         return;
     }
     let settled = match std::str::from_utf8(piece) {

@@ -190,6 +190,9 @@ impl<L> RedactLayer<L> {
             });
             if dirty {
                 capture.rebuild(&self.redactor, metadata.fields(), forward);
+                for &slot in capture.settled_slots() {
+                    self.stats.record(Some(slot));
+                }
             }
             dirty
         })
