@@ -30,6 +30,7 @@ const POSITIVES: &[(&str, &str, &str, &str)] = &[
     ("aws-signature", "?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1141889120&Signature=vjbyPxybdZaNmGa%2ByT272YEAiv4%3D", "vjbyPxybdZaNmGa", "&Expires=1141889120&Signature="),
     ("aws-signature", "GET /?X-Amz-Signature%3Dfe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024%26X-Amz-Date", "fe5f80f77d5fa3be", "%26X-Amz-Date"),
     ("aws-signature", "sig: Signature=dGhpcyBpcyBhIHNpZ25hdHVyZQ==&next=1", "dGhpcyBpcyBhIHNpZ25hdHVyZQ==", "&next=1"),
+    ("aws-signature", "X-Amz-Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024/[REDACTED]", "fe5f80f77d5fa3be", "[REDACTED]"),
     ("aws-session-token", "&X-Amz-Security-Token=FQoGZXIvYXdzE%2Fabc%2Bdef&X-Amz-Date=20261124T000000Z", "FQoGZXIvYXdzE%2Fabc%2Bdef", "&X-Amz-Date=20261124T000000Z"),
     ("aws-presigned-url", "X-Amz-Credential%3Dminio%252F20261124", "minio", "%252F20261124"),
     ("aws-sigv2-authorization", "signed: AWS AKIAIOSFODNN7EXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg= ok", "frJIUN8DYpKDtOLCwo//yllqDzg=", " ok"),
@@ -67,6 +68,7 @@ const POSITIVES: &[(&str, &str, &str, &str)] = &[
     ("curl-user", "curl -s -u admin:hunter22 https://example.com", "hunter22", "curl -s -u admin:"),
     // keys
     ("sensitive-key", "password=hunter2 user=bob", "hunter2", " user=bob"),
+    ("sensitive-key", "[REDACTED:password=hunter2 next", "hunter2", " next"),
     ("sensitive-key", r#"{"client_secret":"abc","n":1}"#, "abc\"", r#","n":1}"#),
     ("sensitive-key", r#"{\"db_password\":\"pa ss\"}"#, "pa ss", r#"{\"db_password\":\""#),
     ("sensitive-key", "DB_PASSWORD: hunter2", "hunter2", "DB_PASSWORD: "),

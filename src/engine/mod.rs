@@ -539,6 +539,8 @@ impl Engine {
         let mut caps = captures.create_captures();
         captures.search_captures(&input, &mut caps);
         if !caps.is_match() {
+            // The same pattern over the same match cannot fail; if it ever did, fail closed.
+            self.validate_push(rule, index, hay, m, out);
             return;
         }
         let mut any_group = false;

@@ -186,15 +186,23 @@ pub(crate) fn ends_with_marker(text: &[u8]) -> bool {
 }
 
 /// Whether `at` lies inside the rule id of one of our markers (`[REDACTED:aws-session-token]`):
-/// the key stems there (`session`, `token`) name a rule, not a key.
+/// the key stems there (`session`, `token`) name a rule, not a key. The whole marker must be
+/// there, closing `]` included: `[REDACTED:x-password=hunter2` is a key and its value.
 pub(crate) fn inside_marker(hay: &[u8], at: usize) -> bool {
     const OPEN: &[u8] = b"[REDACTED:";
+    const LONGEST_ID: usize = 64;
+    let is_id_byte = |b: u8| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-');
     let mut start = at;
-    let floor = at.saturating_sub(64);
-    while start > floor && matches!(hay[start - 1], b'a'..=b'z' | b'0'..=b'9' | b'-') {
+    let floor = at.saturating_sub(LONGEST_ID);
+    while start > floor && is_id_byte(hay[start - 1]) {
         start -= 1;
     }
-    start >= OPEN.len() && &hay[start - OPEN.len()..start] == OPEN
+    if start < OPEN.len() || &hay[start - OPEN.len()..start] != OPEN {
+        return false;
+    }
+    let ceiling = (start + LONGEST_ID).min(hay.len());
+    let end = (at..ceiling).find(|&i| !is_id_byte(hay[i]));
+    end.is_some_and(|end| hay[end] == b']')
 }
 
 /// The Luhn checksum used by payment cards.
@@ -530,5 +538,10 @@ mod tests {
         assert!(!inside_marker(text, at(b"token", 0)), "the key before it");
         assert!(!inside_marker(text, at(b"session", 30)), "the key after it");
         assert!(!inside_marker(b"[REDACTED]token", 10), "not a rule marker");
+        assert!(
+            !inside_marker(b"[REDACTED:x-password=hunter2", 12),
+            "no closing bracket: a key"
+        );
+        assert!(!inside_marker(b"[REDACTED:token", 10), "cut off: a key");
     }
 }
