@@ -213,16 +213,10 @@ impl Redactor {
     /// neighbours; so `find` on the output finds nothing and redacting it again changes
     /// nothing. Clean text pays for one pass only.
     pub fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        let Some(mut out) = self.redact_str_once(text) else {
-            return Cow::Borrowed(text);
-        };
-        for _ in 1..MAX_PASSES {
-            match self.redact_str_once(&out) {
-                Some(next) => out = next,
-                None => break,
-            }
+        match self.redact_str_once(text) {
+            None => Cow::Borrowed(text),
+            Some(out) => Cow::Owned(to_fixed_point(out, |t| self.redact_str_once(t))),
         }
-        Cow::Owned(out)
     }
 
     fn redact_str_once(&self, text: &str) -> Option<String> {
@@ -250,16 +244,10 @@ impl Redactor {
                 (!raw.is_empty()).then(|| self.render(hay, raw, |r| r))
             })
         };
-        let Some(mut out) = once(bytes) else {
-            return Cow::Borrowed(bytes);
-        };
-        for _ in 1..MAX_PASSES {
-            match once(&out) {
-                Some(next) => out = next,
-                None => break,
-            }
+        match once(bytes) {
+            None => Cow::Borrowed(bytes),
+            Some(out) => Cow::Owned(to_fixed_point(out, |b: &Vec<u8>| once(b))),
         }
-        Cow::Owned(out)
     }
 
     /// Whether `text` holds anything to redact. Same cost as [`find`](Redactor::find), without
@@ -687,6 +675,18 @@ impl RedactorBuilder {
             engine: Arc::new(engine),
         })
     }
+}
+
+/// Applies `pass` to the output of a first pass until it replaces nothing more, at most
+/// [`MAX_PASSES`] passes in all counting the first.
+fn to_fixed_point<T>(mut out: T, pass: impl Fn(&T) -> Option<T>) -> T {
+    for _ in 1..MAX_PASSES {
+        match pass(&out) {
+            Some(next) => out = next,
+            None => break,
+        }
+    }
+    out
 }
 
 fn compile(rule: &str, pattern: &str, unicode: bool) -> Result<regex::bytes::Regex, Error> {
