@@ -557,12 +557,13 @@ impl RedactorBuilder {
             if !c.enabled {
                 continue;
             }
-            let (regex, anchored, validator, words) = match info.detector {
+            let (regex, anchored, validator, words, hit_check) = match info.detector {
                 Detector::Pattern {
                     regex,
                     keywords,
                     validator,
                     keyword_starts_match,
+                    hit_check,
                 } => (
                     Some(compile(&c.id, regex, false)?),
                     if keyword_starts_match {
@@ -572,8 +573,11 @@ impl RedactorBuilder {
                     },
                     validator.map_or(Validator::None, Validator::Builtin),
                     keywords.iter().map(|k| k.to_string()).collect(),
+                    hit_check,
                 ),
-                Detector::KeyValue | Detector::Scanner => (None, None, Validator::None, Vec::new()),
+                Detector::KeyValue | Detector::Scanner => {
+                    (None, None, Validator::None, Vec::new(), None)
+                }
             };
             let secret_groups = secret_groups(regex.as_ref());
             let captures = match (&info.detector, &anchored) {
@@ -597,6 +601,7 @@ impl RedactorBuilder {
                 secret_groups,
                 validator,
                 replacement: replacement_of(c),
+                hit_check,
                 placeholder_guard,
             });
             keywords.push(words);
@@ -624,6 +629,7 @@ impl RedactorBuilder {
                     .clone()
                     .map_or(Validator::None, Validator::Custom),
                 replacement: replacement_of(c),
+                hit_check: None,
                 placeholder_guard: false,
             });
             keywords.push(rule.keywords.clone());

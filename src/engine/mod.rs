@@ -52,6 +52,8 @@ pub(crate) struct CompiledRule {
     pub secret_groups: Vec<usize>,
     pub validator: Validator,
     pub replacement: Replacement,
+    /// A necessary condition at each keyword hit, checked before the regex runs.
+    pub hit_check: Option<crate::rules::HitCheck>,
     /// Reject matches with fewer than five distinct letters and digits: `AKIAXXXXXXXXXXXXXXXX`
     /// and `ghp_xxxx…` are documentation placeholders, not credentials.
     pub placeholder_guard: bool,
@@ -336,7 +338,14 @@ impl Engine {
                 for &target in &self.keyword_targets[pattern] {
                     match target {
                         Target::Rule(i) => {
-                            let anchored = self.rules[usize::from(i)].anchored.is_some();
+                            let rule = &self.rules[usize::from(i)];
+                            if rule
+                                .hit_check
+                                .is_some_and(|check| !check(hay, range.clone()))
+                            {
+                                continue;
+                            }
+                            let anchored = rule.anchored.is_some();
                             if anchored && anchored_count < anchored_hits.len() {
                                 anchored_hits[anchored_count] = (i, range.start);
                                 anchored_count += 1;
@@ -590,8 +599,7 @@ impl Engine {
             || s.iban.is_some()
             || s.ipv4.is_some()
         {
-            let min_len = if s.ipv4.is_some() { 7 } else { 9 };
-            pii::scan_digits(hay, min_len, &mut |hit, r| {
+            pii::scan_digits(hay, s.ipv4.is_some(), &mut |hit, r| {
                 let slot = match hit {
                     DigitHit::Card => s.card,
                     DigitHit::Ssn => s.ssn,

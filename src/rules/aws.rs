@@ -5,7 +5,7 @@
 //! and `SignedHeaders=host;x-amz-date` survive for debugging.
 
 use super::{Detector, Family, RuleInfo};
-use crate::engine::validate::{ends_token, for_each_long_run, starts_token, ByteSet};
+use crate::engine::validate::{ends_token, for_each_longer_run, starts_token};
 use std::ops::Range;
 
 /// The 4-letter prefixes of AWS key ids that are credentials (AKIA long-term, ASIA temporary,
@@ -36,6 +36,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: ACCESS_KEY_PREFIXES,
             validator: Some(access_key_boundaries),
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -65,6 +66,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: SESSION_TOKEN_PREFIXES,
             validator: None,
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -78,6 +80,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["AWS4-"],
             validator: None,
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -97,6 +100,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["Signature", "signature", "SIGNATURE"],
             validator: None,
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -110,6 +114,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["X-Amz-", "x-amz-", "X-AMZ-"],
             validator: None,
             keyword_starts_match: true,
+            hit_check: Some(names_a_presigned_credential),
         },
     },
     RuleInfo {
@@ -123,6 +128,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["AWS "],
             validator: None,
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -136,11 +142,26 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["ABSK", "bedrock-api-key-"],
             validator: None,
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
 ];
 
-static BASE64: ByteSet = ByteSet::new(&[(b'A', b'Z'), (b'a', b'z'), (b'0', b'9')], b"+/");
+/// `[A-Za-z0-9+/]` as a table: the skip scan's probes land unpredictably, and one load costs
+/// less there than a mispredicted chain of comparisons.
+fn is_base64_byte(b: u8) -> bool {
+    static TABLE: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            table[b] = c.is_ascii_alphanumeric() || c == b'+' || c == b'/';
+            b += 1;
+        }
+        table
+    };
+    TABLE[usize::from(b)]
+}
 
 /// A 40-character token shaped like an AWS secret access key.
 pub(crate) struct SecretKeyCandidate {
@@ -151,10 +172,9 @@ pub(crate) struct SecretKeyCandidate {
     pub paired_ok: bool,
 }
 
-/// Reports every maximal run of exactly 40 base64 characters (a skip scan probing one byte in
-/// forty, see [`for_each_long_run`]).
+/// Reports every maximal run of exactly 40 base64 characters (see [`for_each_longer_run`]).
 pub(crate) fn scan_secret_key_runs(hay: &[u8], out: &mut dyn FnMut(SecretKeyCandidate)) {
-    for_each_long_run(hay, &BASE64, 40, |Range { start, end: i }| {
+    for_each_longer_run::<40>(hay, is_base64_byte, |Range { start, end: i }| {
         if i - start != 40 || hay.get(i) == Some(&b'=') {
             return;
         }
@@ -186,6 +206,17 @@ pub(crate) fn scan_secret_key_runs(hay: &[u8], out: &mut dyn FnMut(SecretKeyCand
             paired_ok,
         });
     });
+}
+
+/// `X-Amz-` is followed by `Credential` or `Security-Token`, in any case: the SDK's debug
+/// lines are full of `x-amz-date` and `x-amz-content-sha256`, which are not secrets.
+fn names_a_presigned_credential(hay: &[u8], hit: Range<usize>) -> bool {
+    let rest = &hay[hit.end..];
+    let starts_with = |name: &[u8]| {
+        rest.get(..name.len())
+            .is_some_and(|r| r.eq_ignore_ascii_case(name))
+    };
+    starts_with(b"credential") || starts_with(b"security-token")
 }
 
 /// Whether `value` is a SigV4 credential, `AKID/yyyymmdd/region/service/aws4_request`.

@@ -13,9 +13,7 @@
 //! * dates (`2026-11-24`), versions and IPv4 addresses do not have any of these layouts.
 
 use super::{Detector, Family, RuleInfo};
-use crate::engine::validate::{
-    for_each_long_run, iban_length, iban_mod97, is_alnum, luhn, ByteSet,
-};
+use crate::engine::validate::{for_each_long_run, iban_length, iban_mod97, is_alnum, luhn};
 use std::ops::Range;
 
 pub(crate) static RULES: &[RuleInfo] = &[
@@ -347,6 +345,9 @@ fn classify(hay: &[u8], c: &Cluster, end_ok: bool, out: &mut dyn FnMut(DigitHit,
             if in_card[from..to].iter().any(|&taken| taken) {
                 continue;
             }
+            if !may_be_whole_layout(c, from, to) {
+                continue;
+            }
             let sub = c.window(from, to);
             if let Some(kind) = classify_whole(hay, &sub) {
                 out(kind, sub.start..sub.end);
@@ -359,6 +360,18 @@ fn classify(hay: &[u8], c: &Cluster, end_ok: bool, out: &mut dyn FnMut(DigitHit,
             from += 1;
         }
     }
+}
+
+/// A necessary condition for [`classify_whole`] on the groups `from..to`, checked before the
+/// window is built: most clusters in logs are dates, times and ids that fail it.
+///
+/// Every phone layout has 8 to 15 digits and, without a `+`, two groups at least; an SSN has
+/// 9 digits in 3 groups; an IPv4 has 4 groups.
+fn may_be_whole_layout(c: &Cluster, from: usize, to: usize) -> bool {
+    let count = to - from;
+    let plus = c.plus && from == 0;
+    let total: usize = c.lens(from, to).sum();
+    count == 4 || ((8..=15).contains(&total) && (count >= 2 || plus))
 }
 
 /// SSN, IPv4 or phone layouts that must cover the whole (sub-)cluster.
@@ -470,23 +483,35 @@ fn number_may_end(hay: &[u8], end: usize) -> bool {
     !glued && !continues
 }
 
-/// Walks every digit cluster of `hay` once and reports cards, SSNs, phones, IBANs and IPv4s.
+/// Walks every digit cluster of `hay` once and reports cards, SSNs, phones, IBANs and IPv4s
+/// (IPv4s only when `with_ipv4`).
 ///
-/// Every layout we report spans at least `min_len` consecutive bytes of `NUMBER_RUN`
-/// (9 for `+` and 8 digits, 7 for `1.1.1.1`), so [`for_each_long_run`] finds the runs worth
-/// parsing with bit masks, without a branch per byte.
-pub(crate) fn scan_digits(hay: &[u8], min_len: usize, out: &mut dyn FnMut(DigitHit, Range<usize>)) {
+/// Every layout we report spans at least 9 consecutive [`is_number_byte`] bytes (7 for
+/// `1.1.1.1`), so [`for_each_long_run`] finds the runs worth parsing with bit masks, without a
+/// branch per byte.
+pub(crate) fn scan_digits(
+    hay: &[u8],
+    with_ipv4: bool,
+    out: &mut dyn FnMut(DigitHit, Range<usize>),
+) {
     // Spaces are members (`4111 1111 …`): runs may carry spaces at their ends, which
     // `scan_run` skips.
-    for_each_long_run(hay, &NUMBER_RUN, min_len, |run| {
-        scan_run(hay, run.start, run.end, out)
-    });
+    let mut each_run = |run: Range<usize>| scan_run(hay, run.start, run.end, out);
+    if with_ipv4 {
+        for_each_long_run::<7>(hay, is_number_byte, &mut each_run);
+    } else {
+        for_each_long_run::<9>(hay, is_number_byte, &mut each_run);
+    }
 }
 
 /// Bytes that can occur inside a card, SSN, phone, IBAN or IPv4 as written.
-static NUMBER_RUN: ByteSet = ByteSet::new(&[(b'0', b'9'), (b'A', b'Z')], b" -.()+");
+fn is_number_byte(b: u8) -> bool {
+    b.is_ascii_digit()
+        || b.is_ascii_uppercase()
+        || matches!(b, b' ' | b'-' | b'.' | b'(' | b')' | b'+')
+}
 
-/// Finds the numbers in `hay[from..to]`, a maximal run of `NUMBER_RUN` bytes.
+/// Finds the numbers in `hay[from..to]`, a maximal run of [`is_number_byte`] bytes.
 fn scan_run(hay: &[u8], from: usize, to: usize, out: &mut dyn FnMut(DigitHit, Range<usize>)) {
     let mut i = from;
     while i < to {
@@ -600,7 +625,7 @@ mod tests {
 
     fn digits(text: &str) -> Vec<(DigitHit, &str)> {
         let mut out = Vec::new();
-        scan_digits(text.as_bytes(), 7, &mut |k, r| out.push((k, &text[r])));
+        scan_digits(text.as_bytes(), true, &mut |k, r| out.push((k, &text[r])));
         out
     }
 

@@ -39,6 +39,13 @@ fn url_password_is_real(hay: &[u8], m: Range<usize>) -> bool {
     !placeholder
 }
 
+/// The `@` that ends a URL's user info lies within reach of the `://` hit: user (up to 256
+/// bytes), `:`, password (up to 256).
+fn at_sign_follows(hay: &[u8], hit: Range<usize>) -> bool {
+    let reach = &hay[hit.end..hay.len().min(hit.end + 256 + 1 + 256 + 1)];
+    memchr::memchr(b'@', reach).is_some()
+}
+
 /// A `-u user:password` flag of a curl command line: `curl` occurs earlier on the same
 /// (possibly `\`-continued) line, and the password is not a placeholder.
 ///
@@ -70,6 +77,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["eyJ", "ZXlK"],
             validator: None,
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -83,6 +91,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
             validator: Some(github_token),
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -99,6 +108,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             ],
             validator: None,
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -112,6 +122,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["xox", "XOX", "xapp", "XAPP"],
             validator: Some(slack_token),
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -125,6 +136,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["hooks.slack.com"],
             validator: None,
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -138,6 +150,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_"],
             validator: Some(bounded),
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -151,6 +164,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["AIza"],
             validator: Some(bounded),
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -164,6 +178,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["T3BlbkFJ", "sk-proj-", "sk-svcacct-", "sk-admin-"],
             validator: None,
             keyword_starts_match: false,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -177,6 +192,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["sk-ant-"],
             validator: None,
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -190,6 +206,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["npm_", "NPM_"],
             validator: Some(bounded),
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -203,6 +220,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["pypi-AgEIcHlwaS5vcmc"],
             validator: None,
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -216,6 +234,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["SG."],
             validator: Some(bounded),
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -234,6 +253,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             ],
             validator: Some(bounded),
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -247,6 +267,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["0Q~", "1Q~", "2Q~", "3Q~", "4Q~", "5Q~", "6Q~", "7Q~", "8Q~", "9Q~"],
             validator: Some(bounded),
             keyword_starts_match: false,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -260,6 +281,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["HRKU-AA"],
             validator: None,
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -273,6 +295,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["-----BEGIN"],
             validator: None,
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
     RuleInfo {
@@ -286,6 +309,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &["://"],
             validator: Some(url_password_is_real),
             keyword_starts_match: false,
+            hit_check: Some(at_sign_follows),
         },
     },
     RuleInfo {
@@ -301,6 +325,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keywords: &[" -u", "\t-u", " --user", "\t--user"],
             validator: Some(curl_password_is_real),
             keyword_starts_match: true,
+            hit_check: None,
         },
     },
 ];
