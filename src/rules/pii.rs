@@ -85,6 +85,19 @@ struct Cluster {
 }
 
 impl Cluster {
+    fn empty() -> Cluster {
+        Cluster {
+            groups: Default::default(),
+            seps: [0; MAX_GROUPS],
+            count: 0,
+            plus: false,
+            paren_first: false,
+            paren_group: None,
+            start: 0,
+            end: 0,
+        }
+    }
+
     fn digits(&self, hay: &[u8], from: usize, to: usize, buf: &mut [u8; 24]) -> Option<usize> {
         let mut n = 0;
         for g in &self.groups[from..to] {
@@ -141,17 +154,15 @@ impl Cluster {
     }
 }
 
-fn parse_cluster(hay: &[u8], at: usize) -> Option<Cluster> {
-    let mut c = Cluster {
-        groups: Default::default(),
-        seps: [0; MAX_GROUPS],
-        count: 0,
-        plus: false,
-        paren_first: false,
-        paren_group: None,
-        start: at,
-        end: at,
-    };
+/// Parses the cluster starting at `at` into `c`, whose earlier contents are overwritten (a
+/// cluster is 500 bytes, so one is reused rather than built and moved for every digit run).
+fn parse_cluster<'c>(hay: &[u8], at: usize, c: &'c mut Cluster) -> Option<&'c Cluster> {
+    c.count = 0;
+    c.plus = false;
+    c.paren_first = false;
+    c.paren_group = None;
+    c.start = at;
+    c.end = at;
     let mut i = at;
     if hay.get(i) == Some(&b'+') {
         c.plus = true;
@@ -496,7 +507,11 @@ pub(crate) fn scan_digits(
 ) {
     // Spaces are members (`4111 1111 …`): runs may carry spaces at their ends, which
     // `scan_run` skips.
-    let mut each_run = |run: Range<usize>| scan_run(hay, run.start, run.end, out);
+    let mut cluster = None;
+    let mut each_run = |run: Range<usize>| {
+        let cluster = cluster.get_or_insert_with(Cluster::empty);
+        scan_run(hay, run.start, run.end, cluster, out)
+    };
     if with_ipv4 {
         for_each_long_run::<7>(hay, is_number_byte, &mut each_run);
     } else {
@@ -512,7 +527,13 @@ fn is_number_byte(b: u8) -> bool {
 }
 
 /// Finds the numbers in `hay[from..to]`, a maximal run of [`is_number_byte`] bytes.
-fn scan_run(hay: &[u8], from: usize, to: usize, out: &mut dyn FnMut(DigitHit, Range<usize>)) {
+fn scan_run(
+    hay: &[u8],
+    from: usize,
+    to: usize,
+    cluster: &mut Cluster,
+    out: &mut dyn FnMut(DigitHit, Range<usize>),
+) {
     let mut i = from;
     while i < to {
         let Some(off) = hay[i..to].iter().position(u8::is_ascii_digit) else {
@@ -538,8 +559,8 @@ fn scan_run(hay: &[u8], from: usize, to: usize, out: &mut dyn FnMut(DigitHit, Ra
         };
         let mut next = d + hay[d..].iter().take_while(|b| b.is_ascii_digit()).count();
         if number_may_start(hay, start) {
-            if let Some(c) = parse_cluster(hay, start) {
-                classify(hay, &c, number_may_end(hay, c.end), out);
+            if let Some(c) = parse_cluster(hay, start, cluster) {
+                classify(hay, c, number_may_end(hay, c.end), out);
                 next = next.max(c.end);
             }
         }
