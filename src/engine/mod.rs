@@ -6,14 +6,19 @@
 //! 1. **Keyword pass.** One Aho-Corasick automaton holds every pattern rule's literal keywords
 //!    and the key-name stems. It is built case-sensitively with explicit case variants, which
 //!    keeps it on the SIMD "Teddy" path. A hit either marks a pattern rule as *triggered* or
-//!    hands a key stem to the key-value parser.
+//!    hands a key stem to the key-value parser. A rule may give a cheap necessary condition
+//!    checked at each hit first (`X-Amz-` must be followed by `Credential` or
+//!    `Security-Token`), because a regex search costs tens of nanoseconds even when it fails
+//!    at once, and logs are full of keywords that lead nowhere (`x-amz-date`).
 //! 2. **Triggered regexes.** Only triggered rules run their regex. Where every match of a rule
 //!    starts at one of its keywords, the regex runs anchored at each hit (up to 32 hits a text;
 //!    beyond, over the whole text); otherwise over the whole text. Rules never triggered cost
 //!    nothing.
 //! 3. **Scanners.** Digit clusters (cards, SSNs, phones, IBANs, IPv4), `@` (e-mail) and
 //!    40-character base64 runs (AWS secret keys) are found by hand-written scans that test
-//!    checksums only on candidates.
+//!    checksums only on candidates. Digit clusters come from 64-byte membership bit masks
+//!    (`validate::for_each_long_run`), key runs from a skip scan that reads about one byte in
+//!    twenty (`validate::for_each_longer_run`).
 //! 4. **Merge.** Findings are filtered by the allowlist, sorted, and overlapping ones merged.
 //!
 //! No step allocates unless it finds something.
