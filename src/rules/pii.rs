@@ -356,9 +356,6 @@ fn classify(hay: &[u8], c: &Cluster, end_ok: bool, out: &mut dyn FnMut(DigitHit,
             if in_card[from..to].iter().any(|&taken| taken) {
                 continue;
             }
-            if !may_be_whole_layout(c, from, to) {
-                continue;
-            }
             let sub = c.window(from, to);
             if let Some(kind) = classify_whole(hay, &sub) {
                 out(kind, sub.start..sub.end);
@@ -371,18 +368,6 @@ fn classify(hay: &[u8], c: &Cluster, end_ok: bool, out: &mut dyn FnMut(DigitHit,
             from += 1;
         }
     }
-}
-
-/// A necessary condition for [`classify_whole`] on the groups `from..to`, checked before the
-/// window is built: most clusters in logs are dates, times and ids that fail it.
-///
-/// Every phone layout has 8 to 15 digits and, without a `+`, two groups at least; an SSN has
-/// 9 digits in 3 groups; an IPv4 has 4 groups.
-fn may_be_whole_layout(c: &Cluster, from: usize, to: usize) -> bool {
-    let count = to - from;
-    let plus = c.plus && from == 0;
-    let total: usize = c.lens(from, to).sum();
-    count == 4 || ((8..=15).contains(&total) && (count >= 2 || plus))
 }
 
 /// SSN, IPv4 or phone layouts that must cover the whole (sub-)cluster.
