@@ -38,12 +38,24 @@ pub(crate) fn block_mask(hay: &[u8], from: usize, member: impl Fn(u8) -> bool) -
     match chunk.get(..64).and_then(|c| <&[u8; 64]>::try_from(c).ok()) {
         Some(block) => flags_of(block),
         None => {
-            // The last, partial block: padded with bytes that are members of no set we use.
+            // The last, partial block: padded, and the padding's bits masked off.
             let mut block = [0u8; 64];
             block[..chunk.len()].copy_from_slice(chunk);
             flags_of(&block) & ((1u64 << chunk.len()) - 1)
         }
     }
+}
+
+/// Compile-time bounds on a run finder's minimum length. Associated consts rather than inline
+/// `const` blocks, which need Rust 1.79 (the MSRV is 1.75); a bad `MIN` still fails the build.
+struct RunLength<const MIN: usize>;
+
+impl<const MIN: usize> RunLength<MIN> {
+    const FITS_TWO_BLOCKS: () = assert!(
+        MIN >= 1 && MIN <= 64,
+        "runs are found within two 64-byte blocks"
+    );
+    const WORTH_A_SKIP_SCAN: () = assert!(MIN >= 16, "short runs are found with bit masks");
 }
 
 /// Calls `f` with every maximal run of `member` bytes that is at least `MIN` long
@@ -59,12 +71,7 @@ pub(crate) fn for_each_long_run<const MIN: usize>(
     member: impl Fn(u8) -> bool + Copy,
     mut f: impl FnMut(Range<usize>),
 ) {
-    const {
-        assert!(
-            MIN >= 1 && MIN <= 64,
-            "runs are found within two 64-byte blocks"
-        )
-    };
+    let () = RunLength::<MIN>::FITS_TWO_BLOCKS;
     let mask_of = |block: usize| block_mask(hay, block * 64, member);
     let blocks = hay.len().div_ceil(64);
     let mut done = 0;
@@ -133,7 +140,7 @@ pub(crate) fn for_each_longer_run<const MIN: usize>(
     member: impl Fn(u8) -> bool,
     mut f: impl FnMut(Range<usize>),
 ) {
-    const { assert!(MIN >= 16, "short runs are found with bit masks") };
+    let () = RunLength::<MIN>::WORTH_A_SKIP_SCAN;
     let reach = MIN / 2;
     let is_member_at = |i: usize| hay.get(i).is_some_and(|&b| member(b));
     let mut done = 0;
