@@ -3,13 +3,15 @@
 //!
 //! # How a text is searched
 //!
-//! 1. **Keyword pass.** One Aho-Corasick automaton holds every pattern rule's literal keywords
-//!    and the key-name stems. It is built case-sensitively with explicit case variants, which
-//!    keeps it on the SIMD "Teddy" path. A hit either marks a pattern rule as *triggered* or
-//!    hands a key stem to the key-value parser. A rule may give a cheap necessary condition
-//!    checked at each hit first (`X-Amz-` must be followed by `Credential` or
-//!    `Security-Token`), because a regex search costs tens of nanoseconds even when it fails
-//!    at once, and logs are full of keywords that lead nowhere (`x-amz-date`).
+//! 1. **Keyword pass.** Every pattern rule's literal keywords and the key-name stems are
+//!    found by aho-corasick's SIMD "Teddy" searcher, case-sensitively with explicit case
+//!    variants, in as few passes as fit (see `keywords`: how literals are grouped and ordered,
+//!    and how occurrences inside other occurrences are still reported). A hit either marks a
+//!    pattern rule as *triggered* or hands a key stem to the key-value parser. A rule may give
+//!    a cheap necessary condition checked at each hit first (`://` must have an `@` within
+//!    reach), because a regex search costs tens of nanoseconds even when it fails at once.
+//!    Keywords are chosen to lead somewhere: each hit also costs about 100 ns in the pass
+//!    itself, which is why the presigned-URL rule looks for `X-Amz-Credential`, not `X-Amz-`.
 //! 2. **Triggered regexes.** Only triggered rules run their regex. Where every match of a rule
 //!    starts at one of its keywords, the regex runs anchored at each hit (up to 32 hits a text;
 //!    beyond, over the whole text); otherwise over the whole text. Rules never triggered cost
@@ -24,14 +26,14 @@
 //! No step allocates unless it finds something.
 
 pub(crate) mod keyvalue;
+mod keywords;
 pub(crate) mod validate;
 
 use crate::replacement::Replacement;
 use crate::rules::keys::{classify, KeyClass, KEY_STEMS};
 use crate::rules::pii::DigitHit;
 use crate::rules::{aws, http, network, pii};
-use aho_corasick::packed;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use keywords::Keywords;
 use regex::bytes::{Regex, RegexSet};
 use std::ops::Range;
 use std::sync::Arc;
@@ -126,73 +128,6 @@ pub(crate) struct Engine {
     allow_literals: Vec<Vec<u8>>,
     allow_patterns: Option<RegexSet>,
     pub max_len: usize,
-}
-
-/// The keyword searcher: Teddy (SIMD) where the CPU has it, else a DFA.
-///
-/// One Teddy pass takes at most 64 literals (past that, `packed` falls back to Rabin-Karp,
-/// three times slower here), so the literals are split into groups of [`TEDDY_GROUP`], one
-/// pass each. Measured on the benchmark corpus (146 literals, 46 of them key stems), clean
-/// MiB/s by group size: 24 → 358, 32 → 358, 50 → 380, 58 → 395, 64 → 390, 96 → 215.
-enum Keywords {
-    Teddy(Vec<(packed::Searcher, usize)>),
-    Automaton(AhoCorasick),
-}
-
-const TEDDY_GROUP: usize = 58;
-
-impl Keywords {
-    /// `literals[..stems]` are key stems. They form one group of their own, because the
-    /// key-value parser must see them in text order; rule keywords only set trigger bits, so
-    /// their order does not matter.
-    fn new(literals: &[String], stems: usize) -> Result<Keywords, crate::Error> {
-        let mut bounds = vec![0];
-        if stems > 0 {
-            bounds.push(stems);
-        }
-        let mut at = stems;
-        while at < literals.len() {
-            at = (at + TEDDY_GROUP).min(literals.len());
-            bounds.push(at);
-        }
-        let teddy: Option<Vec<_>> = bounds
-            .windows(2)
-            .map(|w| {
-                packed::Config::new()
-                    .match_kind(packed::MatchKind::LeftmostFirst)
-                    .builder()
-                    .extend(&literals[w[0]..w[1]])
-                    .build()
-                    .map(|s| (s, w[0]))
-            })
-            .collect();
-        if let Some(groups) = teddy {
-            return Ok(Keywords::Teddy(groups));
-        }
-        AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(literals)
-            .map(Keywords::Automaton)
-            .map_err(|e| crate::Error::InvalidRule {
-                rule: "keywords".into(),
-                reason: e.to_string(),
-            })
-    }
-
-    fn for_each(&self, hay: &[u8], mut f: impl FnMut(usize, Range<usize>)) {
-        match self {
-            Keywords::Teddy(groups) => {
-                for (searcher, offset) in groups {
-                    searcher
-                        .find_iter(hay)
-                        .for_each(|m| f(offset + m.pattern().as_usize(), m.range()));
-                }
-            }
-            Keywords::Automaton(ac) => ac
-                .find_iter(hay)
-                .for_each(|m| f(m.pattern().as_usize(), m.range())),
-        }
-    }
 }
 
 /// One raw finding: rule index and byte range.
