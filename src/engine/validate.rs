@@ -201,6 +201,14 @@ pub(crate) fn ends_token(hay: &[u8], at: usize) -> bool {
     at >= hay.len() || !(is_alnum(hay[at]) || hay[at..].starts_with(b"[REDACTED"))
 }
 
+/// Whether `text` holds the start of one of our redaction markers (`[REDACTED`).
+///
+/// `memchr` for `[` and a comparison at each: `memmem::find` would build a searcher on every
+/// call, which cost more than the search on the short spans checked here.
+pub(crate) fn contains_marker(text: &[u8]) -> bool {
+    memchr::memchr_iter(b'[', text).any(|at| text[at..].starts_with(b"[REDACTED"))
+}
+
 /// Whether `text` ends with one of our redaction markers (`[REDACTED:us-ssn]`), which stands
 /// for a word: the prose test must see the same thing before and after redaction.
 pub(crate) fn ends_with_marker(text: &[u8]) -> bool {

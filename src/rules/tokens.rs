@@ -4,7 +4,7 @@
 //! regex only on text that contains that prefix.
 
 use super::{Detector, Family, RuleInfo};
-use crate::engine::validate::{ends_token, github_checksum_ok, starts_token};
+use crate::engine::validate::{contains_marker, ends_token, github_checksum_ok, starts_token};
 use std::ops::Range;
 
 fn bounded(hay: &[u8], m: Range<usize>) -> bool {
@@ -22,7 +22,7 @@ fn url_password_is_real(hay: &[u8], m: Range<usize>) -> bool {
     // The host after `@` must not hold one of our markers (a second pass would read
     // `user:pass@[REDACTED:ipv6]` or `…@[[REDACTED:email]` as a new URL).
     let host = &hay[m.end.min(hay.len())..(m.end + 16).min(hay.len())];
-    if host.starts_with(b"@") && memchr::memmem::find(host, b"[REDACTED").is_some() {
+    if host.starts_with(b"@") && contains_marker(host) {
         return false;
     }
     let value = &hay[m];
