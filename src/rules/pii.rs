@@ -117,18 +117,17 @@ impl Cluster {
         }
     }
 
-    /// The groups `from..to` as a cluster of their own.
-    fn window(&self, from: usize, to: usize) -> Cluster {
-        let mut w = Cluster {
-            groups: Default::default(),
-            seps: [0; MAX_GROUPS],
+    /// The groups `from..to` as a cluster of their own, without copying them.
+    fn window(&self, from: usize, to: usize) -> Window<'_> {
+        Window {
+            cluster: self,
+            from,
             count: to - from,
             plus: self.plus && from == 0,
             // `+222… (855) 705-5555`: a window starting at the parenthesised group is a
             // national number with its area code in parentheses.
             paren_first: (self.paren_first && from == 0)
                 || (from > 0 && self.paren_group == Some(from)),
-            paren_group: self.paren_group.and_then(|g| g.checked_sub(from)),
             start: if from == 0 {
                 self.start
             } else if self.paren_group == Some(from) {
@@ -141,16 +140,42 @@ impl Cluster {
             } else {
                 self.groups[to - 1].end
             },
-        };
-        for (k, i) in (from..to).enumerate() {
-            w.groups[k] = self.groups[i].clone();
-            w.seps[k] = if k == 0 { 0 } else { self.seps[i] };
         }
-        w
     }
 
     fn lens(&self, from: usize, to: usize) -> impl Iterator<Item = usize> + '_ {
         self.groups[from..to].iter().map(|g| g.len())
+    }
+}
+
+/// Groups `from..from + count` of a cluster, seen as a cluster of their own: separators
+/// inside it, and `+` or parentheses only where they belong to its first group.
+struct Window<'c> {
+    cluster: &'c Cluster,
+    from: usize,
+    count: usize,
+    plus: bool,
+    paren_first: bool,
+    start: usize,
+    end: usize,
+}
+
+impl Window<'_> {
+    fn group(&self, k: usize) -> Range<usize> {
+        self.cluster.groups[self.from + k].clone()
+    }
+
+    fn lens(&self) -> impl Iterator<Item = usize> + '_ {
+        self.cluster.lens(self.from, self.from + self.count)
+    }
+
+    fn uniform_sep(&self) -> Option<u8> {
+        self.cluster.uniform_sep(self.from, self.from + self.count)
+    }
+
+    fn digits(&self, hay: &[u8], buf: &mut [u8; 24]) -> Option<usize> {
+        self.cluster
+            .digits(hay, self.from, self.from + self.count, buf)
     }
 }
 
@@ -304,21 +329,13 @@ fn classify(hay: &[u8], c: &Cluster, end_ok: bool, out: &mut dyn FnMut(DigitHit,
             if (from > 0 && c.plus && total_digits <= 15) || (from == 0 && c.paren_first) {
                 continue;
             }
-            let layout_ok = {
-                let mut it = c.lens(from, to);
-                let count = to - from;
-                let all: [usize; MAX_GROUPS] = {
-                    let mut a = [0; MAX_GROUPS];
-                    for (slot, l) in a.iter_mut().zip(&mut it) {
-                        *slot = l;
-                    }
-                    a
-                };
-                count == 1
-                    || (all[..count - 1].iter().all(|&l| l == 4)
-                        && (1..=4).contains(&all[count - 1]))
-                    || (count == 3 && all[0] == 4 && all[1] == 6 && (all[2] == 5 || all[2] == 4))
-            };
+            let last_len = c.groups[to - 1].len();
+            let layout_ok = to - from == 1
+                || (c.lens(from, to - 1).all(|l| l == 4) && (1..=4).contains(&last_len))
+                || (to - from == 3
+                    && c.groups[from].len() == 4
+                    && c.groups[from + 1].len() == 6
+                    && (last_len == 5 || last_len == 4));
             if !layout_ok {
                 continue;
             }
@@ -371,28 +388,27 @@ fn classify(hay: &[u8], c: &Cluster, end_ok: bool, out: &mut dyn FnMut(DigitHit,
 }
 
 /// SSN, IPv4 or phone layouts that must cover the whole (sub-)cluster.
-fn classify_whole(hay: &[u8], c: &Cluster) -> Option<DigitHit> {
+fn classify_whole(hay: &[u8], w: &Window<'_>) -> Option<DigitHit> {
     let mut buf = [0u8; 24];
     let lens: [usize; 4] = {
         let mut a = [0; 4];
-        for (slot, l) in a.iter_mut().zip(c.lens(0, c.count)) {
+        for (slot, l) in a.iter_mut().zip(w.lens()) {
             *slot = l;
         }
         a
     };
     // SSN: exactly ddd-dd-dddd, ddd dd dddd or ddd.dd.dddd.
-    if !c.plus && !c.paren_first && c.count == 3 && lens[..3] == [3, 2, 4] {
+    if !w.plus && !w.paren_first && w.count == 3 && lens[..3] == [3, 2, 4] {
         // Not spaces: "100 10 1000" in a table of numbers is not an SSN.
-        if let Some(b'-' | b'.') = c.uniform_sep(0, 3) {
-            let g = &c.groups;
-            if ssn_ok(&hay[g[0].clone()], &hay[g[1].clone()], &hay[g[2].clone()]) {
+        if let Some(b'-' | b'.') = w.uniform_sep() {
+            if ssn_ok(&hay[w.group(0)], &hay[w.group(1)], &hay[w.group(2)]) {
                 return Some(DigitHit::Ssn);
             }
         }
     }
-    let total = c.digits(hay, 0, c.count, &mut buf)?;
-    if !c.plus && c.count == 4 && c.uniform_sep(0, 4) == Some(b'.') {
-        let octets_ok = c.groups[..4].iter().all(|g| {
+    let total = w.digits(hay, &mut buf)?;
+    if !w.plus && w.count == 4 && w.uniform_sep() == Some(b'.') {
+        let octets_ok = (0..4).map(|k| w.group(k)).all(|g| {
             g.len() <= 3
                 && (g.len() == 1 || hay[g.start] != b'0')
                 && hay[g.clone()]
@@ -402,33 +418,34 @@ fn classify_whole(hay: &[u8], c: &Cluster) -> Option<DigitHit> {
         });
         return octets_ok.then_some(DigitHit::Ipv4);
     }
-    let phone = if c.plus {
-        (8..=15).contains(&total) && hay.get(c.groups[0].start) != Some(&b'0')
-    } else if c.paren_first {
-        (9..=12).contains(&total) && c.count >= 2
+    let first_digit = hay[w.group(0).start];
+    let phone = if w.plus {
+        (8..=15).contains(&total) && first_digit != b'0'
+    } else if w.paren_first {
+        (9..=12).contains(&total) && w.count >= 2
     } else {
-        let sep = c.uniform_sep(0, c.count);
+        let sep = w.uniform_sep();
         let nanp = sep.is_some_and(|s| s != 0)
-            && ((c.count == 3 && lens[..3] == [3, 3, 4] && nanp_ok(hay, c, 0))
-                || (c.count == 4
+            && ((w.count == 3 && lens[..3] == [3, 3, 4] && nanp_ok(hay, w, 0))
+                || (w.count == 4
                     && lens == [1, 3, 3, 4]
-                    && hay[c.groups[0].start] == b'1'
-                    && nanp_ok(hay, c, 1)));
+                    && first_digit == b'1'
+                    && nanp_ok(hay, w, 1)));
         // `00…` is the international call prefix, never a national number.
         let national = sep.is_some_and(|s| s != 0)
-            && hay[c.groups[0].start] == b'0'
-            && hay.get(c.groups[0].start + 1) != Some(&b'0')
-            && (2..=5).contains(&c.count)
+            && first_digit == b'0'
+            && hay.get(w.group(0).start + 1) != Some(&b'0')
+            && (2..=5).contains(&w.count)
             && (10..=11).contains(&total)
-            && c.lens(0, c.count).all(|l| (2..=5).contains(&l));
+            && w.lens().all(|l| (2..=5).contains(&l));
         nanp || national
     };
     phone.then_some(DigitHit::Phone)
 }
 
 /// North American numbering: neither the area code nor the exchange starts with 0 or 1.
-fn nanp_ok(hay: &[u8], c: &Cluster, area: usize) -> bool {
-    hay[c.groups[area].start] >= b'2' && hay[c.groups[area + 1].start] >= b'2'
+fn nanp_ok(hay: &[u8], w: &Window<'_>, area: usize) -> bool {
+    hay[w.group(area).start] >= b'2' && hay[w.group(area + 1).start] >= b'2'
 }
 
 /// Tries an IBAN starting at `at` (the first country letter). Returns its end.
@@ -492,16 +509,39 @@ pub(crate) fn scan_digits(
 ) {
     // Spaces are members (`4111 1111 …`): runs may carry spaces at their ends, which
     // `scan_run` skips.
-    let mut cluster = None;
-    let mut each_run = |run: Range<usize>| {
-        let cluster = cluster.get_or_insert_with(Cluster::empty);
-        scan_run(hay, run.start, run.end, cluster, out)
-    };
+    // Without the thread's buffer (busy, or the thread is being torn down), a fresh one.
+    let done = CLUSTER
+        .try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut cluster) => {
+                scan_clusters(hay, with_ipv4, &mut cluster, out);
+                true
+            }
+            Err(_) => false,
+        })
+        .unwrap_or(false);
+    if !done {
+        scan_clusters(hay, with_ipv4, &mut Cluster::empty(), out);
+    }
+}
+
+fn scan_clusters(
+    hay: &[u8],
+    with_ipv4: bool,
+    cluster: &mut Cluster,
+    out: &mut dyn FnMut(DigitHit, Range<usize>),
+) {
+    let mut each_run = |run: Range<usize>| scan_run(hay, run.start, run.end, cluster, out);
     if with_ipv4 {
         for_each_long_run::<7>(hay, is_number_byte, &mut each_run);
     } else {
         for_each_long_run::<9>(hay, is_number_byte, &mut each_run);
     }
+}
+
+thread_local! {
+    /// One cluster buffer per thread: it is 500 bytes, and zeroing a fresh one for every
+    /// text cost about as much as parsing the text's digit runs.
+    static CLUSTER: std::cell::RefCell<Cluster> = std::cell::RefCell::new(Cluster::empty());
 }
 
 /// Bytes that can occur inside a card, SSN, phone, IBAN or IPv4 as written.
