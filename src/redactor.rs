@@ -4,7 +4,7 @@ use crate::engine::{self, CompiledRule, Engine, EngineParts, Raw, Validator};
 use crate::finding::{Finding, Findings};
 use crate::replacement::Replacement;
 use crate::rules::keys::normalize_key_name;
-use crate::rules::{self, Detector, Family};
+use crate::rules::{self, Detector, Family, HandMatcher};
 use crate::Error;
 use once_cell::sync::Lazy;
 use regex::bytes::{RegexBuilder, RegexSetBuilder};
@@ -557,13 +557,14 @@ impl RedactorBuilder {
             if !c.enabled {
                 continue;
             }
-            let (regex, anchored, validator, words, hit_check) = match info.detector {
+            let (regex, anchored, validator, words, hit_check, hand) = match info.detector {
                 Detector::Pattern {
                     regex,
                     keywords,
                     validator,
                     keyword_starts_match,
                     hit_check,
+                    hand,
                 } => (
                     Some(compile(&c.id, regex, false)?),
                     if keyword_starts_match {
@@ -574,10 +575,16 @@ impl RedactorBuilder {
                     validator.map_or(Validator::None, Validator::Builtin),
                     keywords.iter().map(|k| k.to_string()).collect(),
                     hit_check,
+                    hand,
                 ),
-                Detector::KeyValue | Detector::Scanner => {
-                    (None, None, Validator::None, Vec::new(), None)
-                }
+                Detector::KeyValue | Detector::Scanner => (
+                    None,
+                    None,
+                    Validator::None,
+                    Vec::new(),
+                    None,
+                    HandMatcher::NONE,
+                ),
             };
             let secret_groups = secret_groups(regex.as_ref());
             let captures = match (&info.detector, &anchored) {
@@ -602,6 +609,7 @@ impl RedactorBuilder {
                 validator,
                 replacement: replacement_of(c),
                 hit_check,
+                hand,
                 placeholder_guard,
             });
             keywords.push(words);
@@ -630,6 +638,7 @@ impl RedactorBuilder {
                     .map_or(Validator::None, Validator::Custom),
                 replacement: replacement_of(c),
                 hit_check: None,
+                hand: HandMatcher::NONE,
                 placeholder_guard: false,
             });
             keywords.push(rule.keywords.clone());

@@ -61,6 +61,8 @@ pub(crate) struct CompiledRule {
     pub replacement: Replacement,
     /// A necessary condition at each keyword hit, checked before the regex runs.
     pub hit_check: Option<crate::rules::HitCheck>,
+    /// Hand-written equivalents of the anchored search and of the capture search.
+    pub hand: crate::rules::HandMatcher,
     /// Reject matches with fewer than five distinct letters and digits: `AKIAXXXXXXXXXXXXXXXX`
     /// and `ghp_xxxx…` are documentation placeholders, not credentials.
     pub placeholder_guard: bool,
@@ -449,6 +451,12 @@ impl Engine {
         let Some(rule) = self.rules.get(usize::from(index)) else {
             return;
         };
+        if let Some(match_at) = rule.hand.match_at {
+            if let Some(end) = match_at(hay, at) {
+                self.push_match(rule, index, hay, at..end, out);
+            }
+            return;
+        }
         let Some(anchored) = &rule.anchored else {
             return;
         };
@@ -472,6 +480,11 @@ impl Engine {
     ) {
         if rule.secret_groups.is_empty() {
             self.validate_push(rule, index, hay, m, out);
+            return;
+        }
+        if let Some(secret_in) = rule.hand.secret_in {
+            let secret = secret_in(hay, m.clone()).unwrap_or(m);
+            self.validate_push(rule, index, hay, secret, out);
             return;
         }
         let Some(captures) = &rule.captures else {

@@ -4,7 +4,7 @@
 //! `Credential=` and the `Signature=` hex are redacted, so `20260101/us-east-1/sts/aws4_request`
 //! and `SignedHeaders=host;x-amz-date` survive for debugging.
 
-use super::{Detector, Family, RuleInfo};
+use super::{count_while, Detector, Family, HandMatcher, RuleInfo};
 use crate::engine::validate::{ends_token, for_each_longer_run, starts_token};
 use std::ops::Range;
 
@@ -37,6 +37,10 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(access_key_boundaries),
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher {
+                match_at: Some(access_key_at),
+                secret_in: None,
+            },
         },
     },
     RuleInfo {
@@ -67,6 +71,10 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher {
+                match_at: Some(session_token_at),
+                secret_in: None,
+            },
         },
     },
     RuleInfo {
@@ -81,6 +89,10 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher {
+                match_at: Some(sigv4_at),
+                secret_in: Some(sigv4_key_id),
+            },
         },
     },
     RuleInfo {
@@ -101,6 +113,10 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher {
+                match_at: Some(signature_at),
+                secret_in: Some(signature_value),
+            },
         },
     },
     RuleInfo {
@@ -125,7 +141,11 @@ pub(crate) static RULES: &[RuleInfo] = &[
             ],
             validator: None,
             keyword_starts_match: true,
-            hit_check: None,
+            hit_check: Some(parameter_value_follows),
+            hand: HandMatcher {
+                match_at: None,
+                secret_in: Some(presigned_value),
+            },
         },
     },
     RuleInfo {
@@ -140,6 +160,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher::NONE,
         },
     },
     RuleInfo {
@@ -154,6 +175,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher::NONE,
         },
     },
 ];
@@ -217,6 +239,161 @@ pub(crate) fn scan_secret_key_runs(hay: &[u8], out: &mut dyn FnMut(SecretKeyCand
             paired_ok,
         });
     });
+}
+
+fn is_upper_or_digit(b: u8) -> bool {
+    b.is_ascii_uppercase() || b.is_ascii_digit()
+}
+
+/// `(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}` anchored at `at`.
+fn access_key_at(hay: &[u8], at: usize) -> Option<usize> {
+    let rest = hay.get(at..)?;
+    let a3t = rest.starts_with(b"A3T") && rest.get(3).copied().is_some_and(is_upper_or_digit);
+    let known = [b"AKIA", b"ASIA", b"ABIA", b"ACCA"]
+        .iter()
+        .any(|p| rest.starts_with(*p));
+    if !(a3t || known) {
+        return None;
+    }
+    // Both heads are four bytes: `A3T` and one more, or one of the prefixes.
+    let prefix = 4;
+    let body = rest.get(prefix..prefix + 16)?;
+    body.iter()
+        .all(|&b| is_upper_or_digit(b))
+        .then_some(at + prefix + 16)
+}
+
+/// `(?:[A-Za-z0-9+/=]|%[0-9A-Fa-f]{2}|\\/)` at `at`: the unit's length, 0 for none. Each
+/// alternative starts with a byte the others cannot, so a greedy repetition of units takes
+/// exactly what the regex takes.
+fn session_token_unit(hay: &[u8], at: usize) -> usize {
+    match hay.get(at) {
+        Some(&b) if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=') => 1,
+        Some(b'%')
+            if hay.get(at + 1).is_some_and(u8::is_ascii_hexdigit)
+                && hay.get(at + 2).is_some_and(u8::is_ascii_hexdigit) =>
+        {
+            3
+        }
+        Some(b'\\') if hay.get(at + 1) == Some(&b'/') => 2,
+        _ => 0,
+    }
+}
+
+/// The session-token regex anchored at `at`: a known prefix, then at least 40 units.
+fn session_token_at(hay: &[u8], at: usize) -> Option<usize> {
+    let rest = hay.get(at..)?;
+    let prefix = SESSION_TOKEN_PREFIXES
+        .iter()
+        .find(|p| rest.starts_with(p.as_bytes()))?;
+    let mut end = at + prefix.len();
+    let mut units = 0;
+    loop {
+        let unit = session_token_unit(hay, end);
+        if unit == 0 {
+            break;
+        }
+        end += unit;
+        units += 1;
+    }
+    (units >= 40).then_some(end)
+}
+
+/// `AWS4-(?:HMAC-SHA256|ECDSA-P256-SHA256)[ \t]+Credential=` anchored at `at`: its end.
+fn sigv4_credential_start(hay: &[u8], at: usize) -> Option<usize> {
+    let rest = hay.get(at..)?.strip_prefix(b"AWS4-")?;
+    let rest = rest
+        .strip_prefix(b"HMAC-SHA256")
+        .or_else(|| rest.strip_prefix(b"ECDSA-P256-SHA256"))?;
+    let blanks = count_while(rest, usize::MAX, |b| b == b' ' || b == b'\t');
+    let after = rest[blanks..].strip_prefix(b"Credential=")?;
+    (blanks > 0).then(|| hay.len() - after.len())
+}
+
+/// `[^/\s,\x22\\]`: what a SigV4 key id may hold (`\s` without Unicode: tab, newline,
+/// vertical tab, form feed, carriage return, space).
+fn is_credential_byte(b: u8) -> bool {
+    !matches!(
+        b,
+        b'/' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' | b',' | b'"' | b'\\'
+    )
+}
+
+fn sigv4_at(hay: &[u8], at: usize) -> Option<usize> {
+    let id = sigv4_credential_start(hay, at)?;
+    let len = count_while(&hay[id..], usize::MAX, is_credential_byte);
+    (len > 0).then_some(id + len)
+}
+
+fn sigv4_key_id(hay: &[u8], m: Range<usize>) -> Option<Range<usize>> {
+    let id = sigv4_credential_start(hay, m.start)?;
+    Some(id..m.end)
+}
+
+/// Where a signature's value starts: after the 9-byte name and `=` or `%3D`/`%3d`.
+fn signature_value_start(hay: &[u8], at: usize) -> Option<usize> {
+    let rest = hay.get(at..)?;
+    let name_ok = [&b"Signature"[..], b"signature", b"SIGNATURE"]
+        .iter()
+        .any(|n| rest.starts_with(n));
+    if !name_ok {
+        return None;
+    }
+    match rest.get(9..) {
+        Some([b'=', ..]) => Some(at + 10),
+        Some([b'%', b'3', b'D' | b'd', ..]) => Some(at + 12),
+        _ => None,
+    }
+}
+
+/// `(?:[A-Za-z0-9+/=]|%(?:2[BbFf]|3[Dd]))` at `at`: the unit's length, 0 for none.
+fn signature_unit(hay: &[u8], at: usize) -> usize {
+    match hay.get(at..) {
+        Some([b, ..]) if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=') => 1,
+        Some([b'%', b'2', b'B' | b'b' | b'F' | b'f', ..]) => 3,
+        Some([b'%', b'3', b'D' | b'd', ..]) => 3,
+        _ => 0,
+    }
+}
+
+fn signature_at(hay: &[u8], at: usize) -> Option<usize> {
+    let mut end = signature_value_start(hay, at)?;
+    let mut units = 0;
+    loop {
+        let unit = signature_unit(hay, end);
+        if unit == 0 {
+            break;
+        }
+        end += unit;
+        units += 1;
+    }
+    (units >= 26).then_some(end)
+}
+
+fn signature_value(hay: &[u8], m: Range<usize>) -> Option<Range<usize>> {
+    Some(signature_value_start(hay, m.start)?..m.end)
+}
+
+/// The presigned parameter's name (its keyword) is followed by `=` or `%3D`: SDK headers
+/// such as `x-amz-security-token: …` are the session-token rule's, not this one's.
+fn parameter_value_follows(hay: &[u8], hit: Range<usize>) -> bool {
+    let rest = &hay[hit.end..];
+    rest.starts_with(b"=") || rest.starts_with(b"%3D")
+}
+
+/// After `X-Amz-` (6 bytes), `Credential` (10) or `Security-Token` (14), then `=` or `%3D`.
+fn presigned_value(hay: &[u8], m: Range<usize>) -> Option<Range<usize>> {
+    let name = match hay.get(m.start + 6)? {
+        b'C' | b'c' => 10,
+        b'S' | b's' => 14,
+        _ => return None,
+    };
+    let after_name = m.start + 6 + name;
+    let value = match hay.get(after_name)? {
+        b'=' => after_name + 1,
+        _ => after_name + 3,
+    };
+    Some(value..m.end)
 }
 
 /// Whether `value` is a SigV4 credential, `AKID/yyyymmdd/region/service/aws4_request`.

@@ -84,6 +84,38 @@ pub(crate) type BuiltinValidator = fn(&[u8], Range<usize>) -> bool;
 /// Gets the whole text and a keyword hit's range; false when no match can involve that hit.
 pub(crate) type HitCheck = fn(&[u8], Range<usize>) -> bool;
 
+/// Gets the whole text and where a keyword hit starts; returns the end of the match there.
+pub(crate) type MatchAt = fn(&[u8], usize) -> Option<usize>;
+
+/// Gets the whole text and a match; returns the secret group that took part in it.
+pub(crate) type SecretIn = fn(&[u8], Range<usize>) -> Option<Range<usize>>;
+
+/// Hand-written equivalents of parts of a pattern rule's regex, for rules that occur often
+/// in logs: the regex engine costs 50–100 ns a search before it reads a byte, and its one-pass
+/// capture search several nanoseconds a byte. Each function must give exactly what the regex
+/// gives; `tests::hand_matchers_agree_with_their_regexes` compares them on generated text.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct HandMatcher {
+    /// The end of the regex's match anchored at `at`, if there is one (the leftmost-first
+    /// match, as `regex` reports it). Only for rules whose matches start at a keyword.
+    pub match_at: Option<MatchAt>,
+    /// The `secret…` group that took part in `m`, a match of the regex (every rule with a
+    /// hand-written one has exactly one group per alternative).
+    pub secret_in: Option<SecretIn>,
+}
+
+impl HandMatcher {
+    pub(crate) const NONE: HandMatcher = HandMatcher {
+        match_at: None,
+        secret_in: None,
+    };
+}
+
+/// How many bytes from the start of `bytes`, at most `max`, satisfy `class`.
+pub(crate) fn count_while(bytes: &[u8], max: usize, class: impl Fn(u8) -> bool) -> usize {
+    bytes.iter().take(max).take_while(|&&b| class(b)).count()
+}
+
 /// How a built-in rule finds its matches.
 #[derive(Clone, Copy)]
 pub(crate) enum Detector {
@@ -101,6 +133,8 @@ pub(crate) enum Detector {
         /// in logs are not secrets (`x-amz-date`, a URL without credentials), and a regex
         /// search costs tens of nanoseconds even when it fails at once.
         hit_check: Option<HitCheck>,
+        /// Hand-written equivalents of the regex for the searches the engine runs most.
+        hand: HandMatcher,
     },
     /// Values of key names the key classifier assigns to this rule.
     KeyValue,
@@ -211,6 +245,162 @@ mod tests {
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
             assert!(!rule.description.is_empty() && !rule.validation.is_empty());
         }
+    }
+
+    /// Text that exercises a rule's hand matchers: its keywords (some with a letter's case
+    /// flipped), runs of token characters of every length around the rules' bounds, the
+    /// escapes and separators the regexes treat specially, and arbitrary bytes.
+    fn hand_matcher_text(rng: &mut u64, keywords: &[&str]) -> Vec<u8> {
+        let mut next = || {
+            *rng ^= *rng << 13;
+            *rng ^= *rng >> 7;
+            *rng ^= *rng << 17;
+            *rng
+        };
+        // Upper case and digits first (access key ids), then all alphanumerics, then the rest.
+        const TOKEN: &[u8] =
+            b"ABCDEFGHIJKLMNOPQR0123456789abcdefghijklmnopqrstuvwxyzSTUVWXYZ+/=_-.~abcdef0123456789";
+        const SPECIAL: &[&str] = &[
+            "%2F",
+            "%2f",
+            "%3D",
+            "%3d",
+            "%2B",
+            "%2b",
+            "%4",
+            "%G1",
+            "%41",
+            "%",
+            "\\/",
+            "\\",
+            "=",
+            "Credential=",
+            " ",
+            "\t",
+            "\n",
+            "HMAC-SHA256",
+            "ECDSA-P256-SHA256",
+            "X-Amz-",
+            "Security-Token",
+            ",",
+            "\"",
+            "/",
+            "github_pat_",
+            "AWS4-",
+            // Whole heads, which random pieces would almost never assemble.
+            "AWS4-HMAC-SHA256 Credential=",
+            "AWS4-ECDSA-P256-SHA256 \t Credential=",
+            "AWS4-HMAC-SHA256Credential=",
+            "Signature=",
+            "signature%3D",
+            "SIGNATURE%3d",
+            "X-Amz-Credential=",
+            "x-amz-credential%3D",
+            "X-AMZ-SECURITY-TOKEN=",
+            "X-Amz-Security-Token%3D",
+            "X-Amz-Security-Token%3d",
+        ];
+        let mut hay = Vec::new();
+        for _ in 0..1 + next() % 10 {
+            match next() % 8 {
+                0 | 1 => {
+                    let k = keywords[(next() % keywords.len() as u64) as usize].as_bytes();
+                    let mut k = k.to_vec();
+                    if next() % 6 == 0 {
+                        let i = (next() % k.len() as u64) as usize;
+                        k[i] ^= 0x20;
+                    }
+                    hay.extend(k);
+                }
+                2..=4 => {
+                    let len = if next() % 2 == 0 {
+                        next() % 64
+                    } else {
+                        200 + next() % 100
+                    };
+                    let alphabet = match next() % 3 {
+                        0 => &TOKEN[..28],
+                        1 => &TOKEN[..62],
+                        _ => TOKEN,
+                    };
+                    hay.extend(
+                        (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]),
+                    );
+                }
+                5 | 6 => hay.extend(SPECIAL[(next() % SPECIAL.len() as u64) as usize].as_bytes()),
+                _ => hay.push(next() as u8),
+            }
+        }
+        hay
+    }
+
+    #[test]
+    fn hand_matchers_agree_with_their_regexes() {
+        use regex_automata::{meta, util::syntax, Anchored, Input};
+        let mut hand_written = 0;
+        for rule in rules() {
+            let Detector::Pattern {
+                regex,
+                keywords,
+                hand,
+                ..
+            } = rule.detector
+            else {
+                continue;
+            };
+            if hand.match_at.is_none() && hand.secret_in.is_none() {
+                continue;
+            }
+            hand_written += 1;
+            let re = meta::Regex::builder()
+                .syntax(syntax::Config::new().unicode(false).utf8(false))
+                .build(regex)
+                .expect("built-in regexes compile");
+            let secret_groups: Vec<usize> = (1..re.captures_len())
+                .filter(|&g| {
+                    re.group_info()
+                        .to_name(regex_automata::PatternID::ZERO, g)
+                        .is_some_and(|n| n.starts_with("secret"))
+                })
+                .collect();
+            let mut caps = re.create_captures();
+            let mut rng = 0x2545_F491_4F6C_DD1D ^ rule.id.len() as u64;
+            let mut matches = 0;
+            for _ in 0..12_000 {
+                let hay = hand_matcher_text(&mut rng, keywords);
+                for at in 0..=hay.len() {
+                    let input = Input::new(&hay).span(at..hay.len()).anchored(Anchored::Yes);
+                    let expected = re.search(&input).map(|m| m.end());
+                    let shown = || {
+                        format!(
+                            "{}: at {at} of {:?}",
+                            rule.id,
+                            String::from_utf8_lossy(&hay)
+                        )
+                    };
+                    if let Some(match_at) = hand.match_at {
+                        assert_eq!(match_at(&hay, at), expected, "{}", shown());
+                    }
+                    let Some(end) = expected else { continue };
+                    matches += 1;
+                    if let Some(secret_in) = hand.secret_in {
+                        let input = Input::new(&hay).span(at..end).anchored(Anchored::Yes);
+                        re.search_captures(&input, &mut caps);
+                        let group = secret_groups
+                            .iter()
+                            .find_map(|&g| caps.get_group(g))
+                            .map(|s| s.range());
+                        assert_eq!(secret_in(&hay, at..end), group, "{}", shown());
+                    }
+                }
+            }
+            assert!(
+                matches >= 300,
+                "{}: only {matches} matches in the generated text",
+                rule.id
+            );
+        }
+        assert!(hand_written >= 6, "the hand matchers went missing");
     }
 
     /// The SIMD keyword search fingerprints the first three bytes of each literal; a shorter

@@ -3,7 +3,7 @@
 //! Each rule's keywords are the literal prefix every token carries, so the engine runs a rule's
 //! regex only on text that contains that prefix.
 
-use super::{Detector, Family, RuleInfo};
+use super::{count_while, Detector, Family, HandMatcher, RuleInfo};
 use crate::engine::validate::{contains_marker, ends_token, github_checksum_ok, starts_token};
 use std::ops::Range;
 
@@ -14,6 +14,22 @@ fn bounded(hay: &[u8], m: Range<usize>) -> bool {
 /// A GitHub token glued to other text still counts when its CRC32 checksum is right.
 fn github_token(hay: &[u8], m: Range<usize>) -> bool {
     bounded(hay, m.clone()) || github_checksum_ok(&hay[m])
+}
+
+/// `gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255}` anchored at `at`.
+fn github_token_at(hay: &[u8], at: usize) -> Option<usize> {
+    let rest = hay.get(at..)?;
+    let (prefix, min, max, body): (usize, usize, usize, fn(u8) -> bool) = match rest {
+        [b'g', b'h', b'p' | b'o' | b'u' | b's' | b'r', b'_', ..] => {
+            (4, 36, 251, |b| b.is_ascii_alphanumeric())
+        }
+        _ if rest.starts_with(b"github_pat_") => {
+            (11, 22, 255, |b| b.is_ascii_alphanumeric() || b == b'_')
+        }
+        _ => return None,
+    };
+    let len = count_while(&rest[prefix..], max, body);
+    (len >= min).then_some(at + prefix + len)
 }
 
 /// Placeholders are not passwords: `$PASSWORD`, `${DB_PASS}`, `%s`, `****`, `<password>`,
@@ -78,6 +94,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher::NONE,
         },
     },
     RuleInfo {
@@ -92,6 +109,10 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(github_token),
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher {
+                match_at: Some(github_token_at),
+                secret_in: None,
+            },
         },
     },
     RuleInfo {
@@ -109,6 +130,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher::NONE,
         },
     },
     RuleInfo {
@@ -123,6 +145,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(slack_token),
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher::NONE,
         },
     },
     RuleInfo {
@@ -137,6 +160,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher::NONE,
         },
     },
     RuleInfo {
@@ -151,6 +175,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(bounded),
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher::NONE,
         },
     },
     RuleInfo {
@@ -165,6 +190,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(bounded),
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher::NONE,
         },
     },
     RuleInfo {
@@ -179,6 +205,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: false,
             hit_check: None,
+            hand: HandMatcher::NONE,
         },
     },
     RuleInfo {
@@ -193,6 +220,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher::NONE,
         },
     },
     RuleInfo {
@@ -207,6 +235,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(bounded),
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher::NONE,
         },
     },
     RuleInfo {
@@ -221,6 +250,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher::NONE,
         },
     },
     RuleInfo {
@@ -235,6 +265,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(bounded),
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher::NONE,
         },
     },
     RuleInfo {
@@ -254,6 +285,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(bounded),
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher::NONE,
         },
     },
     RuleInfo {
@@ -268,6 +300,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(bounded),
             keyword_starts_match: false,
             hit_check: None,
+            hand: HandMatcher::NONE,
         },
     },
     RuleInfo {
@@ -282,6 +315,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher::NONE,
         },
     },
     RuleInfo {
@@ -296,6 +330,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher::NONE,
         },
     },
     RuleInfo {
@@ -310,6 +345,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(url_password_is_real),
             keyword_starts_match: false,
             hit_check: Some(at_sign_follows),
+            hand: HandMatcher::NONE,
         },
     },
     RuleInfo {
@@ -326,6 +362,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(curl_password_is_real),
             keyword_starts_match: true,
             hit_check: None,
+            hand: HandMatcher::NONE,
         },
     },
 ];
