@@ -582,7 +582,7 @@ impl Engine {
                         return;
                     }
                 }
-                if c.bare_ok {
+                if c.bare_ok() {
                     if let Some(rule) = s.aws_secret_bare {
                         out.push((rule, c.range));
                     }

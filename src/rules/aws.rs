@@ -197,46 +197,76 @@ fn is_base64_byte(b: u8) -> bool {
 }
 
 /// A 40-character token shaped like an AWS secret access key.
-pub(crate) struct SecretKeyCandidate {
+pub(crate) struct SecretKeyCandidate<'h> {
     pub range: Range<usize>,
-    /// Strong enough to redact on its own, without an access key id nearby.
-    pub bare_ok: bool,
     /// Good enough to redact when an access key id is in the same text.
     pub paired_ok: bool,
+    run: &'h [u8],
+    /// Upper case, lower case and digits, not hex, not a path.
+    shaped: bool,
+}
+
+impl SecretKeyCandidate<'_> {
+    /// Strong enough to redact on its own, without an access key id nearby. Measures the
+    /// entropy, so it is asked only when pairing did not already decide.
+    pub fn bare_ok(&self) -> bool {
+        self.shaped && crate::engine::validate::shannon_entropy(self.run) >= 4.2
+    }
+}
+
+const HEX: u8 = 1;
+const UPPER: u8 = 2;
+const LOWER: u8 = 4;
+const DIGIT: u8 = 8;
+
+/// Each byte's character classes, as `HEX | UPPER | …` bits.
+fn classes(b: u8) -> u8 {
+    const TABLE: [u8; 256] = {
+        let mut table = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            table[b] = if c.is_ascii_hexdigit() { HEX } else { 0 }
+                | if c.is_ascii_uppercase() { UPPER } else { 0 }
+                | if c.is_ascii_lowercase() { LOWER } else { 0 }
+                | if c.is_ascii_digit() { DIGIT } else { 0 };
+            b += 1;
+        }
+        table
+    };
+    TABLE[usize::from(b)]
 }
 
 /// Reports every maximal run of exactly 40 base64 characters (see [`for_each_longer_run`]).
-pub(crate) fn scan_secret_key_runs(hay: &[u8], out: &mut dyn FnMut(SecretKeyCandidate)) {
+pub(crate) fn scan_secret_key_runs<'h>(hay: &'h [u8], out: &mut dyn FnMut(SecretKeyCandidate<'h>)) {
     for_each_longer_run::<40>(hay, is_base64_byte, |Range { start, end: i }| {
         if i - start != 40 || hay.get(i) == Some(&b'=') {
             return;
         }
         let run = &hay[start..i];
-        let (mut hex, mut upper, mut lower, mut digit) = (true, false, false, false);
+        let (mut all, mut any) = (!0u8, 0u8);
         let (mut slashes, mut double_slash, mut previous) = (0, false, 0u8);
         for &b in run {
-            hex &= b.is_ascii_hexdigit();
-            upper |= b.is_ascii_uppercase();
-            lower |= b.is_ascii_lowercase();
-            digit |= b.is_ascii_digit();
+            let c = classes(b);
+            all &= c;
+            any |= c;
             if b == b'/' {
                 slashes += 1;
                 double_slash |= previous == b'/';
             }
             previous = b;
         }
+        let hex = all & HEX != 0;
+        let kinds = [UPPER, LOWER, DIGIT]
+            .iter()
+            .filter(|&&k| any & k != 0)
+            .count();
         let path_like = slashes > 3 || double_slash || run[0] == b'/';
-        let paired_ok = !hex && (upper as u8 + lower as u8 + digit as u8) >= 2;
-        let bare_ok = !hex
-            && upper
-            && lower
-            && digit
-            && !path_like
-            && crate::engine::validate::shannon_entropy(run) >= 4.2;
         out(SecretKeyCandidate {
             range: start..i,
-            bare_ok,
-            paired_ok,
+            paired_ok: !hex && kinds >= 2,
+            run,
+            shaped: !hex && kinds == 3 && !path_like,
         });
     });
 }
