@@ -287,7 +287,7 @@ impl Engine {
                             {
                                 continue;
                             }
-                            let anchored = rule.anchored.is_some();
+                            let anchored = rule.anchored.is_some() || rule.hand.secret_at.is_some();
                             if anchored && anchored_count < anchored_hits.len() {
                                 anchored_hits[anchored_count] = (i, range.start);
                                 anchored_count += 1;
@@ -451,6 +451,12 @@ impl Engine {
         let Some(rule) = self.rules.get(usize::from(index)) else {
             return;
         };
+        if let Some(secret_at) = rule.hand.secret_at {
+            if let Some(secret) = secret_at(hay, at) {
+                self.validate_push(rule, index, hay, secret, out);
+            }
+            return;
+        }
         if let Some(match_at) = rule.hand.match_at {
             if let Some(end) = match_at(hay, at) {
                 self.push_match(rule, index, hay, at..end, out);

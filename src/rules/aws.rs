@@ -40,6 +40,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             hand: HandMatcher {
                 match_at: Some(access_key_at),
                 secret_in: None,
+                secret_at: None,
             },
         },
     },
@@ -74,6 +75,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             hand: HandMatcher {
                 match_at: Some(session_token_at),
                 secret_in: None,
+                secret_at: None,
             },
         },
     },
@@ -92,6 +94,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             hand: HandMatcher {
                 match_at: Some(sigv4_at),
                 secret_in: Some(sigv4_key_id),
+                secret_at: None,
             },
         },
     },
@@ -116,6 +119,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             hand: HandMatcher {
                 match_at: Some(signature_at),
                 secret_in: Some(signature_value),
+                secret_at: None,
             },
         },
     },
@@ -145,6 +149,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             hand: HandMatcher {
                 match_at: None,
                 secret_in: Some(presigned_value),
+                secret_at: None,
             },
         },
     },

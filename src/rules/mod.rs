@@ -90,6 +90,10 @@ pub(crate) type MatchAt = fn(&[u8], usize) -> Option<usize>;
 /// Gets the whole text and a match; returns the secret group that took part in it.
 pub(crate) type SecretIn = fn(&[u8], Range<usize>) -> Option<Range<usize>>;
 
+/// Gets the whole text and where a keyword hit starts; returns the secret of the match
+/// through that hit.
+pub(crate) type SecretAt = fn(&[u8], usize) -> Option<Range<usize>>;
+
 /// Hand-written equivalents of parts of a pattern rule's regex, for rules that occur often
 /// in logs: the regex engine costs 50–100 ns a search before it reads a byte, and its one-pass
 /// capture search several nanoseconds a byte. Each function must give exactly what the regex
@@ -102,12 +106,17 @@ pub(crate) struct HandMatcher {
     /// The `secret…` group that took part in `m`, a match of the regex (every rule with a
     /// hand-written one has exactly one group per alternative).
     pub secret_in: Option<SecretIn>,
+    /// For a rule whose matches do not start at its keyword: the secret of the match that
+    /// runs through the keyword hit at `at` (the regex anchored at the earliest start from
+    /// which its match runs through the hit), replacing a search of the whole text.
+    pub secret_at: Option<SecretAt>,
 }
 
 impl HandMatcher {
     pub(crate) const NONE: HandMatcher = HandMatcher {
         match_at: None,
         secret_in: None,
+        secret_at: None,
     };
 }
 
@@ -299,6 +308,28 @@ mod tests {
             "X-AMZ-SECURITY-TOKEN=",
             "X-Amz-Security-Token%3D",
             "X-Amz-Security-Token%3d",
+            "postgres://",
+            "https://",
+            "9+://",
+            ":",
+            "@",
+            "@db",
+            "@[",
+            "'",
+            "<",
+            "[",
+            "]",
+            "postgres://app:",
+            "https://u:p@h",
+            "://:pw@host",
+            "ftp://user:@host",
+            "s3://a:b:c@d",
+            "redis://:[x]@[::1]",
+            "a://u:p@h://x:y@z",
+            "git+ssh://me:tok3n@",
+            // Schemes of the longest length and one more.
+            "a000000000000000000000000000000://u:p@h",
+            "a0000000000000000000000000000000://u:p@h",
         ];
         let mut hay = Vec::new();
         for _ in 0..1 + next() % 10 {
@@ -348,7 +379,7 @@ mod tests {
             else {
                 continue;
             };
-            if hand.match_at.is_none() && hand.secret_in.is_none() {
+            if hand.match_at.is_none() && hand.secret_in.is_none() && hand.secret_at.is_none() {
                 continue;
             }
             hand_written += 1;
@@ -366,8 +397,57 @@ mod tests {
             let mut caps = re.create_captures();
             let mut rng = 0x2545_F491_4F6C_DD1D ^ rule.id.len() as u64;
             let mut matches = 0;
-            for _ in 0..12_000 {
+            for _ in 0..20_000 {
                 let hay = hand_matcher_text(&mut rng, keywords);
+                let secret_of = |caps: &regex_automata::util::captures::Captures| {
+                    secret_groups
+                        .iter()
+                        .find_map(|&g| caps.get_group(g))
+                        .map(|s| s.range())
+                };
+                if let Some(secret_at) = hand.secret_at {
+                    let hits = (0..hay.len())
+                        .filter(|&x| keywords.iter().any(|k| hay[x..].starts_with(k.as_bytes())));
+                    let mut found = Vec::new();
+                    for hit in hits {
+                        // The regex anchored at the earliest start whose match runs through
+                        // the hit.
+                        let expected = (0..=hit).find_map(|start| {
+                            let input = Input::new(&hay)
+                                .span(start..hay.len())
+                                .anchored(Anchored::Yes);
+                            re.search_captures(&input, &mut caps);
+                            caps.get_match().filter(|m| hit < m.end())?;
+                            matches += 1;
+                            Some(secret_of(&caps))
+                        });
+                        let got = secret_at(&hay, hit);
+                        assert_eq!(
+                            got,
+                            expected.flatten(),
+                            "{}: hit {hit} of {:?}",
+                            rule.id,
+                            String::from_utf8_lossy(&hay)
+                        );
+                        found.extend(got);
+                    }
+                    // Everything the regex finds over the whole text is found at some hit.
+                    let mut at = 0;
+                    while let Some(m) = re.search(&Input::new(&hay).span(at..hay.len())) {
+                        let input = Input::new(&hay).span(m.range()).anchored(Anchored::Yes);
+                        re.search_captures(&input, &mut caps);
+                        if let Some(secret) = secret_of(&caps) {
+                            assert!(
+                                found.contains(&secret),
+                                "{}: {secret:?} of {:?} missed",
+                                rule.id,
+                                String::from_utf8_lossy(&hay)
+                            );
+                        }
+                        at = m.end().max(at + 1);
+                    }
+                    continue;
+                }
                 for at in 0..=hay.len() {
                     let input = Input::new(&hay).span(at..hay.len()).anchored(Anchored::Yes);
                     let expected = re.search(&input).map(|m| m.end());
@@ -386,11 +466,7 @@ mod tests {
                     if let Some(secret_in) = hand.secret_in {
                         let input = Input::new(&hay).span(at..end).anchored(Anchored::Yes);
                         re.search_captures(&input, &mut caps);
-                        let group = secret_groups
-                            .iter()
-                            .find_map(|&g| caps.get_group(g))
-                            .map(|s| s.range());
-                        assert_eq!(secret_in(&hay, at..end), group, "{}", shown());
+                        assert_eq!(secret_in(&hay, at..end), secret_of(&caps), "{}", shown());
                     }
                 }
             }

@@ -62,6 +62,50 @@ fn at_sign_follows(hay: &[u8], hit: Range<usize>) -> bool {
     memchr::memchr(b'@', reach).is_some()
 }
 
+/// `\s` of a regex without Unicode: tab, newline, vertical tab, form feed, return, space.
+fn is_regex_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// The password of the URL whose `://` starts at `hit`, as the `url-credentials` regex reads
+/// it. Each part after `://` is fixed by the one before (user info cannot hold `:`, the
+/// password cannot hold `@`), so no backtracking is needed.
+fn url_password_at(hay: &[u8], hit: usize) -> Option<Range<usize>> {
+    if !hay.get(hit..)?.starts_with(b"://") {
+        return None;
+    }
+    // `[A-Za-z][A-Za-z0-9+.-]{0,30}` right before `://`: a letter somewhere in the scheme
+    // characters within 31 bytes.
+    let is_scheme = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-');
+    let scheme = hay[hit.saturating_sub(31)..hit]
+        .iter()
+        .rev()
+        .take_while(|&&b| is_scheme(b));
+    if !scheme.clone().any(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let user_start = hit + 3;
+    let user = count_while(&hay[user_start..], 256, |b| {
+        !(is_regex_space(b)
+            || matches!(
+                b,
+                b':' | b'/' | b'@' | b'"' | b'\'' | b'<' | b'>' | b'[' | b']'
+            ))
+    });
+    let colon = user_start + user;
+    if hay.get(colon) != Some(&b':') {
+        return None;
+    }
+    let password = count_while(&hay[colon + 1..], 256, |b| {
+        !(is_regex_space(b) || matches!(b, b'/' | b'@' | b'"' | b'\'' | b'<' | b'>'))
+    });
+    let at_sign = colon + 1 + password;
+    let host_ok = hay
+        .get(at_sign + 1)
+        .is_some_and(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'[' | b']' | b'-'));
+    (password > 0 && hay.get(at_sign) == Some(&b'@') && host_ok).then_some(colon + 1..at_sign)
+}
+
 /// A `-u user:password` flag of a curl command line: `curl` occurs earlier on the same
 /// (possibly `\`-continued) line, and the password is not a placeholder.
 ///
@@ -112,6 +156,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             hand: HandMatcher {
                 match_at: Some(github_token_at),
                 secret_in: None,
+                secret_at: None,
             },
         },
     },
@@ -345,7 +390,11 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(url_password_is_real),
             keyword_starts_match: false,
             hit_check: Some(at_sign_follows),
-            hand: HandMatcher::NONE,
+            hand: HandMatcher {
+                match_at: None,
+                secret_in: None,
+                secret_at: Some(url_password_at),
+            },
         },
     },
     RuleInfo {
