@@ -4,7 +4,7 @@
 //! `Credential=` and the `Signature=` hex are redacted, so `20260101/us-east-1/sts/aws4_request`
 //! and `SignedHeaders=host;x-amz-date` survive for debugging.
 
-use super::{count_while, Detector, Family, HandMatcher, RuleInfo};
+use super::{count_while, ByteSet, Detector, Family, HandMatcher, RuleInfo, ALNUM};
 use crate::engine::validate::{ends_token, for_each_longer_run, starts_token};
 use std::ops::Range;
 
@@ -298,39 +298,45 @@ fn access_key_at(hay: &[u8], at: usize) -> Option<usize> {
         .then_some(at + prefix + 16)
 }
 
-/// `(?:[A-Za-z0-9+/=]|%[0-9A-Fa-f]{2}|\\/)` at `at`: the unit's length, 0 for none. Each
-/// alternative starts with a byte the others cannot, so a greedy repetition of units takes
-/// exactly what the regex takes.
-fn session_token_unit(hay: &[u8], at: usize) -> usize {
-    match hay.get(at) {
-        Some(&b) if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=') => 1,
-        Some(b'%')
-            if hay.get(at + 1).is_some_and(u8::is_ascii_hexdigit)
-                && hay.get(at + 2).is_some_and(u8::is_ascii_hexdigit) =>
-        {
-            3
+/// `[A-Za-z0-9+/=]`: base64, the bytes of session tokens and signatures.
+static BASE64: ByteSet = ByteSet::new(ALNUM, b"+/=");
+
+/// Counts the units of `(?:[A-Za-z0-9+/=]|ESCAPE)*` from `at`, where `escape` gives the
+/// length of an escape unit there (0 for none), and returns (units, end). Each unit starts
+/// with a byte no other unit starts with, so the greedy count is the regex's.
+fn base64_units(hay: &[u8], at: usize, escape: impl Fn(&[u8]) -> usize) -> (usize, usize) {
+    let (mut units, mut end) = (0, at);
+    loop {
+        let run = count_while(&hay[end..], usize::MAX, |b| BASE64.contains(b));
+        units += run;
+        end += run;
+        match escape(&hay[end..]) {
+            0 => return (units, end),
+            len => {
+                units += 1;
+                end += len;
+            }
         }
-        Some(b'\\') if hay.get(at + 1) == Some(&b'/') => 2,
+    }
+}
+
+/// The session token's escapes: `%` and two hex digits, or `\\/`.
+fn session_token_escape(rest: &[u8]) -> usize {
+    match rest {
+        [b'%', h, l, ..] if h.is_ascii_hexdigit() && l.is_ascii_hexdigit() => 3,
+        [b'\\', b'/', ..] => 2,
         _ => 0,
     }
 }
 
-/// The session-token regex anchored at `at`: a known prefix, then at least 40 units.
+/// The session-token regex anchored at `at`: a known prefix, then at least 40 units of
+/// `(?:[A-Za-z0-9+/=]|%[0-9A-Fa-f]{2}|\\/)`.
 fn session_token_at(hay: &[u8], at: usize) -> Option<usize> {
     let rest = hay.get(at..)?;
     let prefix = SESSION_TOKEN_PREFIXES
         .iter()
         .find(|p| rest.starts_with(p.as_bytes()))?;
-    let mut end = at + prefix.len();
-    let mut units = 0;
-    loop {
-        let unit = session_token_unit(hay, end);
-        if unit == 0 {
-            break;
-        }
-        end += unit;
-        units += 1;
-    }
+    let (units, end) = base64_units(hay, at + prefix.len(), session_token_escape);
     (units >= 40).then_some(end)
 }
 
@@ -381,27 +387,19 @@ fn signature_value_start(hay: &[u8], at: usize) -> Option<usize> {
     }
 }
 
-/// `(?:[A-Za-z0-9+/=]|%(?:2[BbFf]|3[Dd]))` at `at`: the unit's length, 0 for none.
-fn signature_unit(hay: &[u8], at: usize) -> usize {
-    match hay.get(at..) {
-        Some([b, ..]) if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=') => 1,
-        Some([b'%', b'2', b'B' | b'b' | b'F' | b'f', ..]) => 3,
-        Some([b'%', b'3', b'D' | b'd', ..]) => 3,
+/// A signature's escapes: `%2B`, `%2F`, `%3D` in either case.
+fn signature_escape(rest: &[u8]) -> usize {
+    match rest {
+        [b'%', b'2', b'B' | b'b' | b'F' | b'f', ..] | [b'%', b'3', b'D' | b'd', ..] => 3,
         _ => 0,
     }
 }
 
+/// The signature regex anchored at `at`: the name, then at least 26 units of
+/// `(?:[A-Za-z0-9+/=]|%(?:2[BbFf]|3[Dd]))`.
 fn signature_at(hay: &[u8], at: usize) -> Option<usize> {
-    let mut end = signature_value_start(hay, at)?;
-    let mut units = 0;
-    loop {
-        let unit = signature_unit(hay, end);
-        if unit == 0 {
-            break;
-        }
-        end += unit;
-        units += 1;
-    }
+    let start = signature_value_start(hay, at)?;
+    let (units, end) = base64_units(hay, start, signature_escape);
     (units >= 26).then_some(end)
 }
 

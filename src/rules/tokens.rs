@@ -3,7 +3,7 @@
 //! Each rule's keywords are the literal prefix every token carries, so the engine runs a rule's
 //! regex only on text that contains that prefix.
 
-use super::{count_while, Detector, Family, HandMatcher, RuleInfo};
+use super::{count_while, ByteSet, Detector, Family, HandMatcher, RuleInfo, ALNUM};
 use crate::engine::validate::{contains_marker, ends_token, github_checksum_ok, starts_token};
 use std::ops::Range;
 
@@ -16,19 +16,72 @@ fn github_token(hay: &[u8], m: Range<usize>) -> bool {
     bounded(hay, m.clone()) || github_checksum_ok(&hay[m])
 }
 
+/// The JWT regex anchored at `at`. Every step after `eyJ` either matches or leaves the
+/// rest free to match the empty string, so the regex's preferred match is the one that takes
+/// each greedy step as far as it goes: no backtracking is needed.
+fn jwt_at(hay: &[u8], at: usize) -> Option<usize> {
+    /// `[A-Za-z0-9_-]`: a base64url segment.
+    static SEGMENT: ByteSet = ByteSet::new(ALNUM, b"_-");
+    /// `[A-Za-z0-9_/+-]`: the last segment (some encoders mix in standard base64).
+    static TAIL: ByteSet = ByteSet::new(ALNUM, b"_/+-");
+    /// `[A-Za-z0-9+/_-]`: a JWT base64-encoded once more.
+    static ENCODED: ByteSet = ByteSet::new(ALNUM, b"+/_-");
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    if at > 0 && is_word(hay[at - 1]) {
+        return None; // `\b`
+    }
+    let rest = hay.get(at..)?;
+    let run = |set: &ByteSet, i: usize| count_while(&hay[i..], usize::MAX, |b| set.contains(b));
+    let padding = |i: usize| count_while(&hay[i..], 2, |b| b == b'=');
+    if rest.starts_with(b"ZXlK") {
+        let body = run(&ENCODED, at + 4);
+        let end = at + 4 + body;
+        return (body >= 40).then(|| end + padding(end));
+    }
+    if !rest.starts_with(b"eyJ") {
+        return None;
+    }
+    // `[A-Za-z0-9_-]{8,}={0,2}\.`: a whole run of at least 8, at most two `=`, then a dot.
+    let dotted = |i: usize| -> Option<usize> {
+        let segment = run(&SEGMENT, i);
+        if segment < 8 {
+            return None;
+        }
+        let pad = count_while(&hay[i + segment..], 3, |b| b == b'=');
+        let dot = i + segment + pad;
+        (pad <= 2 && hay.get(dot) == Some(&b'.')).then_some(dot + 1)
+    };
+    let mut i = dotted(at + 3)?;
+    for _ in 0..3 {
+        match dotted(i) {
+            Some(next) => i = next,
+            None => break,
+        }
+    }
+    // `(?:[A-Za-z0-9_-]{8,}={0,2}|\.)?`
+    let segment = run(&SEGMENT, i);
+    if segment >= 8 {
+        i += segment;
+        i += padding(i);
+    } else if hay.get(i) == Some(&b'.') {
+        i += 1;
+    }
+    // `[A-Za-z0-9_/+-]*={0,2}`
+    i += run(&TAIL, i);
+    Some(i + padding(i))
+}
+
 /// `gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255}` anchored at `at`.
 fn github_token_at(hay: &[u8], at: usize) -> Option<usize> {
     let rest = hay.get(at..)?;
-    let (prefix, min, max, body): (usize, usize, usize, fn(u8) -> bool) = match rest {
-        [b'g', b'h', b'p' | b'o' | b'u' | b's' | b'r', b'_', ..] => {
-            (4, 36, 251, |b| b.is_ascii_alphanumeric())
-        }
-        _ if rest.starts_with(b"github_pat_") => {
-            (11, 22, 255, |b| b.is_ascii_alphanumeric() || b == b'_')
-        }
+    static CLASSIC: ByteSet = ByteSet::new(ALNUM, b"");
+    static FINE_GRAINED: ByteSet = ByteSet::new(ALNUM, b"_");
+    let (prefix, min, max, body) = match rest {
+        [b'g', b'h', b'p' | b'o' | b'u' | b's' | b'r', b'_', ..] => (4, 36, 251, &CLASSIC),
+        _ if rest.starts_with(b"github_pat_") => (11, 22, 255, &FINE_GRAINED),
         _ => return None,
     };
-    let len = count_while(&rest[prefix..], max, body);
+    let len = count_while(&rest[prefix..], max, |b| body.contains(b));
     (len >= min).then_some(at + prefix + len)
 }
 
@@ -62,11 +115,6 @@ fn at_sign_follows(hay: &[u8], hit: Range<usize>) -> bool {
     memchr::memchr(b'@', reach).is_some()
 }
 
-/// `\s` of a regex without Unicode: tab, newline, vertical tab, form feed, return, space.
-fn is_regex_space(b: u8) -> bool {
-    matches!(b, b'\t'..=b'\r' | b' ')
-}
-
 /// The password of the URL whose `://` starts at `hit`, as the `url-credentials` regex reads
 /// it. Each part after `://` is fixed by the one before (user info cannot hold `:`, the
 /// password cannot hold `@`), so no backtracking is needed.
@@ -85,20 +133,15 @@ fn url_password_at(hay: &[u8], hit: usize) -> Option<Range<usize>> {
         return None;
     }
     let user_start = hit + 3;
-    let user = count_while(&hay[user_start..], 256, |b| {
-        !(is_regex_space(b)
-            || matches!(
-                b,
-                b':' | b'/' | b'@' | b'"' | b'\'' | b'<' | b'>' | b'[' | b']'
-            ))
-    });
+    /// `[^\s:/@"'<>\[\]]` and `[^\s/@"'<>]` (`\s` without Unicode).
+    static USER: ByteSet = ByteSet::all_but(b"\t\n\x0B\x0C\r :/@\"'<>[]");
+    static PASSWORD: ByteSet = ByteSet::all_but(b"\t\n\x0B\x0C\r /@\"'<>");
+    let user = count_while(&hay[user_start..], 256, |b| USER.contains(b));
     let colon = user_start + user;
     if hay.get(colon) != Some(&b':') {
         return None;
     }
-    let password = count_while(&hay[colon + 1..], 256, |b| {
-        !(is_regex_space(b) || matches!(b, b'/' | b'@' | b'"' | b'\'' | b'<' | b'>'))
-    });
+    let password = count_while(&hay[colon + 1..], 256, |b| PASSWORD.contains(b));
     let at_sign = colon + 1 + password;
     let host_ok = hay
         .get(at_sign + 1)
@@ -138,7 +181,11 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
-            hand: HandMatcher::NONE,
+            hand: HandMatcher {
+                match_at: Some(jwt_at),
+                secret_in: None,
+                secret_at: None,
+            },
         },
     },
     RuleInfo {
