@@ -4,8 +4,10 @@
 //! `Credential=` and the `Signature=` hex are redacted, so `20260101/us-east-1/sts/aws4_request`
 //! and `SignedHeaders=host;x-amz-date` survive for debugging.
 
-use super::{count_while, ByteSet, Detector, Family, HandMatcher, RuleInfo, ALNUM};
-use crate::engine::validate::{ends_token, for_each_longer_run, starts_token};
+use super::{Detector, Family, HandMatcher, RuleInfo};
+use crate::engine::validate::{
+    count_while, ends_token, for_each_longer_run, starts_token, ByteSet, ALNUM,
+};
 use std::ops::Range;
 
 /// The 4-letter prefixes of AWS key ids that are credentials (AKIA long-term, ASIA temporary,

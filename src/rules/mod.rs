@@ -120,65 +120,6 @@ impl HandMatcher {
     };
 }
 
-/// A set of bytes as a lookup table: one load a byte, where a chain of range tests is several
-/// compares and branches.
-pub(crate) struct ByteSet([bool; 256]);
-
-impl ByteSet {
-    /// The bytes of the inclusive `ranges` and the `singles`.
-    pub(crate) const fn new(ranges: &[(u8, u8)], singles: &[u8]) -> ByteSet {
-        let mut table = [false; 256];
-        let mut r = 0;
-        while r < ranges.len() {
-            let mut b = ranges[r].0 as usize;
-            while b <= ranges[r].1 as usize {
-                table[b] = true;
-                b += 1;
-            }
-            r += 1;
-        }
-        let mut s = 0;
-        while s < singles.len() {
-            table[singles[s] as usize] = true;
-            s += 1;
-        }
-        ByteSet(table)
-    }
-
-    /// Every byte but the `excluded`.
-    pub(crate) const fn all_but(excluded: &[u8]) -> ByteSet {
-        let mut table = [true; 256];
-        let mut s = 0;
-        while s < excluded.len() {
-            table[excluded[s] as usize] = false;
-            s += 1;
-        }
-        ByteSet(table)
-    }
-
-    #[inline]
-    pub(crate) fn contains(&self, b: u8) -> bool {
-        self.0[usize::from(b)]
-    }
-}
-
-/// `[A-Za-z0-9]`, the alphanumerics most token bodies are made of.
-pub(crate) const ALNUM: &[(u8, u8)] = &[(b'A', b'Z'), (b'a', b'z'), (b'0', b'9')];
-
-/// How many bytes from the start of `bytes`, at most `max`, satisfy `class`.
-///
-/// A plain indexed loop: `iter().take().take_while().count()` kept two counters a byte and
-/// ran at half the speed.
-#[inline]
-pub(crate) fn count_while(bytes: &[u8], max: usize, class: impl Fn(u8) -> bool) -> usize {
-    let limit = bytes.len().min(max);
-    let mut i = 0;
-    while i < limit && class(bytes[i]) {
-        i += 1;
-    }
-    i
-}
-
 /// How a built-in rule finds its matches.
 #[derive(Clone, Copy)]
 pub(crate) enum Detector {

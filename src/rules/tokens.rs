@@ -3,8 +3,10 @@
 //! Each rule's keywords are the literal prefix every token carries, so the engine runs a rule's
 //! regex only on text that contains that prefix.
 
-use super::{count_while, ByteSet, Detector, Family, HandMatcher, RuleInfo, ALNUM};
-use crate::engine::validate::{contains_marker, ends_token, github_checksum_ok, starts_token};
+use super::{Detector, Family, HandMatcher, RuleInfo};
+use crate::engine::validate::{
+    contains_marker, count_while, ends_token, github_checksum_ok, starts_token, ByteSet, ALNUM,
+};
 use std::ops::Range;
 
 fn bounded(hay: &[u8], m: Range<usize>) -> bool {
