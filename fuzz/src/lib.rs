@@ -162,7 +162,18 @@ pub fn secret_from(family: u8, bytes: &[u8]) -> Option<(&'static str, String)> {
 /// Whether `noise`, raw, `Debug`-escaped or JSON-escaped, holds a window of `secret`.
 pub fn noise_holds(noise: &str, secret: &str) -> bool {
     let json = serde_json::to_string(noise).unwrap_or_default();
-    leaked(noise, secret) || leaked(&format!("{noise:?}"), secret) || leaked(&json, secret)
+    leaked(noise, secret)
+        || leaked(&format!("{noise:?}"), secret)
+        || leaked(&json, secret)
+        // Spelled out in hex by the noise itself: the leak check looks for that form too,
+        // because `fmt` prints bytes fields in hex.
+        || noise.contains(&hex_of(secret))
+}
+
+/// `secret` as `fmt` prints a bytes field: lowercase hex pairs separated by spaces.
+pub fn hex_of(secret: &str) -> String {
+    let pairs: Vec<String> = secret.bytes().map(|b| format!("{b:02x}")).collect();
+    pairs.join(" ")
 }
 
 /// Whether any 8-byte window of `secret` appears in `output`.
