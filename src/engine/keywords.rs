@@ -79,6 +79,11 @@ enum Searcher {
 impl Keywords {
     /// `literals[..stems]` are key stems, searched in text order; the rest are rule keywords.
     pub(crate) fn new(literals: &[String], stems: usize) -> Result<Keywords, crate::Error> {
+        Keywords::build(literals, stems, true)
+    }
+
+    /// `simd: false` builds what a CPU without SSSE3 gets, so tests cover that path too.
+    fn build(literals: &[String], stems: usize, simd: bool) -> Result<Keywords, crate::Error> {
         let mut groups_of_indices: Vec<(Vec<usize>, bool)> = Vec::new();
         if stems > 0 {
             groups_of_indices.push(((0..stems).collect(), false));
@@ -120,7 +125,8 @@ impl Keywords {
                     .match_kind(packed::MatchKind::LeftmostFirst)
                     .builder()
                     .extend(ordered.iter().map(|&i| &literals[i]))
-                    .build();
+                    .build()
+                    .filter(|_| simd);
                 let group = match teddy {
                     Some(t) => Searcher::Teddy(t),
                     None => Searcher::LeftmostFirst(automaton(
@@ -375,7 +381,6 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let k = Keywords::new(&literals, 2).expect("keywords build");
         let texts: [&[u8]; 5] = [
             b"passn xgho_1 AKIAXYZ abcabcabx Q~Q~Q",
             b"passsn AKIAKIAX abcabx bcab",
@@ -383,13 +388,23 @@ mod tests {
             b"gho_",
             b"cabxgho_abcabcabcabx",
         ];
-        for hay in texts {
-            assert_eq!(
-                all_hits(&k, hay),
-                naive_hits(&literals, hay),
-                "{}",
-                String::from_utf8_lossy(hay)
-            );
+        for simd in [true, false] {
+            let k = Keywords::build(&literals, 2, simd).expect("keywords build");
+            // (With `simd`, a CPU without SSSE3 builds the same automata.)
+            if !simd {
+                assert!(k
+                    .groups
+                    .iter()
+                    .all(|g| matches!(g.searcher, Searcher::LeftmostFirst(_))));
+            }
+            for hay in texts {
+                assert_eq!(
+                    all_hits(&k, hay),
+                    naive_hits(&literals, hay),
+                    "simd {simd}: {}",
+                    String::from_utf8_lossy(hay)
+                );
+            }
         }
     }
 
