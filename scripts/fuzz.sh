@@ -23,7 +23,7 @@ else
 fi
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(redact_bytes planted_secret layer_event)
+  targets=(redact_bytes planted_secret layer_event hand_matchers)
 fi
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

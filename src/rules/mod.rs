@@ -26,6 +26,7 @@
 use std::ops::Range;
 
 pub(crate) mod aws;
+pub(crate) mod hand_check;
 pub(crate) mod http;
 pub(crate) mod keys;
 pub(crate) mod network;
@@ -372,116 +373,26 @@ mod tests {
 
     #[test]
     fn hand_matchers_agree_with_their_regexes() {
-        use regex_automata::{meta, util::syntax, Anchored, Input};
-        let mut hand_written = 0;
-        for rule in rules() {
-            let Detector::Pattern {
-                regex,
-                keywords,
-                hand,
-                ..
-            } = rule.detector
-            else {
-                continue;
-            };
-            if hand.match_at.is_none() && hand.secret_in.is_none() && hand.secret_at.is_none() {
-                continue;
-            }
-            hand_written += 1;
-            let re = meta::Regex::builder()
-                .syntax(syntax::Config::new().unicode(false).utf8(false))
-                .build(regex)
-                .expect("built-in regexes compile");
-            let secret_groups: Vec<usize> = (1..re.captures_len())
-                .filter(|&g| {
-                    re.group_info()
-                        .to_name(regex_automata::PatternID::ZERO, g)
-                        .is_some_and(|n| n.starts_with("secret"))
-                })
-                .collect();
-            let mut caps = re.create_captures();
-            let mut rng = 0x2545_F491_4F6C_DD1D ^ rule.id.len() as u64;
+        assert!(
+            hand_check::CHECKS.len() >= 8,
+            "the hand matchers went missing"
+        );
+        for check in hand_check::CHECKS.iter() {
+            let mut rng = 0x2545_F491_4F6C_DD1D ^ check.id.len() as u64;
             let mut matches = 0;
             for _ in 0..20_000 {
-                let hay = hand_matcher_text(&mut rng, keywords);
-                let secret_of = |caps: &regex_automata::util::captures::Captures| {
-                    secret_groups
-                        .iter()
-                        .find_map(|&g| caps.get_group(g))
-                        .map(|s| s.range())
-                };
-                if let Some(secret_at) = hand.secret_at {
-                    let hits = (0..hay.len())
-                        .filter(|&x| keywords.iter().any(|k| hay[x..].starts_with(k.as_bytes())));
-                    let mut found = Vec::new();
-                    for hit in hits {
-                        // The regex anchored at the earliest start whose match runs through
-                        // the hit.
-                        let expected = (0..=hit).find_map(|start| {
-                            let input = Input::new(&hay)
-                                .span(start..hay.len())
-                                .anchored(Anchored::Yes);
-                            re.search_captures(&input, &mut caps);
-                            caps.get_match().filter(|m| hit < m.end())?;
-                            matches += 1;
-                            Some(secret_of(&caps))
-                        });
-                        let got = secret_at(&hay, hit);
-                        assert_eq!(
-                            got,
-                            expected.flatten(),
-                            "{}: hit {hit} of {:?}",
-                            rule.id,
-                            String::from_utf8_lossy(&hay)
-                        );
-                        found.extend(got);
-                    }
-                    // Everything the regex finds over the whole text is found at some hit.
-                    let mut at = 0;
-                    while let Some(m) = re.search(&Input::new(&hay).span(at..hay.len())) {
-                        let input = Input::new(&hay).span(m.range()).anchored(Anchored::Yes);
-                        re.search_captures(&input, &mut caps);
-                        if let Some(secret) = secret_of(&caps) {
-                            assert!(
-                                found.contains(&secret),
-                                "{}: {secret:?} of {:?} missed",
-                                rule.id,
-                                String::from_utf8_lossy(&hay)
-                            );
-                        }
-                        at = m.end().max(at + 1);
-                    }
-                    continue;
-                }
-                for at in 0..=hay.len() {
-                    let input = Input::new(&hay).span(at..hay.len()).anchored(Anchored::Yes);
-                    let expected = re.search(&input).map(|m| m.end());
-                    let shown = || {
-                        format!(
-                            "{}: at {at} of {:?}",
-                            rule.id,
-                            String::from_utf8_lossy(&hay)
-                        )
-                    };
-                    if let Some(match_at) = hand.match_at {
-                        assert_eq!(match_at(&hay, at), expected, "{}", shown());
-                    }
-                    let Some(end) = expected else { continue };
-                    matches += 1;
-                    if let Some(secret_in) = hand.secret_in {
-                        let input = Input::new(&hay).span(at..end).anchored(Anchored::Yes);
-                        re.search_captures(&input, &mut caps);
-                        assert_eq!(secret_in(&hay, at..end), secret_of(&caps), "{}", shown());
-                    }
+                let text = hand_matcher_text(&mut rng, check.keywords);
+                match check.compare(&text) {
+                    Ok(seen) => matches += seen,
+                    Err(disagreement) => panic!("{disagreement}"),
                 }
             }
             assert!(
                 matches >= 300,
                 "{}: only {matches} matches in the generated text",
-                rule.id
+                check.id
             );
         }
-        assert!(hand_written >= 6, "the hand matchers went missing");
     }
 
     /// The SIMD keyword search fingerprints the first three bytes of each literal; a shorter

@@ -26,6 +26,27 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
 pub mod strategies;
 
+/// Runs the engine's hand-written matchers and the regexes they replace over `text`, and
+/// describes the first place where they disagree, if any.
+///
+/// The engine answers the searches that run most often (AWS key ids, session tokens, SigV4
+/// headers, signatures, presigned URLs, JWTs, GitHub tokens, URL passwords) with hand-written
+/// code instead of the rule's regex; this is the check that they are the same. The crate's
+/// unit tests run it on generated text and the `hand_matchers` fuzz target on arbitrary bytes.
+/// Costs one anchored regex search per position of `text` and rule: meant for tests.
+///
+/// ```
+/// use tracing_redact::testing::hand_matcher_disagreement;
+///
+/// let text = b"Authorization: AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261124/us-east-1/s3/aws4_request, Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024";
+/// assert_eq!(hand_matcher_disagreement(text), None);
+/// ```
+pub fn hand_matcher_disagreement(text: &[u8]) -> Option<String> {
+    crate::rules::hand_check::CHECKS
+        .iter()
+        .find_map(|check| check.compare(text).err())
+}
+
 use std::io;
 use std::sync::{Arc, Mutex, PoisonError};
 use tracing_subscriber::fmt::MakeWriter;
