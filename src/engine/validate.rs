@@ -327,35 +327,35 @@ pub(crate) fn shannon_entropy(bytes: &[u8]) -> f64 {
     if bytes.is_empty() {
         return 0.0;
     }
-    let mut weighted = 0.0;
     // Keys and tokens are short: byte counts then fit in a `u8`, and the table to clear is a
     // quarter of the size.
-    if bytes.len() <= usize::from(u8::MAX) {
-        let mut counts = [0u8; 256];
-        for &b in bytes {
-            counts[usize::from(b)] += 1;
-        }
-        for &b in bytes {
-            // Taken, so each distinct byte counts once.
-            let c = std::mem::take(&mut counts[usize::from(b)]);
-            if c > 1 {
-                weighted += count_log2_count(u32::from(c));
-            }
-        }
+    let weighted = if bytes.len() <= usize::from(u8::MAX) {
+        sum_count_log2_count(bytes, &mut [0u8; 256])
     } else {
-        let mut counts = [0u32; 256];
-        for &b in bytes {
-            counts[usize::from(b)] += 1;
-        }
-        for &b in bytes {
-            let c = std::mem::take(&mut counts[usize::from(b)]);
-            if c > 1 {
-                weighted += count_log2_count(c);
-            }
-        }
-    }
+        sum_count_log2_count(bytes, &mut [0u32; 256])
+    };
     let n = bytes.len() as f64;
     n.log2() - weighted / n
+}
+
+/// `Σ c·log2(c)` over the counts `c` of the distinct bytes of `bytes`, counted in `counts`
+/// (all zero, and wide enough for `bytes.len()`).
+fn sum_count_log2_count<C>(bytes: &[u8], counts: &mut [C; 256]) -> f64
+where
+    C: Copy + Default + From<u8> + Into<u32> + std::ops::AddAssign,
+{
+    for &b in bytes {
+        counts[usize::from(b)] += C::from(1);
+    }
+    let mut weighted = 0.0;
+    for &b in bytes {
+        // Taken, so each distinct byte counts once.
+        let c: u32 = std::mem::take(&mut counts[usize::from(b)]).into();
+        if c > 1 {
+            weighted += count_log2_count(c);
+        }
+    }
+    weighted
 }
 
 /// `c·log2(c)`.

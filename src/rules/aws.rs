@@ -440,9 +440,7 @@ pub(crate) fn is_sigv4_credential(value: &[u8]) -> bool {
         .iter()
         .any(|p| key_id.starts_with(*p));
     prefix_ok
-        && key_id
-            .iter()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && key_id.iter().all(|&b| is_upper_or_digit(b))
         && scope.starts_with(b"/")
         && scope.ends_with(b"/aws4_request")
 }
