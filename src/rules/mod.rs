@@ -336,6 +336,17 @@ mod tests {
             "ZXlK",
             // JWE-like: more dotted segments than the regex repeats.
             "eyJhbGciOiJSU0EtT0FFUCJ9.aaaaaaaa.bbbbbbbbb=.cccccccccc==.dddddddd.eeeeeeeeee.f",
+            "xoxb-",
+            "xoxe.xoxp-",
+            "XOXE.xoxr-",
+            "xoxe.xoxe-",
+            "xapp-1-",
+            "XAPP-9-A0B1-",
+            "-42-",
+            "xapp-1--42-abc",
+            "xApp-2-A1--abc",
+            "-",
+            "1",
         ];
         let mut hay = Vec::new();
         for _ in 0..1 + next() % 10 {

@@ -73,6 +73,48 @@ fn jwt_at(hay: &[u8], at: usize) -> Option<usize> {
     Some(i + padding(i))
 }
 
+/// The Slack token regex anchored at `at`: `(?i:xoxe\.)?xox[abeoprs]-[A-Za-z0-9-]{8,}`,
+/// else `(?i:xapp)-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+`. Each run is followed by a byte it
+/// cannot hold, so only the optional `xoxe.` needs a second try.
+fn slack_token_at(hay: &[u8], at: usize) -> Option<usize> {
+    static BODY: ByteSet = ByteSet::new(ALNUM, b"-");
+    static SEGMENT: ByteSet = ByteSet::new(ALNUM, b"");
+    let run = |set: &ByteSet, i: usize| count_while(&hay[i..], usize::MAX, |b| set.contains(b));
+    let xox = |i: usize| -> Option<usize> {
+        let head = hay.get(i..i + 5)?;
+        let ok = head.starts_with(b"xox")
+            && matches!(head[3], b'a' | b'b' | b'e' | b'o' | b'p' | b'r' | b's')
+            && head[4] == b'-';
+        let body = run(&BODY, i + 5);
+        (ok && body >= 8).then_some(i + 5 + body)
+    };
+    let refresh = hay
+        .get(at..at + 5)
+        .is_some_and(|h| h.eq_ignore_ascii_case(b"xoxe."));
+    if let Some(end) = refresh.then(|| xox(at + 5)).flatten().or_else(|| xox(at)) {
+        return Some(end);
+    }
+    // `xapp-1-A0123-4567-abc`
+    if !hay.get(at..at + 4)?.eq_ignore_ascii_case(b"xapp") {
+        return None;
+    }
+    let mut i = at + 4;
+    let expect = |i: &mut usize, byte_ok: &dyn Fn(u8) -> bool| -> Option<()> {
+        byte_ok(*hay.get(*i)?).then(|| *i += 1)
+    };
+    expect(&mut i, &|b| b == b'-')?;
+    expect(&mut i, &|b| b.is_ascii_digit())?;
+    expect(&mut i, &|b| b == b'-')?;
+    let app = run(&SEGMENT, i);
+    i += app;
+    expect(&mut i, &|b| b == b'-')?;
+    let digits = count_while(&hay[i..], usize::MAX, |b| b.is_ascii_digit());
+    i += digits;
+    expect(&mut i, &|b| b == b'-')?;
+    let secret = run(&SEGMENT, i);
+    (app > 0 && digits > 0 && secret > 0).then_some(i + secret)
+}
+
 /// `gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255}` anchored at `at`.
 fn github_token_at(hay: &[u8], at: usize) -> Option<usize> {
     let rest = hay.get(at..)?;
@@ -239,7 +281,11 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(slack_token),
             keyword_starts_match: true,
             hit_check: None,
-            hand: HandMatcher::NONE,
+            hand: HandMatcher {
+                match_at: Some(slack_token_at),
+                secret_in: None,
+                secret_at: None,
+            },
         },
     },
     RuleInfo {
