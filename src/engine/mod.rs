@@ -16,10 +16,10 @@
 //!    starts at one of its keywords, the regex runs anchored at each hit (up to 32 hits a text;
 //!    beyond, over the whole text); otherwise over the whole text. Rules never triggered cost
 //!    nothing. The rules that fire most in logs (AWS key ids, session tokens, SigV4 headers
-//!    and signatures, presigned URLs, JWTs, GitHub tokens, URL passwords) carry hand-written
-//!    equivalents of their anchored and capture searches (`rules::HandMatcher`), tested
-//!    against the regex at every position of generated text: the regex engine costs 50–100 ns
-//!    a search before it reads a byte.
+//!    and signatures, presigned URLs, JWTs, GitHub and Slack tokens, URL passwords) carry
+//!    hand-written equivalents of their anchored and capture searches
+//!    (`rules::HandMatcher`), tested against the regex at every position of generated text:
+//!    the regex engine costs 50–100 ns a search before it reads a byte.
 //! 3. **Scanners.** Digit clusters (cards, SSNs, phones, IBANs, IPv4), `@` (e-mail) and
 //!    40-character base64 runs (AWS secret keys) are found by hand-written scans that test
 //!    checksums only on candidates. Digit clusters come from 64-byte membership bit masks

@@ -30,9 +30,10 @@ pub mod strategies;
 /// describes the first place where they disagree, if any.
 ///
 /// The engine answers the searches that run most often (AWS key ids, session tokens, SigV4
-/// headers, signatures, presigned URLs, JWTs, GitHub tokens, URL passwords) with hand-written
-/// code instead of the rule's regex; this is the check that they are the same. The crate's
-/// unit tests run it on generated text and the `hand_matchers` fuzz target on arbitrary bytes.
+/// headers, signatures, presigned URLs, JWTs, GitHub and Slack tokens, URL passwords) with
+/// hand-written code instead of the rule's regex; this is the check that they are the same.
+/// The crate's unit tests run it on generated text, the `hand_matchers` fuzz target on
+/// arbitrary bytes.
 /// Costs one anchored regex search per position of `text` and rule: meant for tests.
 ///
 /// ```
