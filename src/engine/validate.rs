@@ -241,6 +241,12 @@ impl ByteSet {
     pub(crate) fn contains(&self, b: u8) -> bool {
         self.0[usize::from(b)]
     }
+
+    /// How many bytes at the start of `bytes`, at most `max`, are in the set.
+    #[inline]
+    pub(crate) fn leading(&self, bytes: &[u8], max: usize) -> usize {
+        count_while(bytes, max, |b| self.contains(b))
+    }
 }
 
 /// `[A-Za-z0-9]`, the alphanumerics most token bodies are made of.

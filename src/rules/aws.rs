@@ -187,21 +187,9 @@ pub(crate) static RULES: &[RuleInfo] = &[
     },
 ];
 
-/// `[A-Za-z0-9+/]` as a table: the skip scan's probes land unpredictably, and one load costs
-/// less there than a mispredicted chain of comparisons.
-fn is_base64_byte(b: u8) -> bool {
-    static TABLE: [bool; 256] = {
-        let mut table = [false; 256];
-        let mut b = 0;
-        while b < 256 {
-            let c = b as u8;
-            table[b] = c.is_ascii_alphanumeric() || c == b'+' || c == b'/';
-            b += 1;
-        }
-        table
-    };
-    TABLE[usize::from(b)]
-}
+/// `[A-Za-z0-9+/]`, the bytes of a secret access key, as a table: the skip scan's probes land
+/// unpredictably, and one load costs less there than a mispredicted chain of comparisons.
+static KEY_BYTES: ByteSet = ByteSet::new(ALNUM, b"+/");
 
 /// A 40-character token shaped like an AWS secret access key.
 pub(crate) struct SecretKeyCandidate<'h> {
@@ -246,36 +234,40 @@ fn classes(b: u8) -> u8 {
 
 /// Reports every maximal run of exactly 40 base64 characters (see [`for_each_longer_run`]).
 pub(crate) fn scan_secret_key_runs<'h>(hay: &'h [u8], out: &mut dyn FnMut(SecretKeyCandidate<'h>)) {
-    for_each_longer_run::<40>(hay, is_base64_byte, |Range { start, end: i }| {
-        if i - start != 40 || hay.get(i) == Some(&b'=') {
-            return;
-        }
-        let run = &hay[start..i];
-        let (mut all, mut any) = (!0u8, 0u8);
-        let (mut slashes, mut double_slash, mut previous) = (0, false, 0u8);
-        for &b in run {
-            let c = classes(b);
-            all &= c;
-            any |= c;
-            if b == b'/' {
-                slashes += 1;
-                double_slash |= previous == b'/';
+    for_each_longer_run::<40>(
+        hay,
+        |b| KEY_BYTES.contains(b),
+        |Range { start, end: i }| {
+            if i - start != 40 || hay.get(i) == Some(&b'=') {
+                return;
             }
-            previous = b;
-        }
-        let hex = all & HEX != 0;
-        let kinds = [UPPER, LOWER, DIGIT]
-            .iter()
-            .filter(|&&k| any & k != 0)
-            .count();
-        let path_like = slashes > 3 || double_slash || run[0] == b'/';
-        out(SecretKeyCandidate {
-            range: start..i,
-            paired_ok: !hex && kinds >= 2,
-            run,
-            shaped: !hex && kinds == 3 && !path_like,
-        });
-    });
+            let run = &hay[start..i];
+            let (mut all, mut any) = (!0u8, 0u8);
+            let (mut slashes, mut double_slash, mut previous) = (0, false, 0u8);
+            for &b in run {
+                let c = classes(b);
+                all &= c;
+                any |= c;
+                if b == b'/' {
+                    slashes += 1;
+                    double_slash |= previous == b'/';
+                }
+                previous = b;
+            }
+            let hex = all & HEX != 0;
+            let kinds = [UPPER, LOWER, DIGIT]
+                .iter()
+                .filter(|&&k| any & k != 0)
+                .count();
+            let path_like = slashes > 3 || double_slash || run[0] == b'/';
+            out(SecretKeyCandidate {
+                range: start..i,
+                paired_ok: !hex && kinds >= 2,
+                run,
+                shaped: !hex && kinds == 3 && !path_like,
+            });
+        },
+    );
 }
 
 fn is_upper_or_digit(b: u8) -> bool {
@@ -309,7 +301,7 @@ static BASE64: ByteSet = ByteSet::new(ALNUM, b"+/=");
 fn base64_units(hay: &[u8], at: usize, escape: impl Fn(&[u8]) -> usize) -> (usize, usize) {
     let (mut units, mut end) = (0, at);
     loop {
-        let run = count_while(&hay[end..], usize::MAX, |b| BASE64.contains(b));
+        let run = BASE64.leading(&hay[end..], usize::MAX);
         units += run;
         end += run;
         match escape(&hay[end..]) {

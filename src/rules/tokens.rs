@@ -33,7 +33,7 @@ fn jwt_at(hay: &[u8], at: usize) -> Option<usize> {
         return None; // `\b`
     }
     let rest = hay.get(at..)?;
-    let run = |set: &ByteSet, i: usize| count_while(&hay[i..], usize::MAX, |b| set.contains(b));
+    let run = |set: &ByteSet, i: usize| set.leading(&hay[i..], usize::MAX);
     let padding = |i: usize| count_while(&hay[i..], 2, |b| b == b'=');
     if rest.starts_with(b"ZXlK") {
         let body = run(&ENCODED, at + 4);
@@ -79,7 +79,7 @@ fn jwt_at(hay: &[u8], at: usize) -> Option<usize> {
 fn slack_token_at(hay: &[u8], at: usize) -> Option<usize> {
     static BODY: ByteSet = ByteSet::new(ALNUM, b"-");
     static SEGMENT: ByteSet = ByteSet::new(ALNUM, b"");
-    let run = |set: &ByteSet, i: usize| count_while(&hay[i..], usize::MAX, |b| set.contains(b));
+    let run = |set: &ByteSet, i: usize| set.leading(&hay[i..], usize::MAX);
     let xox = |i: usize| -> Option<usize> {
         let head = hay.get(i..i + 5)?;
         let ok = head.starts_with(b"xox")
@@ -125,7 +125,7 @@ fn github_token_at(hay: &[u8], at: usize) -> Option<usize> {
         _ if rest.starts_with(b"github_pat_") => (11, 22, 255, &FINE_GRAINED),
         _ => return None,
     };
-    let len = count_while(&rest[prefix..], max, |b| body.contains(b));
+    let len = body.leading(&rest[prefix..], max);
     (len >= min).then_some(at + prefix + len)
 }
 
@@ -180,12 +180,12 @@ fn url_password_at(hay: &[u8], hit: usize) -> Option<Range<usize>> {
     /// `[^\s:/@"'<>\[\]]` and `[^\s/@"'<>]` (`\s` without Unicode).
     static USER: ByteSet = ByteSet::all_but(b"\t\n\x0B\x0C\r :/@\"'<>[]");
     static PASSWORD: ByteSet = ByteSet::all_but(b"\t\n\x0B\x0C\r /@\"'<>");
-    let user = count_while(&hay[user_start..], 256, |b| USER.contains(b));
+    let user = USER.leading(&hay[user_start..], 256);
     let colon = user_start + user;
     if hay.get(colon) != Some(&b':') {
         return None;
     }
-    let password = count_while(&hay[colon + 1..], 256, |b| PASSWORD.contains(b));
+    let password = PASSWORD.leading(&hay[colon + 1..], 256);
     let at_sign = colon + 1 + password;
     let host_ok = hay
         .get(at_sign + 1)
