@@ -567,7 +567,9 @@ impl RedactorBuilder {
                     hand,
                 } => (
                     Some(compile(&c.id, regex, false)?),
-                    if keyword_starts_match {
+                    // A hand matcher answers the anchored search; the regex is then compiled
+                    // for it only if its capture groups are read.
+                    if keyword_starts_match && hand.match_at.is_none() {
                         Some(compile_anchored(&c.id, regex, false)?)
                     } else {
                         None

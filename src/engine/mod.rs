@@ -55,7 +55,7 @@ pub(crate) struct CompiledRule {
     pub id: Box<str>,
     pub regex: Option<Regex>,
     /// The same pattern for anchored searches at keyword hits, when every match starts at a
-    /// keyword.
+    /// keyword and no hand matcher (`hand.match_at`) answers that search.
     pub anchored: Option<regex_automata::meta::Regex>,
     /// The same pattern again, for reading the `secret…` groups of a match already found: an
     /// anchored search over the match's span only (present when the rule has such groups).
@@ -291,7 +291,9 @@ impl Engine {
                             {
                                 continue;
                             }
-                            let anchored = rule.anchored.is_some() || rule.hand.secret_at.is_some();
+                            let anchored = rule.anchored.is_some()
+                                || rule.hand.match_at.is_some()
+                                || rule.hand.secret_at.is_some();
                             if anchored && anchored_count < anchored_hits.len() {
                                 anchored_hits[anchored_count] = (i, range.start);
                                 anchored_count += 1;
