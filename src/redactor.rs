@@ -4,7 +4,7 @@ use crate::engine::{self, CompiledRule, Engine, EngineParts, Raw, Validator};
 use crate::finding::{Finding, Findings};
 use crate::replacement::Replacement;
 use crate::rules::keys::normalize_key_name;
-use crate::rules::{self, Detector, Family, HandMatcher};
+use crate::rules::{self, Detector, Family, HandMatcher, KeywordSearch};
 use crate::Error;
 use once_cell::sync::Lazy;
 use regex::bytes::{RegexBuilder, RegexSetBuilder};
@@ -483,6 +483,17 @@ impl RedactorBuilder {
     /// a rule nor a family, [`Error::DuplicateRule`] for a custom id already taken, and
     /// [`Error::InvalidRule`] for an empty id, keyword or key name.
     pub fn build(self) -> Result<Redactor, Error> {
+        self.build_with(false)
+    }
+
+    /// Builds with every keyword in the SIMD keyword pass, whatever the rule asks
+    /// ([`KeywordSearch`]): what the other keyword searches are compared with.
+    #[cfg(test)]
+    pub(crate) fn build_simd_keywords_only(self) -> Result<Redactor, Error> {
+        self.build_with(true)
+    }
+
+    fn build_with(self, simd_keywords_only: bool) -> Result<Redactor, Error> {
         struct Candidate {
             id: String,
             family: Family,
@@ -557,37 +568,45 @@ impl RedactorBuilder {
             if !c.enabled {
                 continue;
             }
-            let (regex, anchored, validator, words, hit_check, hand) = match info.detector {
-                Detector::Pattern {
-                    regex,
-                    keywords,
-                    validator,
-                    keyword_starts_match,
-                    hit_check,
-                    hand,
-                } => (
-                    Some(compile(&c.id, regex, false)?),
-                    // A hand matcher answers the anchored search; the regex is then compiled
-                    // for it only if its capture groups are read.
-                    if keyword_starts_match && hand.match_at.is_none() {
-                        Some(compile_anchored(&c.id, regex, false)?)
-                    } else {
-                        None
-                    },
-                    validator.map_or(Validator::None, Validator::Builtin),
-                    keywords.iter().map(|k| k.to_string()).collect(),
-                    hit_check,
-                    hand,
-                ),
-                Detector::KeyValue | Detector::Scanner => (
-                    None,
-                    None,
-                    Validator::None,
-                    Vec::new(),
-                    None,
-                    HandMatcher::NONE,
-                ),
-            };
+            let (regex, anchored, validator, words, hit_check, hand, keyword_search) =
+                match info.detector {
+                    Detector::Pattern {
+                        regex,
+                        keywords,
+                        validator,
+                        keyword_starts_match,
+                        hit_check,
+                        keyword_search,
+                        hand,
+                    } => (
+                        Some(compile(&c.id, regex, false)?),
+                        // A hand matcher answers the anchored search; the regex is then compiled
+                        // for it only if its capture groups are read.
+                        if keyword_starts_match && hand.match_at.is_none() {
+                            Some(compile_anchored(&c.id, regex, false)?)
+                        } else {
+                            None
+                        },
+                        validator.map_or(Validator::None, Validator::Builtin),
+                        keywords.iter().map(|k| k.to_string()).collect(),
+                        hit_check,
+                        hand,
+                        if simd_keywords_only {
+                            KeywordSearch::Everywhere
+                        } else {
+                            keyword_search
+                        },
+                    ),
+                    Detector::KeyValue | Detector::Scanner => (
+                        None,
+                        None,
+                        Validator::None,
+                        Vec::new(),
+                        None,
+                        HandMatcher::NONE,
+                        KeywordSearch::Everywhere,
+                    ),
+                };
             let secret_groups = secret_groups(regex.as_ref());
             let captures = match (&info.detector, &anchored) {
                 _ if secret_groups.is_empty() => None,
@@ -611,6 +630,7 @@ impl RedactorBuilder {
                 validator,
                 replacement: replacement_of(c),
                 hit_check,
+                keyword_search,
                 hand,
                 placeholder_guard,
             });
@@ -640,6 +660,7 @@ impl RedactorBuilder {
                     .map_or(Validator::None, Validator::Custom),
                 replacement: replacement_of(c),
                 hit_check: None,
+                keyword_search: KeywordSearch::Everywhere,
                 hand: HandMatcher::NONE,
                 placeholder_guard: false,
             });

@@ -21,7 +21,7 @@
 //! Teddy looks at the first three or four bytes of each literal through 8 or 16 *buckets*:
 //! a position is a candidate for a bucket when each of its bytes has a low nibble and a high
 //! nibble that some literal of the bucket has at that offset. A bucket that mixes `AKIA`,
-//! `eyJ` and `0Q~` accepts many byte combinations that none of them has, and every
+//! `eyJ` and `xox` accepts many byte combinations that none of them has, and every
 //! candidate costs a verification. aho-corasick 1.1 puts a literal whose low-nibble prefix is
 //! new into bucket `B − 1 − (id mod B)`, where `id` is its position in the list, and the
 //! rest next to the literal with the same prefix (case variants stay together). So the order

@@ -12,7 +12,13 @@
 //!    reach), because a regex search costs tens of nanoseconds even when it fails at once.
 //!    Keywords are chosen to lead somewhere: each hit also costs about 100 ns in the pass
 //!    itself, which is why the presigned-URL rule looks for `X-Amz-Credential`, not `X-Amz-`.
-//! 2. **Triggered regexes.** Only triggered rules run their regex. Where every match of a rule
+//!    Keywords that another scan finds more cheaply stay out of the SIMD pass, whose cost
+//!    grows with its literals (`rules::KeywordSearch`): Twilio's `SK` is looked for inside
+//!    the long key runs of step 4, Azure's `Q~` at each `~` of the rare-byte pass.
+//! 2. **Rare bytes.** One `memchr2`/`memchr3` pass over the bytes that are rare in logs and
+//!    start a check: `@` (e-mail) and the bytes of keywords searched at a byte. A pass costs
+//!    a few nanoseconds a call even on short texts, so they share one.
+//! 3. **Triggered regexes.** Only triggered rules run their regex. Where every match of a rule
 //!    starts at one of its keywords, the regex runs anchored at each hit (up to 32 hits a text;
 //!    beyond, over the whole text); otherwise over the whole text. Rules never triggered cost
 //!    nothing. The rules that fire most in logs (AWS key ids, session tokens, SigV4 headers
@@ -20,12 +26,13 @@
 //!    hand-written equivalents of their anchored and capture searches
 //!    (`rules::HandMatcher`), tested against the regex at every position of generated text:
 //!    the regex engine costs 50–100 ns a search before it reads a byte.
-//! 3. **Scanners.** Digit clusters (cards, SSNs, phones, IBANs, IPv4), `@` (e-mail) and
-//!    40-character base64 runs (AWS secret keys) are found by hand-written scans that test
-//!    checksums only on candidates. Digit clusters come from 64-byte membership bit masks
+//! 4. **Scanners.** Digit clusters (cards, SSNs, phones, IBANs, IPv4) and 40-character
+//!    base64 runs (AWS secret keys) are found by hand-written scans that test checksums only
+//!    on candidates. Digit clusters come from 64-byte membership bit masks
 //!    (`validate::for_each_long_run`), key runs from a skip scan that reads about one byte in
-//!    twenty (`validate::for_each_longer_run`).
-//! 4. **Merge.** Findings are filtered by the allowlist, sorted, and overlapping ones merged.
+//!    twenty (`validate::for_each_longer_run`; runs from [`KEY_RUN_MIN`] bytes on when a
+//!    rule's keywords are looked for there).
+//! 5. **Merge.** Findings are filtered by the allowlist, sorted, and overlapping ones merged.
 //!
 //! No step allocates unless it finds something.
 
@@ -36,7 +43,7 @@ pub(crate) mod validate;
 use crate::replacement::Replacement;
 use crate::rules::keys::{classify, KeyClass, KEY_STEMS};
 use crate::rules::pii::DigitHit;
-use crate::rules::{aws, http, network, pii};
+use crate::rules::{aws, http, network, pii, KeywordSearch};
 use keywords::Keywords;
 use regex::bytes::{Regex, RegexSet};
 use std::ops::Range;
@@ -65,11 +72,20 @@ pub(crate) struct CompiledRule {
     pub replacement: Replacement,
     /// A necessary condition at each keyword hit, checked before the regex runs.
     pub hit_check: Option<crate::rules::HitCheck>,
+    /// Where the rule's keywords are looked for.
+    pub keyword_search: KeywordSearch,
     /// Hand-written equivalents of the anchored search and of the capture search.
     pub hand: crate::rules::HandMatcher,
     /// Reject matches with fewer than five distinct letters and digits: `AKIAXXXXXXXXXXXXXXXX`
     /// and `ghp_xxxx…` are documentation placeholders, not credentials.
     pub placeholder_guard: bool,
+}
+
+impl CompiledRule {
+    /// Whether the rule is searched at each keyword hit rather than over the whole text.
+    fn searched_at_hits(&self) -> bool {
+        self.anchored.is_some() || self.hand.match_at.is_some() || self.hand.secret_at.is_some()
+    }
 }
 
 fn looks_like_placeholder(secret: &[u8]) -> bool {
@@ -128,12 +144,79 @@ pub(crate) struct Engine {
     pub rules: Vec<CompiledRule>,
     keywords: Option<Keywords>,
     keyword_targets: Vec<Vec<Target>>,
+    /// Keywords looked for inside long key runs only ([`KeywordSearch::InKeyRuns`]).
+    run_keywords: Vec<(Box<[u8]>, u16)>,
+    /// Keywords looked for around one byte ([`KeywordSearch::AtByte`]), by byte: each with
+    /// the byte's offset in it.
+    byte_keywords: Vec<(u8, Vec<ByteKeyword>)>,
+    /// `@` (when e-mail is on) and the bytes of `byte_keywords`, for [`Engine::rare_bytes`].
+    rare_bytes: Vec<u8>,
     unconditional: Vec<u16>,
     slots: Slots,
     extra_keys: Vec<Vec<u8>>,
     allow_literals: Vec<Vec<u8>>,
     allow_patterns: Option<RegexSet>,
     pub max_len: usize,
+}
+
+/// A keyword found around a byte: `literal[offset]` is the byte.
+struct ByteKeyword {
+    literal: Box<[u8]>,
+    offset: usize,
+    rule: u16,
+}
+
+/// The shortest run of `[A-Za-z0-9+/]` the key-run scan reports when a rule looks for its
+/// keywords there ([`KeywordSearch::InKeyRuns`]); without such a rule, 40 (bare secret keys).
+pub(crate) const KEY_RUN_MIN: usize = 34;
+
+/// What the keyword searches asked for, before any regex runs.
+struct Triggers {
+    /// Rules to search over the whole text, one bit each.
+    whole: [u64; MAX_RULES / 64],
+    /// Keyword hits of rules searched in place; past the buffer, a rule falls back to a search
+    /// of the whole text.
+    anchored: [(u16, usize); 32],
+    anchored_count: usize,
+}
+
+impl Triggers {
+    fn new() -> Triggers {
+        Triggers {
+            whole: [0; MAX_RULES / 64],
+            anchored: [(0, 0); 32],
+            anchored_count: 0,
+        }
+    }
+
+    fn whole_text(&mut self, rule: u16) {
+        self.whole[usize::from(rule) / 64] |= 1 << (rule % 64);
+    }
+
+    fn is_whole_text(&self, rule: u16) -> bool {
+        self.whole[usize::from(rule) / 64] & (1 << (rule % 64)) != 0
+    }
+
+    fn anchored(&self) -> &[(u16, usize)] {
+        &self.anchored[..self.anchored_count]
+    }
+
+    /// A keyword of `rule` at `range`.
+    fn hit(&mut self, rules: &[CompiledRule], hay: &[u8], rule: u16, range: Range<usize>) {
+        let compiled = &rules[usize::from(rule)];
+        if compiled
+            .hit_check
+            .is_some_and(|check| !check(hay, range.clone()))
+        {
+            return;
+        }
+        if compiled.searched_at_hits() && self.anchored_count < self.anchored.len() {
+            self.anchored[self.anchored_count] = (rule, range.start);
+            self.anchored_count += 1;
+        } else {
+            self.whole_text(rule);
+        }
+    }
 }
 
 /// One raw finding: rule index and byte range.
@@ -199,6 +282,8 @@ impl Engine {
                 }
             };
         let mut unconditional = Vec::new();
+        let mut run_keywords = Vec::new();
+        let mut byte_keywords: Vec<(u8, Vec<ByteKeyword>)> = Vec::new();
         for (i, (rule, words)) in parts.rules.iter().zip(&parts.keywords).enumerate() {
             if rule.regex.is_none() {
                 continue;
@@ -207,7 +292,30 @@ impl Engine {
                 unconditional.push(i as u16);
             }
             for w in words {
-                add(w, Target::Rule(i as u16));
+                let bytes = w.as_bytes();
+                // A keyword that does not fit its search goes to the SIMD pass, which finds
+                // everything (the catalogue's tests make sure this never happens).
+                match rule.keyword_search {
+                    KeywordSearch::InKeyRuns
+                        if !bytes.is_empty()
+                            && bytes.len() <= KEY_RUN_MIN
+                            && bytes.iter().all(|&b| aws::KEY_BYTES.contains(b)) =>
+                    {
+                        run_keywords.push((bytes.into(), i as u16));
+                    }
+                    KeywordSearch::AtByte(byte) if bytes.contains(&byte) => {
+                        let keyword = ByteKeyword {
+                            literal: bytes.into(),
+                            offset: bytes.iter().position(|&b| b == byte).unwrap_or(0),
+                            rule: i as u16,
+                        };
+                        match byte_keywords.iter_mut().find(|(b, _)| *b == byte) {
+                            Some((_, list)) => list.push(keyword),
+                            None => byte_keywords.push((byte, vec![keyword])),
+                        }
+                    }
+                    _ => add(w, Target::Rule(i as u16)),
+                }
             }
         }
         if kv_enabled {
@@ -250,12 +358,20 @@ impl Engine {
                 .collect();
             Some(Keywords::new(&literals, stems)?)
         };
+        let mut rare_bytes = Vec::new();
+        if slots.email.is_some() {
+            rare_bytes.push(b'@');
+        }
+        rare_bytes.extend(byte_keywords.iter().map(|(b, _)| *b).filter(|&b| b != b'@'));
         static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(Engine {
             serial: SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             rules: parts.rules,
             keywords,
             keyword_targets,
+            run_keywords,
+            rare_bytes,
+            byte_keywords,
             unconditional,
             slots,
             extra_keys: parts.extra_keys,
@@ -268,39 +384,18 @@ impl Engine {
     /// Finds all secrets in `hay`, merged and sorted. `out` is cleared first.
     pub(crate) fn find(&self, hay: &[u8], out: &mut Vec<Raw>) {
         out.clear();
-        let mut triggered = [0u64; MAX_RULES / 64];
-        // Keyword hits of anchored rules, searched in place; past the buffer, the rule falls
-        // back to a search of the whole text.
-        let mut anchored_hits = [(0u16, 0usize); 32];
-        let mut anchored_count = 0;
+        let mut triggers = Triggers::new();
         let mut byte_arrays = [0usize; 4];
         let mut byte_array_count = 0;
         for &i in &self.unconditional {
-            triggered[usize::from(i) / 64] |= 1 << (i % 64);
+            triggers.whole_text(i);
         }
         if let Some(ac) = &self.keywords {
             let mut key_end = 0usize;
             ac.for_each(hay, |pattern, range| {
                 for &target in &self.keyword_targets[pattern] {
                     match target {
-                        Target::Rule(i) => {
-                            let rule = &self.rules[usize::from(i)];
-                            if rule
-                                .hit_check
-                                .is_some_and(|check| !check(hay, range.clone()))
-                            {
-                                continue;
-                            }
-                            let anchored = rule.anchored.is_some()
-                                || rule.hand.match_at.is_some()
-                                || rule.hand.secret_at.is_some();
-                            if anchored && anchored_count < anchored_hits.len() {
-                                anchored_hits[anchored_count] = (i, range.start);
-                                anchored_count += 1;
-                            } else {
-                                triggered[usize::from(i) / 64] |= 1 << (i % 64);
-                            }
-                        }
+                        Target::Rule(i) => triggers.hit(&self.rules, hay, i, range.clone()),
                         Target::KeyStem
                             if range.start >= key_end
                                 && !validate::inside_marker(hay, range.start) =>
@@ -318,13 +413,14 @@ impl Engine {
                 }
             });
         }
-        for &(i, at) in &anchored_hits[..anchored_count] {
+        self.rare_bytes(hay, &mut triggers, out);
+        for &(i, at) in triggers.anchored() {
             // A rule already searched in full needs no anchored search.
-            if triggered[usize::from(i) / 64] & (1 << (i % 64)) == 0 {
+            if !triggers.is_whole_text(i) {
                 self.run_anchored(i, hay, at, out);
             }
         }
-        for (word_index, word) in triggered.iter().enumerate() {
+        for (word_index, word) in triggers.whole.iter().enumerate() {
             let mut bits = *word;
             while bits != 0 {
                 let bit = bits.trailing_zeros() as usize;
@@ -332,7 +428,7 @@ impl Engine {
                 self.run_pattern((word_index * 64 + bit) as u16, hay, out);
             }
         }
-        self.run_scanners(hay, out);
+        self.run_scanners(hay, &mut triggers, out);
         for &at in &byte_arrays[..byte_array_count] {
             self.scan_byte_array(hay, at, out);
         }
@@ -556,7 +652,7 @@ impl Engine {
         }
     }
 
-    fn run_scanners(&self, hay: &[u8], out: &mut Vec<Raw>) {
+    fn run_scanners(&self, hay: &[u8], triggers: &mut Triggers, out: &mut Vec<Raw>) {
         let s = &self.slots;
         if s.card.is_some()
             || s.ssn.is_some()
@@ -577,29 +673,114 @@ impl Engine {
                 }
             });
         }
-        if let Some(rule) = s.email {
-            pii::scan_emails(hay, &mut |r| out.push((rule, r)));
-        }
         if let Some(rule) = s.ipv6 {
             network::scan_ipv6(hay, &mut |r| out.push((rule, r)));
         }
         let paired = s.aws_secret.is_some()
             && s.aws_access_key.is_some()
             && out.iter().any(|(rule, _)| Some(*rule) == s.aws_access_key);
-        if s.aws_secret_bare.is_some() || paired {
-            aws::scan_secret_key_runs(hay, &mut |c| {
-                if paired && c.paired_ok {
-                    if let Some(rule) = s.aws_secret {
-                        out.push((rule, c.range));
-                        return;
+        let bare_keys = s.aws_secret_bare.is_some() || paired;
+        if !bare_keys && self.run_keywords.is_empty() {
+            return;
+        }
+        let mut each_run = |run: Range<usize>| {
+            self.run_keywords_in(hay, run.clone(), triggers, out);
+            let Some(c) = aws::secret_key_candidate(hay, run).filter(|_| bare_keys) else {
+                return;
+            };
+            if paired && c.paired_ok {
+                if let Some(rule) = s.aws_secret {
+                    out.push((rule, c.range));
+                    return;
+                }
+            }
+            if c.bare_ok() {
+                if let Some(rule) = s.aws_secret_bare {
+                    out.push((rule, c.range));
+                }
+            }
+        };
+        let is_key_byte = |b| aws::KEY_BYTES.contains(b);
+        if self.run_keywords.is_empty() {
+            validate::for_each_longer_run::<40>(hay, is_key_byte, &mut each_run);
+        } else {
+            validate::for_each_longer_run::<KEY_RUN_MIN>(hay, is_key_byte, &mut each_run);
+        }
+    }
+
+    /// One `memchr` pass for the bytes that start an e-mail check (`@`) or a keyword search
+    /// ([`KeywordSearch::AtByte`]): each of these bytes is rare in logs, and a `memchr2` costs
+    /// about what a `memchr` does, while each call has a fixed cost that matters on short
+    /// texts.
+    fn rare_bytes(&self, hay: &[u8], triggers: &mut Triggers, out: &mut Vec<Raw>) {
+        let email = self.slots.email;
+        let mut email_end = 0;
+        let mut at_byte = |at: usize| {
+            let byte = hay[at];
+            if byte == b'@' && at >= email_end {
+                if let Some(rule) = email {
+                    if let Some(found) = pii::email_at(hay, at) {
+                        email_end = found.end;
+                        out.push((rule, found));
                     }
                 }
-                if c.bare_ok() {
-                    if let Some(rule) = s.aws_secret_bare {
-                        out.push((rule, c.range));
+            }
+            for (_, keywords) in self.byte_keywords.iter().filter(|(b, _)| *b == byte) {
+                for k in keywords {
+                    let Some(start) = at.checked_sub(k.offset) else {
+                        continue;
+                    };
+                    if hay[start..].starts_with(&k.literal) {
+                        triggers.hit(&self.rules, hay, k.rule, start..start + k.literal.len());
                     }
                 }
-            });
+            }
+        };
+        for chunk in self.rare_bytes.chunks(3) {
+            match *chunk {
+                [a] => memchr::memchr_iter(a, hay).for_each(&mut at_byte),
+                [a, b] => memchr::memchr2_iter(a, b, hay).for_each(&mut at_byte),
+                [a, b, c] => memchr::memchr3_iter(a, b, c, hay).for_each(&mut at_byte),
+                _ => {}
+            }
+        }
+    }
+
+    /// Searches `run`, a maximal run of at least [`KEY_RUN_MIN`] key bytes, for the keywords
+    /// of [`KeywordSearch::InKeyRuns`] rules, and searches each hit's rule (at the hit, or
+    /// over the whole text once for a rule whose matches do not start at a keyword).
+    fn run_keywords_in(
+        &self,
+        hay: &[u8],
+        run: Range<usize>,
+        triggers: &mut Triggers,
+        out: &mut Vec<Raw>,
+    ) {
+        // A match starts at a keyword followed by KEY_RUN_MIN key bytes in all.
+        let last_start = run.end - KEY_RUN_MIN.min(run.len());
+        for (literal, rule) in &self.run_keywords {
+            let Some(&first) = literal.first() else {
+                continue;
+            };
+            for offset in memchr::memchr_iter(first, &hay[run.start..=last_start]) {
+                let at = run.start + offset;
+                if !hay[at..run.end].starts_with(literal) || triggers.is_whole_text(*rule) {
+                    continue;
+                }
+                let compiled = &self.rules[usize::from(*rule)];
+                if compiled
+                    .hit_check
+                    .is_some_and(|check| !check(hay, at..at + literal.len()))
+                {
+                    continue;
+                }
+                if compiled.searched_at_hits() {
+                    self.run_anchored(*rule, hay, at, out);
+                } else {
+                    triggers.whole_text(*rule);
+                    self.run_pattern(*rule, hay, out);
+                }
+            }
         }
     }
 
@@ -637,5 +818,124 @@ impl Engine {
                 .allow_patterns
                 .as_ref()
                 .is_some_and(|set| set.is_match(secret))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Redactor;
+
+    /// Text around the rules whose keywords are not in the SIMD pass (Twilio keys in key runs,
+    /// Azure secrets at `~`) and around `@`, which shares their byte pass: tokens, tokens one
+    /// byte short or long, and the bytes that end or continue a run next to them.
+    fn text(rng: &mut u64) -> String {
+        let mut next = || {
+            *rng ^= *rng << 13;
+            *rng ^= *rng >> 7;
+            *rng ^= *rng << 17;
+            *rng
+        };
+        const HEX: &[u8] = b"0123456789abcdefABCDEF";
+        const AZURE: &[u8] = b"abcXYZ0189_~.-";
+        const GLUE: &[&str] = &[
+            " ",
+            "/",
+            "+",
+            "_",
+            "-",
+            ".",
+            "=",
+            "\"",
+            "~",
+            "~/",
+            "@",
+            "a",
+            "Z",
+            "9",
+            "SK",
+            "Q~",
+            "8Q~",
+            "x@y.io ",
+            "a@b.co@c.io",
+            "@@",
+            "key=",
+            "\n",
+            "",
+            "",
+            "",
+        ];
+        let mut out = String::new();
+        for _ in 0..(next() % 6 + 1) {
+            let pick = |set: &[u8], len: usize, next: &mut dyn FnMut() -> u64| {
+                (0..len)
+                    .map(|_| char::from(set[(next() % set.len() as u64) as usize]))
+                    .collect::<String>()
+            };
+            match next() % 6 {
+                0 | 1 => {
+                    let len = [31, 32, 32, 33][(next() % 4) as usize];
+                    out.push_str("SK");
+                    out.push_str(&pick(HEX, len, &mut next));
+                }
+                2 | 3 => {
+                    out.push_str(&pick(b"aZ0_.~", 3, &mut next));
+                    out.push(char::from(b'0' + (next() % 10) as u8));
+                    out.push_str("Q~");
+                    let len = (next() % 6 + 29) as usize;
+                    out.push_str(&pick(AZURE, len, &mut next));
+                }
+                4 => {
+                    let len = (next() % 50) as usize;
+                    out.push_str(&pick(b"abcXYZ0189+/", len, &mut next));
+                }
+                _ => out.push_str("mail bob@example.com or ~/notes"),
+            }
+            out.push_str(GLUE[(next() % GLUE.len() as u64) as usize]);
+        }
+        out
+    }
+
+    /// Keywords found in key runs or at a byte ([`super::KeywordSearch`]) lead to the same
+    /// findings as the same keywords in the SIMD pass, over text built to sit on every edge
+    /// of those searches.
+    #[test]
+    fn keyword_searches_find_what_the_simd_pass_finds() {
+        let fast = Redactor::default();
+        let simd = Redactor::builder()
+            .build_simd_keywords_only()
+            .expect("the default rules build");
+        // E-mail alone, against the scanner's own `@` loop: the byte pass shares it.
+        let mut email_only = Redactor::builder();
+        for family in ["aws", "http", "tokens", "keys", "pii", "network"] {
+            email_only = email_only.disable(family);
+        }
+        let email_only = email_only
+            .enable("email")
+            .build()
+            .expect("e-mail alone builds");
+        let mut rng = 0x2545_F491_4F6C_DD1D_u64;
+        let mut seen = std::collections::HashMap::new();
+        for _ in 0..20_000 {
+            let t = text(&mut rng);
+            let got: Vec<_> = fast.find(&t).map(|f| (f.rule(), f.range())).collect();
+            let want: Vec<_> = simd.find(&t).map(|f| (f.rule(), f.range())).collect();
+            assert_eq!(got, want, "{t:?}");
+            let emails: Vec<_> = email_only.find(&t).map(|f| f.range()).collect();
+            let mut scanned: Vec<std::ops::Range<usize>> = Vec::new();
+            crate::rules::pii::scan_emails(t.as_bytes(), &mut |r| match scanned.last_mut() {
+                // Overlapping addresses (`a@b.co@c.io`) come out merged.
+                Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+                _ => scanned.push(r),
+            });
+            assert_eq!(emails, scanned, "{t:?}");
+            for (rule, _) in got {
+                *seen.entry(rule).or_insert(0) += 1;
+            }
+        }
+        // The text must reach every path compared, or the comparison proves nothing.
+        for rule in ["twilio-api-key", "azure-ad-client-secret", "email"] {
+            let n = seen.get(rule).copied().unwrap_or(0);
+            assert!(n >= 1_000, "only {n} findings of {rule}: {seen:?}");
+        }
     }
 }

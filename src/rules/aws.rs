@@ -4,10 +4,8 @@
 //! `Credential=` and the `Signature=` hex are redacted, so `20260101/us-east-1/sts/aws4_request`
 //! and `SignedHeaders=host;x-amz-date` survive for debugging.
 
-use super::{Detector, Family, HandMatcher, RuleInfo};
-use crate::engine::validate::{
-    count_while, ends_token, for_each_longer_run, starts_token, ByteSet, ALNUM,
-};
+use super::{Detector, Family, HandMatcher, KeywordSearch, RuleInfo};
+use crate::engine::validate::{count_while, ends_token, starts_token, ByteSet, ALNUM};
 use std::ops::Range;
 
 /// The 4-letter prefixes of AWS key ids that are credentials (AKIA long-term, ASIA temporary,
@@ -39,6 +37,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(access_key_boundaries),
             keyword_starts_match: true,
             hit_check: None,
+            keyword_search: KeywordSearch::Everywhere,
             hand: HandMatcher {
                 match_at: Some(access_key_at),
                 secret_in: None,
@@ -74,6 +73,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
+            keyword_search: KeywordSearch::Everywhere,
             hand: HandMatcher {
                 match_at: Some(session_token_at),
                 secret_in: None,
@@ -93,6 +93,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
+            keyword_search: KeywordSearch::Everywhere,
             hand: HandMatcher {
                 match_at: Some(sigv4_at),
                 secret_in: Some(sigv4_key_id),
@@ -118,6 +119,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
+            keyword_search: KeywordSearch::Everywhere,
             hand: HandMatcher {
                 match_at: Some(signature_at),
                 secret_in: Some(signature_value),
@@ -148,6 +150,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: Some(parameter_value_follows),
+            keyword_search: KeywordSearch::Everywhere,
             hand: HandMatcher {
                 match_at: None,
                 secret_in: Some(presigned_value),
@@ -167,6 +170,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
+            keyword_search: KeywordSearch::Everywhere,
             hand: HandMatcher::NONE,
         },
     },
@@ -182,6 +186,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
+            keyword_search: KeywordSearch::Everywhere,
             hand: HandMatcher::NONE,
         },
     },
@@ -189,7 +194,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
 
 /// `[A-Za-z0-9+/]`, the bytes of a secret access key, as a table: the skip scan's probes land
 /// unpredictably, and one load costs less there than a mispredicted chain of comparisons.
-static KEY_BYTES: ByteSet = ByteSet::new(ALNUM, b"+/");
+pub(crate) static KEY_BYTES: ByteSet = ByteSet::new(ALNUM, b"+/");
 
 /// A 40-character token shaped like an AWS secret access key.
 pub(crate) struct SecretKeyCandidate<'h> {
@@ -232,42 +237,40 @@ fn classes(b: u8) -> u8 {
     TABLE[usize::from(b)]
 }
 
-/// Reports every maximal run of exactly 40 base64 characters (see [`for_each_longer_run`]).
-pub(crate) fn scan_secret_key_runs<'h>(hay: &'h [u8], out: &mut dyn FnMut(SecretKeyCandidate<'h>)) {
-    for_each_longer_run::<40>(
-        hay,
-        |b| KEY_BYTES.contains(b),
-        |Range { start, end: i }| {
-            if i - start != 40 || hay.get(i) == Some(&b'=') {
-                return;
-            }
-            let run = &hay[start..i];
-            let (mut all, mut any) = (!0u8, 0u8);
-            let (mut slashes, mut double_slash, mut previous) = (0, false, 0u8);
-            for &b in run {
-                let c = classes(b);
-                all &= c;
-                any |= c;
-                if b == b'/' {
-                    slashes += 1;
-                    double_slash |= previous == b'/';
-                }
-                previous = b;
-            }
-            let hex = all & HEX != 0;
-            let kinds = [UPPER, LOWER, DIGIT]
-                .iter()
-                .filter(|&&k| any & k != 0)
-                .count();
-            let path_like = slashes > 3 || double_slash || run[0] == b'/';
-            out(SecretKeyCandidate {
-                range: start..i,
-                paired_ok: !hex && kinds >= 2,
-                run,
-                shaped: !hex && kinds == 3 && !path_like,
-            });
-        },
-    );
+/// The secret-key candidate in `run`, a maximal run of [`KEY_BYTES`] (the engine's key-run
+/// scan finds them): only a run of exactly 40 bytes not followed by `=` is one.
+pub(crate) fn secret_key_candidate(
+    hay: &[u8],
+    run: Range<usize>,
+) -> Option<SecretKeyCandidate<'_>> {
+    if run.len() != 40 || hay.get(run.end) == Some(&b'=') {
+        return None;
+    }
+    let bytes = &hay[run.clone()];
+    let (mut all, mut any) = (!0u8, 0u8);
+    let (mut slashes, mut double_slash, mut previous) = (0, false, 0u8);
+    for &b in bytes {
+        let c = classes(b);
+        all &= c;
+        any |= c;
+        if b == b'/' {
+            slashes += 1;
+            double_slash |= previous == b'/';
+        }
+        previous = b;
+    }
+    let hex = all & HEX != 0;
+    let kinds = [UPPER, LOWER, DIGIT]
+        .iter()
+        .filter(|&&k| any & k != 0)
+        .count();
+    let path_like = slashes > 3 || double_slash || bytes[0] == b'/';
+    Some(SecretKeyCandidate {
+        range: run,
+        paired_ok: !hex && kinds >= 2,
+        run: bytes,
+        shaped: !hex && kinds == 3 && !path_like,
+    })
 }
 
 fn is_upper_or_digit(b: u8) -> bool {
