@@ -98,23 +98,29 @@ pub(crate) enum KeyClass {
 
 const MAX_PARTS: usize = 12;
 
-/// A key split into lowercase-comparable parts, without allocating.
-struct Parts<'a> {
-    key: &'a [u8],
+/// The longest key name [`classify`] looks at.
+const MAX_KEY: usize = 120;
+
+/// A key split into parts, lowercased once into a buffer of its own, without allocating.
+struct Parts {
+    lower: [u8; MAX_KEY],
     ranges: [(u8, u8); MAX_PARTS],
     len: usize,
 }
 
-impl<'a> Parts<'a> {
-    fn split(key: &'a [u8]) -> Option<Self> {
-        if key.is_empty() || key.len() > 120 {
+impl Parts {
+    fn split(key: &[u8]) -> Option<Self> {
+        if key.is_empty() || key.len() > MAX_KEY {
             return None;
         }
         let mut parts = Parts {
-            key,
+            lower: [0; MAX_KEY],
             ranges: [(0, 0); MAX_PARTS],
             len: 0,
         };
+        for (slot, b) in parts.lower.iter_mut().zip(key) {
+            *slot = b.to_ascii_lowercase();
+        }
         let mut start = None::<usize>;
         for i in 0..=key.len() {
             let b = key.get(i).copied();
@@ -150,94 +156,109 @@ impl<'a> Parts<'a> {
         Some(())
     }
 
-    fn get(&self, i: usize) -> &'a [u8] {
+    /// Part `i`, lowercase.
+    fn get(&self, i: usize) -> &[u8] {
         let (s, e) = self.ranges[i];
-        &self.key[usize::from(s)..usize::from(e)]
+        &self.lower[usize::from(s)..usize::from(e)]
     }
 
     fn is(&self, i: usize, word: &str) -> bool {
-        self.get(i).eq_ignore_ascii_case(word.as_bytes())
+        self.get(i) == word.as_bytes()
     }
 
     fn ends_with(&self, i: usize, word: &str) -> bool {
-        let p = self.get(i);
-        p.len() >= word.len() && p[p.len() - word.len()..].eq_ignore_ascii_case(word.as_bytes())
+        self.get(i).ends_with(word.as_bytes())
     }
 
     /// Parts `from..to` concatenated equal `word` (which is lowercase, no separators).
     fn joined_is(&self, from: usize, to: usize, word: &[u8]) -> bool {
         let mut rest = word;
         for i in from..to {
-            let p = self.get(i);
-            if rest.len() < p.len() || !rest[..p.len()].eq_ignore_ascii_case(p) {
+            let Some(after) = rest.strip_prefix(self.get(i)) else {
                 return false;
-            }
-            rest = &rest[p.len()..];
+            };
+            rest = after;
         }
         rest.is_empty()
     }
 }
 
+// The word lists below are `matches!` patterns rather than slices to loop over: the compiler
+// turns them into a dispatch on length and a few comparisons, and `classify` runs for every
+// key stem found in a text.
+
 /// Suffixes that wrap a value without changing what it is (`password_value`, `token_str`).
-const WRAPPER_SUFFIXES: &[&str] = &[
-    "value",
-    "val",
-    "str",
-    "string",
-    "raw",
-    "b64",
-    "base64",
-    "hex",
-    "bytes",
-    "data",
-    "plain",
-    "plaintext",
-    "header",
-    "hdr",
-    "hash",
-    "text",
-];
+fn is_wrapper_suffix(part: &[u8]) -> bool {
+    matches!(
+        part,
+        b"value"
+            | b"val"
+            | b"str"
+            | b"string"
+            | b"raw"
+            | b"b64"
+            | b"base64"
+            | b"hex"
+            | b"bytes"
+            | b"data"
+            | b"plain"
+            | b"plaintext"
+            | b"header"
+            | b"hdr"
+            | b"hash"
+            | b"text"
+    )
+}
 
 /// Parts that, before `key`, make it a credential (`api_key`, `signing_key`, …).
-const KEY_QUALIFIERS: &[&str] = &[
-    "api",
-    "secret",
-    "private",
-    "access",
-    "encryption",
-    "signing",
-    "master",
-    "client",
-    "app",
-    "auth",
-    "account",
-    "license",
-    "subscription",
-    "shared",
-    "hmac",
-    "ssh",
-    "session",
-    "consumer",
-    "service",
-    "admin",
-    "root",
-    "storage",
-    "webhook",
-    "crypto",
-    "decryption",
-];
+fn is_key_qualifier(part: &[u8]) -> bool {
+    matches!(
+        part,
+        b"api"
+            | b"secret"
+            | b"private"
+            | b"access"
+            | b"encryption"
+            | b"signing"
+            | b"master"
+            | b"client"
+            | b"app"
+            | b"auth"
+            | b"account"
+            | b"license"
+            | b"subscription"
+            | b"shared"
+            | b"hmac"
+            | b"ssh"
+            | b"session"
+            | b"consumer"
+            | b"service"
+            | b"admin"
+            | b"root"
+            | b"storage"
+            | b"webhook"
+            | b"crypto"
+            | b"decryption"
+    )
+}
 
-const STRONG_WHOLE: &[&str] = &[
-    "pass",
-    "pwd",
-    "secrets",
-    "credential",
-    "credentials",
-    "creds",
-    "ssn",
-    "passcode",
-    "pin",
-];
+/// Whole last parts that make a key strongly sensitive.
+fn is_strong_whole(part: &[u8]) -> bool {
+    matches!(
+        part,
+        b"pass"
+            | b"pwd"
+            | b"secrets"
+            | b"credential"
+            | b"credentials"
+            | b"creds"
+            | b"ssn"
+            | b"passcode"
+            | b"pin"
+    )
+}
+
+/// Endings of a last part that make a key strongly sensitive (`dbpassword`, `apikey`).
 const STRONG_SUFFIX: &[&str] = &[
     "password",
     "passwd",
@@ -249,7 +270,14 @@ const STRONG_SUFFIX: &[&str] = &[
     "accesskey",
     "clientsecret",
 ];
-const WEAK_WHOLE: &[&str] = &["auth", "session", "signature", "jwt", "bearer", "sid"];
+
+/// Whole last parts that make a key weakly sensitive: a value only in clear key-value syntax.
+fn is_weak_whole(part: &[u8]) -> bool {
+    matches!(
+        part,
+        b"auth" | b"session" | b"signature" | b"jwt" | b"bearer" | b"sid"
+    )
+}
 
 /// Classifies a key name. `extra` are user-supplied key names, lowercase without separators.
 pub(crate) fn classify(key: &[u8], extra: &[Vec<u8>]) -> Option<KeyClass> {
@@ -261,46 +289,47 @@ pub(crate) fn classify(key: &[u8], extra: &[Vec<u8>]) -> Option<KeyClass> {
     {
         return Some(KeyClass::Sensitive { strong: true });
     }
-    while n > 1 && WRAPPER_SUFFIXES.iter().any(|s| parts.is(n - 1, s)) {
+    while n > 1 && is_wrapper_suffix(parts.get(n - 1)) {
         n -= 1;
     }
     let last = n - 1;
-    if (0..last).any(|i| parts.is(i, "amz")) && parts.is(last, "credential") {
+    let last_part = parts.get(last);
+    if last_part == b"credential" && (0..last).any(|i| parts.is(i, "amz")) {
         // `X-Amz-Credential=AKID/scope`: the presigned-URL rule redacts the key id and keeps
         // the scope readable.
         return None;
     }
     let prev_is = |word: &str| last >= 1 && parts.is(last - 1, word);
 
-    if parts.is(last, "authorization") {
+    if last_part == b"authorization" {
         return Some(KeyClass::Authorization);
     }
-    if parts.ends_with(last, "cookie") {
+    if last_part.ends_with(b"cookie") {
         return Some(KeyClass::Cookie);
     }
-    let aws_secret = parts.ends_with(last, "secretaccesskey")
-        || (parts.is(last, "key")
+    let aws_secret = last_part.ends_with(b"secretaccesskey")
+        || (last_part == b"key"
             && ((prev_is("access") && last >= 2 && parts.is(last - 2, "secret"))
                 || (prev_is("secret") && (0..last).any(|i| parts.is(i, "aws")))));
     if aws_secret {
         return Some(KeyClass::AwsSecretAccessKey);
     }
-    let session_token = parts.ends_with(last, "sessiontoken")
-        || parts.ends_with(last, "securitytoken")
-        || (parts.is(last, "token") && (prev_is("session") || prev_is("security")));
+    let session_token = last_part.ends_with(b"sessiontoken")
+        || last_part.ends_with(b"securitytoken")
+        || (last_part == b"token" && (prev_is("session") || prev_is("security")));
     if session_token {
         return Some(KeyClass::AwsSessionToken);
     }
-    let strong = STRONG_WHOLE.iter().any(|w| parts.is(last, w))
+    let strong = is_strong_whole(last_part)
         || STRONG_SUFFIX.iter().any(|w| parts.ends_with(last, w))
-        || (parts.is(last, "key") && KEY_QUALIFIERS.iter().any(|q| prev_is(q)));
+        || (last_part == b"key" && last >= 1 && is_key_qualifier(parts.get(last - 1)));
     if strong {
         return Some(KeyClass::Sensitive { strong: true });
     }
-    let weak = parts.ends_with(last, "token")
-        || WEAK_WHOLE.iter().any(|w| parts.is(last, w))
-        || (parts.is(last, "id") && prev_is("session"))
-        || parts.is(last, "sessionid");
+    let weak = last_part.ends_with(b"token")
+        || is_weak_whole(last_part)
+        || (last_part == b"id" && prev_is("session"))
+        || last_part == b"sessionid";
     weak.then_some(KeyClass::Sensitive { strong: false })
 }
 
@@ -316,8 +345,302 @@ pub(crate) fn normalize_key_name(name: &str) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    /// A key split into lowercase-comparable parts, without allocating.
+    struct ReferenceParts<'a> {
+        key: &'a [u8],
+        ranges: [(u8, u8); MAX_PARTS],
+        len: usize,
+    }
+
+    impl<'a> ReferenceParts<'a> {
+        fn split(key: &'a [u8]) -> Option<Self> {
+            if key.is_empty() || key.len() > 120 {
+                return None;
+            }
+            let mut parts = ReferenceParts {
+                key,
+                ranges: [(0, 0); MAX_PARTS],
+                len: 0,
+            };
+            let mut start = None::<usize>;
+            for i in 0..=key.len() {
+                let b = key.get(i).copied();
+                let is_sep = matches!(b, None | Some(b'_' | b'-' | b'.' | b' ' | b':'));
+                let camel_break = match (i.checked_sub(1).map(|p| key[p]), b) {
+                    (Some(prev), Some(cur)) if cur.is_ascii_uppercase() => {
+                        prev.is_ascii_lowercase()
+                            || prev.is_ascii_digit()
+                            || (prev.is_ascii_uppercase()
+                                && key.get(i + 1).is_some_and(|n| n.is_ascii_lowercase()))
+                    }
+                    _ => false,
+                };
+                if let Some(s) = start {
+                    if is_sep || camel_break {
+                        parts.push(s, i)?;
+                        start = None;
+                    }
+                }
+                if start.is_none() && !is_sep {
+                    start = Some(i);
+                }
+            }
+            (parts.len > 0).then_some(parts)
+        }
+
+        fn push(&mut self, start: usize, end: usize) -> Option<()> {
+            if self.len == MAX_PARTS {
+                return None;
+            }
+            self.ranges[self.len] = (start as u8, end as u8);
+            self.len += 1;
+            Some(())
+        }
+
+        fn get(&self, i: usize) -> &'a [u8] {
+            let (s, e) = self.ranges[i];
+            &self.key[usize::from(s)..usize::from(e)]
+        }
+
+        fn is(&self, i: usize, word: &str) -> bool {
+            self.get(i).eq_ignore_ascii_case(word.as_bytes())
+        }
+
+        fn ends_with(&self, i: usize, word: &str) -> bool {
+            let p = self.get(i);
+            p.len() >= word.len() && p[p.len() - word.len()..].eq_ignore_ascii_case(word.as_bytes())
+        }
+
+        /// Parts `from..to` concatenated equal `word` (which is lowercase, no separators).
+        fn joined_is(&self, from: usize, to: usize, word: &[u8]) -> bool {
+            let mut rest = word;
+            for i in from..to {
+                let p = self.get(i);
+                if rest.len() < p.len() || !rest[..p.len()].eq_ignore_ascii_case(p) {
+                    return false;
+                }
+                rest = &rest[p.len()..];
+            }
+            rest.is_empty()
+        }
+    }
+
+    /// Suffixes that wrap a value without changing what it is (`password_value`, `token_str`).
+    const WRAPPER_SUFFIXES: &[&str] = &[
+        "value",
+        "val",
+        "str",
+        "string",
+        "raw",
+        "b64",
+        "base64",
+        "hex",
+        "bytes",
+        "data",
+        "plain",
+        "plaintext",
+        "header",
+        "hdr",
+        "hash",
+        "text",
+    ];
+
+    /// Parts that, before `key`, make it a credential (`api_key`, `signing_key`, …).
+    const KEY_QUALIFIERS: &[&str] = &[
+        "api",
+        "secret",
+        "private",
+        "access",
+        "encryption",
+        "signing",
+        "master",
+        "client",
+        "app",
+        "auth",
+        "account",
+        "license",
+        "subscription",
+        "shared",
+        "hmac",
+        "ssh",
+        "session",
+        "consumer",
+        "service",
+        "admin",
+        "root",
+        "storage",
+        "webhook",
+        "crypto",
+        "decryption",
+    ];
+
+    const STRONG_WHOLE: &[&str] = &[
+        "pass",
+        "pwd",
+        "secrets",
+        "credential",
+        "credentials",
+        "creds",
+        "ssn",
+        "passcode",
+        "pin",
+    ];
+    const STRONG_SUFFIX: &[&str] = &[
+        "password",
+        "passwd",
+        "passphrase",
+        "secret",
+        "apikey",
+        "privatekey",
+        "secretkey",
+        "accesskey",
+        "clientsecret",
+    ];
+    const WEAK_WHOLE: &[&str] = &["auth", "session", "signature", "jwt", "bearer", "sid"];
+
+    /// The classifier as first written, over case-insensitive comparisons with word lists: what
+    /// [`classify`] is compared with.
+    fn classify_reference(key: &[u8], extra: &[Vec<u8>]) -> Option<KeyClass> {
+        let parts = ReferenceParts::split(key)?;
+        let mut n = parts.len;
+        if extra
+            .iter()
+            .any(|word| (0..n).any(|from| parts.joined_is(from, n, word)))
+        {
+            return Some(KeyClass::Sensitive { strong: true });
+        }
+        while n > 1 && WRAPPER_SUFFIXES.iter().any(|s| parts.is(n - 1, s)) {
+            n -= 1;
+        }
+        let last = n - 1;
+        if (0..last).any(|i| parts.is(i, "amz")) && parts.is(last, "credential") {
+            // `X-Amz-Credential=AKID/scope`: the presigned-URL rule redacts the key id and keeps
+            // the scope readable.
+            return None;
+        }
+        let prev_is = |word: &str| last >= 1 && parts.is(last - 1, word);
+
+        if parts.is(last, "authorization") {
+            return Some(KeyClass::Authorization);
+        }
+        if parts.ends_with(last, "cookie") {
+            return Some(KeyClass::Cookie);
+        }
+        let aws_secret = parts.ends_with(last, "secretaccesskey")
+            || (parts.is(last, "key")
+                && ((prev_is("access") && last >= 2 && parts.is(last - 2, "secret"))
+                    || (prev_is("secret") && (0..last).any(|i| parts.is(i, "aws")))));
+        if aws_secret {
+            return Some(KeyClass::AwsSecretAccessKey);
+        }
+        let session_token = parts.ends_with(last, "sessiontoken")
+            || parts.ends_with(last, "securitytoken")
+            || (parts.is(last, "token") && (prev_is("session") || prev_is("security")));
+        if session_token {
+            return Some(KeyClass::AwsSessionToken);
+        }
+        let strong = STRONG_WHOLE.iter().any(|w| parts.is(last, w))
+            || STRONG_SUFFIX.iter().any(|w| parts.ends_with(last, w))
+            || (parts.is(last, "key") && KEY_QUALIFIERS.iter().any(|q| prev_is(q)));
+        if strong {
+            return Some(KeyClass::Sensitive { strong: true });
+        }
+        let weak = parts.ends_with(last, "token")
+            || WEAK_WHOLE.iter().any(|w| parts.is(last, w))
+            || (parts.is(last, "id") && prev_is("session"))
+            || parts.is(last, "sessionid");
+        weak.then_some(KeyClass::Sensitive { strong: false })
+    }
+
     fn class(key: &str) -> Option<KeyClass> {
         classify(key.as_bytes(), &[])
+    }
+
+    /// `classify` lowercases once and matches word sets; it must answer exactly as the
+    /// first, list-walking classifier does, on keys built from every word either knows.
+    #[test]
+    fn classify_agrees_with_the_reference() {
+        let mut words: Vec<&str> = Vec::new();
+        words.extend(WRAPPER_SUFFIXES);
+        words.extend(KEY_QUALIFIERS);
+        words.extend(STRONG_WHOLE);
+        words.extend(STRONG_SUFFIX);
+        words.extend(WEAK_WHOLE);
+        words.extend([
+            "key",
+            "token",
+            "id",
+            "aws",
+            "amz",
+            "x",
+            "db",
+            "my",
+            "author",
+            "tokens",
+            "count",
+            "credential",
+            "authorization",
+            "cookie",
+            "security",
+            "secretaccesskey",
+            "sessionid",
+            "proxy",
+            "set",
+            "employee",
+            "number",
+            "42",
+            "k3y",
+            "",
+        ]);
+        let extra = vec![normalize_key_name("employee_number")];
+        let mut rng = 0x853C_49E6_748F_EA9B_u64;
+        let mut next = move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let mut sensitive = 0;
+        for round in 0..50_000 {
+            let mut key = String::new();
+            for i in 0..(next() % 4 + 1) {
+                let word = words[(next() % words.len() as u64) as usize];
+                if i > 0 {
+                    key.push_str(["_", "-", ".", " ", ":", "", ""][(next() % 7) as usize]);
+                }
+                let styled = match next() % 4 {
+                    0 => word.to_string(),
+                    1 => word.to_ascii_uppercase(),
+                    2 => {
+                        let mut t = word.to_string();
+                        if let Some(first) = t.get_mut(..1) {
+                            first.make_ascii_uppercase();
+                        }
+                        t
+                    }
+                    _ => word
+                        .chars()
+                        .enumerate()
+                        .map(|(k, c)| {
+                            if k % 3 == 1 {
+                                c.to_ascii_uppercase()
+                            } else {
+                                c
+                            }
+                        })
+                        .collect(),
+                };
+                key.push_str(&styled);
+            }
+            let extra: &[Vec<u8>] = if round % 2 == 0 { &extra } else { &[] };
+            let want = classify_reference(key.as_bytes(), extra);
+            assert_eq!(classify(key.as_bytes(), extra), want, "{key:?}");
+            sensitive += usize::from(want.is_some());
+        }
+        assert!(
+            sensitive > 10_000,
+            "only {sensitive} sensitive keys generated"
+        );
     }
 
     #[test]
