@@ -198,6 +198,12 @@ fn url_password_at(hay: &[u8], hit: usize) -> Option<Range<usize>> {
 ///
 /// The look-back is bounded (4 KiB), so a line of many `-u` flags stays linear.
 fn curl_password_is_real(hay: &[u8], m: Range<usize>) -> bool {
+    // The user part with no password after it: a token (`sk_test_4eC39…:`) or just a name
+    // (`admin:`, `username:`), which stays.
+    let user_only = hay.get(m.end) == Some(&b':');
+    if user_only && !(m.len() >= 8 && hay[m.clone()].iter().any(u8::is_ascii_digit)) {
+        return false;
+    }
     let floor = m.start.saturating_sub(4096);
     let mut start = m.start;
     while start > floor && !(hay[start - 1] == b'\n' && (start < 2 || hay[start - 2] != b'\\')) {
@@ -511,13 +517,14 @@ pub(crate) static RULES: &[RuleInfo] = &[
     RuleInfo {
         id: "curl-user",
         family: Family::Tokens,
-        description: "password in `curl -u user:password` / `--user`",
-        validation: "curl command shape",
+        description: "password in `curl -u user:password` / `--user` (also `:password`, `'user':'password'`), or a token as the user with no password (`-u sk_test_…:`)",
+        validation: "curl command shape; a user alone only with a digit and ≥ 8 bytes",
         default_enabled: true,
         detector: Detector::Pattern {
             // Each `-u` flag is matched on its own (a command may carry several); the
             // validator checks that `curl` starts the command.
-            regex: r#"[ \t](?:-u|--user)(?:=|[ \t]{1,5})["']?[^\s:"'\[\]]{1,128}:(?P<secret>[^\s"']{3,256})"#,
+            // A user with an empty password is how API tokens are passed (`-u sk_test_…:`).
+            regex: r#"[ \t](?:-u|--user)(?:=|[ \t]{1,5})["']?(?:[^\s:"'\[\]]{0,128}["']?:["']?(?P<secret>[^\s"']{3,256})|(?P<secret2>[^\s:"'\[\]]{8,128}):(?:["'\s]|$))"#,
             keywords: &[" -u", "\t-u", " --user", "\t--user"],
             validator: Some(curl_password_is_real),
             keyword_starts_match: true,
