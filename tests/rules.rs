@@ -83,6 +83,14 @@ const POSITIVES: &[(&str, &str, &str, &str)] = &[
     ("sensitive-key", "spring.datasource.password=changeme", "changeme", "spring.datasource.password="),
     ("sensitive-key", "<Password>pw</Password>", ">pw<", "</Password>"),
     ("sensitive-key", r#""pin": 4821,"#, "4821", r#""pin": "#),
+    // Code and Debug forms: pairs, subscripts, typed declarations.
+    ("sensitive-key", r#"env: [("DB_PASSWORD", "hunter22"), ("RUST_LOG", "debug")]"#, "hunter22", r#"("RUST_LOG", "debug")]"#),
+    ("sensitive-key", r#"System.setProperty("DISCORD_TOKEN", "732b3e0d4c343c4a")"#, "732b3e0d4c343c4a", r#"System.setProperty("DISCORD_TOKEN", ""#),
+    ("sensitive-key", r#"os.environ["API_TOKEN"] = "abc123xyz""#, "abc123xyz", r#"os.environ["API_TOKEN"] = ""#),
+    ("sensitive-key", r#"let api_key: &str = "abc123xyz";"#, "abc123xyz", r#"let api_key: &str = ""#),
+    ("sensitive-key", r#"const TOKEN: &'static str = "abc123xyz";"#, "abc123xyz", r#"const TOKEN: &'static str = ""#),
+    ("sensitive-key", r#"var discordToken string = "732b3e0d4c343c4a""#, "732b3e0d4c343c4a", "var discordToken string = "),
+    ("http-authorization", r#"headers: [("authorization", "Bearer abc.def"), ("x-request-id", "42")]"#, "abc.def", r#"("x-request-id", "42")]"#),
     // pii
     ("email", "sent to alice.smith@example.com.", "alice.smith@example.com", "sent to "),
     ("payment-card", "card 4111 1111 1111 1111 ok", "4111 1111 1111 1111", " ok"),
@@ -129,6 +137,10 @@ fn every_default_rule_has_a_positive_here() {
 /// Text that must come back unchanged: identifiers that look random, numbers that fail
 /// checksums, and prose that mentions secrets without containing one.
 const NEGATIVES: &[&str] = &[
+    "session timeout = \"30s\"",
+    "token expired = \"yes\"",
+    "if token == \"\" { retry }",
+    r#"match ("token", kind) { _ => {} }"#,
     "request id 2f1d8e0a-6c1b-4b7e-9a55-0d3c7e6f9b21 done",
     "x-amzn-RequestId: 7a62c49f-347e-4fc4-9331-6e8eEXAMPLE",
     "commit 9fceb02d0ae598e95dc970b74767f19372d61af8",

@@ -11,6 +11,9 @@
 //! | escaped JSON inside a string | `{\"password\":\"abc\"}` |
 //! | Rust Debug struct | `password: "abc"`, `token: Some("abc")`, `HeaderValue { _private: H0("abc") }`, `b"abc"` |
 //! | XML | `<SecretAccessKey>abc</SecretAccessKey>` |
+//! | pairs in tuples, lists and calls | `("DB_PASSWORD", "abc")`, `setProperty("API_TOKEN", "abc")` |
+//! | subscript assignment | `os.environ["API_TOKEN"] = "abc"` |
+//! | typed declarations (quoted values only) | `let api_key: &str = "abc"`, `var apiToken string = "abc"` |
 //!
 //! It never allocates and never panics: every index is checked.
 
@@ -89,30 +92,72 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
             prose: false,
         });
     }
+    if let Some(q) = key_quote.filter(|q| q.len() == 1) {
+        let opened_by = key
+            .start
+            .checked_sub(2)
+            .filter(|&open| hay[open + 1] == q[0])
+            .map(|open| hay[open]);
+        // `("DB_PASSWORD", "hunter2")`: a pair in a tuple, a list or a call's arguments.
+        if matches!(opened_by, Some(b'(' | b'[')) && hay.get(i) == Some(&b',') {
+            let start = skip_blanks(hay, i + 1);
+            if let Some(vq) = quote_at(hay, start).filter(|vq| vq.len() == 1) {
+                let start = start + 1;
+                let end = closing_quote(hay, start, vq).unwrap_or_else(|| line_end(hay, start));
+                return Some(KeyValue {
+                    value: start..end,
+                    delimited: true,
+                    prose: false,
+                });
+            }
+        }
+        // `os.environ["API_TOKEN"] = "…"`: an assignment to a subscript.
+        if opened_by == Some(b'[') && hay.get(i) == Some(&b']') {
+            i += 1;
+        }
+    }
     i = skip_blanks(hay, i);
-    let sep_colon = match hay.get(i..) {
-        Some([b':', b':', b':', b'=', ..]) => {
-            i += 4;
-            false
+    // `var apiToken string = "…"` (Go): a string type between the key and `=`. Only string
+    // types: `session timeout = "30s"` is prose, not a declaration.
+    let go_string_type = [&b"string "[..], b"[]byte ", b"*string "]
+        .iter()
+        .any(|t| hay.get(i..).is_some_and(|rest| rest.starts_with(t)));
+    let typed = if go_string_type {
+        typed_assignment(hay, i, false)
+    } else {
+        None
+    };
+    let sep_colon = if let Some(value) = typed {
+        i = value;
+        false
+    } else {
+        match hay.get(i..) {
+            Some([b':', b':', b':', b'=', ..]) => {
+                i += 4;
+                false
+            }
+            Some([b':', b':', b'=', ..]) => {
+                i += 3;
+                false
+            }
+            Some([b'=', b'>', ..])
+            | Some([b':', b'=', ..])
+            | Some([b'?' | b'.' | b'+', b'=', ..]) => {
+                i += 2;
+                false
+            }
+            Some([b'=', b'=', ..]) => return None, // a comparison, `token == ""`
+            Some([b'=', ..]) => {
+                i += 1;
+                false
+            }
+            Some([b':', b':', ..]) => return None, // a Rust path, `token::Kind`
+            Some([b':', ..]) => {
+                i += 1;
+                true
+            }
+            _ => return None,
         }
-        Some([b':', b':', b'=', ..]) => {
-            i += 3;
-            false
-        }
-        Some([b'=', b'>', ..]) | Some([b':', b'=', ..]) | Some([b'?' | b'.' | b'+', b'=', ..]) => {
-            i += 2;
-            false
-        }
-        Some([b'=', ..]) => {
-            i += 1;
-            false
-        }
-        Some([b':', b':', ..]) => return None, // a Rust path, `token::Kind`
-        Some([b':', ..]) => {
-            i += 1;
-            true
-        }
-        _ => return None,
     };
     // `http://…` is a URL, and `…:secret:prod/db` an ARN segment, not a key.
     if sep_colon
@@ -121,6 +166,12 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
         return None;
     }
     i = skip_blanks(hay, i);
+    // `let api_key: &str = "…"`, `apiKey: string = '…'`: a type annotation before the value.
+    if sep_colon && !until_eol {
+        if let Some(value) = typed_assignment(hay, i, true) {
+            i = value;
+        }
+    }
     let prose = sep_colon
         && key_quote.is_none()
         && key.start >= 2
@@ -189,6 +240,49 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
         delimited: false,
         prose,
     })
+}
+
+/// Where the quoted value starts when `hay[at..]` is a type followed by `=` (or `:=`) and a
+/// quoted value: `&str = "…"` (Rust), `string = '…'` (TypeScript, Go). A type is at most 40 bytes of
+/// identifier characters and `&'<>[]*:.`, with one space after a lifetime when `spaced`
+/// (`&'static str`). The value must be quoted, so prose (`token expired = true`) is left
+/// alone.
+fn typed_assignment(hay: &[u8], at: usize, spaced: bool) -> Option<usize> {
+    let is_type_byte = |b: u8| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'_' | b'&' | b'\'' | b'<' | b'>' | b'[' | b']' | b'*' | b':' | b'.'
+            )
+    };
+    let first = *hay.get(at)?;
+    if !(first.is_ascii_alphabetic() || first == b'&' || first == b'[' || first == b'*') {
+        return None;
+    }
+    let run = |from: usize| {
+        hay[from..]
+            .iter()
+            .take(41)
+            .take_while(|&&b| is_type_byte(b))
+            .count()
+    };
+    let mut len = run(at);
+    // One space, after a lifetime only (`&'static str`): `Digest username="…"` is no type.
+    if spaced && hay[at..].starts_with(b"&'") && hay.get(at + len) == Some(&b' ') {
+        len += 1 + run(at + len + 1);
+    }
+    if len > 40 {
+        return None;
+    }
+    let eq = skip_blanks(hay, at + len);
+    let after = match hay.get(eq..) {
+        Some([b'=', b'=' | b'>', ..]) => return None,
+        Some([b'=', ..]) => eq + 1,
+        Some([b':', b'=', ..]) => eq + 2,
+        _ => return None,
+    };
+    let value = skip_blanks(hay, after);
+    quote_at(hay, value).map(|_| value)
 }
 
 fn skip_blanks(hay: &[u8], mut i: usize) -> usize {
