@@ -111,6 +111,8 @@ mod layer;
 mod redactor;
 mod replacement;
 pub mod rules;
+#[cfg(test)]
+mod test_rng;
 pub mod testing;
 mod writer;
 

@@ -654,13 +654,8 @@ mod tests {
     /// of base64 bytes and of anything (bytes above 127 included), 1 to 80 bytes each, so that
     /// runs of every length occur at every alignment.
     fn mixed_texts() -> Vec<Vec<u8>> {
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::test_rng::XorShift(0x2545_F491_4F6C_DD1D);
+        let mut next = move || rng.next();
         let kinds: [&[u8]; 3] = [b"0123456789 -", b"aZ09+/xQ", b"aZ09+/ -.:\\\xe9\x00"];
         (0..600)
             .map(|i| {

@@ -345,86 +345,6 @@ pub(crate) fn normalize_key_name(name: &str) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    /// A key split into lowercase-comparable parts, without allocating.
-    struct ReferenceParts<'a> {
-        key: &'a [u8],
-        ranges: [(u8, u8); MAX_PARTS],
-        len: usize,
-    }
-
-    impl<'a> ReferenceParts<'a> {
-        fn split(key: &'a [u8]) -> Option<Self> {
-            if key.is_empty() || key.len() > 120 {
-                return None;
-            }
-            let mut parts = ReferenceParts {
-                key,
-                ranges: [(0, 0); MAX_PARTS],
-                len: 0,
-            };
-            let mut start = None::<usize>;
-            for i in 0..=key.len() {
-                let b = key.get(i).copied();
-                let is_sep = matches!(b, None | Some(b'_' | b'-' | b'.' | b' ' | b':'));
-                let camel_break = match (i.checked_sub(1).map(|p| key[p]), b) {
-                    (Some(prev), Some(cur)) if cur.is_ascii_uppercase() => {
-                        prev.is_ascii_lowercase()
-                            || prev.is_ascii_digit()
-                            || (prev.is_ascii_uppercase()
-                                && key.get(i + 1).is_some_and(|n| n.is_ascii_lowercase()))
-                    }
-                    _ => false,
-                };
-                if let Some(s) = start {
-                    if is_sep || camel_break {
-                        parts.push(s, i)?;
-                        start = None;
-                    }
-                }
-                if start.is_none() && !is_sep {
-                    start = Some(i);
-                }
-            }
-            (parts.len > 0).then_some(parts)
-        }
-
-        fn push(&mut self, start: usize, end: usize) -> Option<()> {
-            if self.len == MAX_PARTS {
-                return None;
-            }
-            self.ranges[self.len] = (start as u8, end as u8);
-            self.len += 1;
-            Some(())
-        }
-
-        fn get(&self, i: usize) -> &'a [u8] {
-            let (s, e) = self.ranges[i];
-            &self.key[usize::from(s)..usize::from(e)]
-        }
-
-        fn is(&self, i: usize, word: &str) -> bool {
-            self.get(i).eq_ignore_ascii_case(word.as_bytes())
-        }
-
-        fn ends_with(&self, i: usize, word: &str) -> bool {
-            let p = self.get(i);
-            p.len() >= word.len() && p[p.len() - word.len()..].eq_ignore_ascii_case(word.as_bytes())
-        }
-
-        /// Parts `from..to` concatenated equal `word` (which is lowercase, no separators).
-        fn joined_is(&self, from: usize, to: usize, word: &[u8]) -> bool {
-            let mut rest = word;
-            for i in from..to {
-                let p = self.get(i);
-                if rest.len() < p.len() || !rest[..p.len()].eq_ignore_ascii_case(p) {
-                    return false;
-                }
-                rest = &rest[p.len()..];
-            }
-            rest.is_empty()
-        }
-    }
-
     /// Suffixes that wrap a value without changing what it is (`password_value`, `token_str`).
     const WRAPPER_SUFFIXES: &[&str] = &[
         "value",
@@ -485,23 +405,12 @@ mod tests {
         "passcode",
         "pin",
     ];
-    const STRONG_SUFFIX: &[&str] = &[
-        "password",
-        "passwd",
-        "passphrase",
-        "secret",
-        "apikey",
-        "privatekey",
-        "secretkey",
-        "accesskey",
-        "clientsecret",
-    ];
     const WEAK_WHOLE: &[&str] = &["auth", "session", "signature", "jwt", "bearer", "sid"];
 
-    /// The classifier as first written, over case-insensitive comparisons with word lists: what
-    /// [`classify`] is compared with.
+    /// The classifier as first written, walking word lists (over the same split into parts):
+    /// what [`classify`] is compared with.
     fn classify_reference(key: &[u8], extra: &[Vec<u8>]) -> Option<KeyClass> {
-        let parts = ReferenceParts::split(key)?;
+        let parts = Parts::split(key)?;
         let mut n = parts.len;
         if extra
             .iter()
@@ -593,13 +502,8 @@ mod tests {
             "",
         ]);
         let extra = vec![normalize_key_name("employee_number")];
-        let mut rng = 0x853C_49E6_748F_EA9B_u64;
-        let mut next = move || {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng
-        };
+        let mut rng = crate::test_rng::XorShift(0x853C_49E6_748F_EA9B);
+        let mut next = move || rng.next();
         let mut sensitive = 0;
         for round in 0..50_000 {
             let mut key = String::new();

@@ -260,6 +260,7 @@ pub fn catalogue_markdown() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::XorShift;
 
     #[test]
     fn ids_are_unique_kebab_case_and_described() {
@@ -277,13 +278,8 @@ mod tests {
     /// Text that exercises a rule's hand matchers: its keywords (some with a letter's case
     /// flipped), runs of token characters of every length around the rules' bounds, the
     /// escapes and separators the regexes treat specially, and arbitrary bytes.
-    fn hand_matcher_text(rng: &mut u64, keywords: &[&str]) -> Vec<u8> {
-        let mut next = || {
-            *rng ^= *rng << 13;
-            *rng ^= *rng >> 7;
-            *rng ^= *rng << 17;
-            *rng
-        };
+    fn hand_matcher_text(rng: &mut XorShift, keywords: &[&str]) -> Vec<u8> {
+        let mut next = || rng.next();
         // Upper case and digits first (access key ids), then all alphanumerics, then the rest.
         const TOKEN: &[u8] =
             b"ABCDEFGHIJKLMNOPQR0123456789abcdefghijklmnopqrstuvwxyzSTUVWXYZ+/=_-.~abcdef0123456789";
@@ -411,7 +407,7 @@ mod tests {
             "the hand matchers went missing"
         );
         for check in hand_check::CHECKS.iter() {
-            let mut rng = 0x2545_F491_4F6C_DD1D ^ check.id.len() as u64;
+            let mut rng = XorShift(0x2545_F491_4F6C_DD1D ^ check.id.len() as u64);
             let mut matches = 0;
             for _ in 0..20_000 {
                 let text = hand_matcher_text(&mut rng, check.keywords);

@@ -820,13 +820,8 @@ mod tests {
     /// must find exactly what the full scan finds, addresses aside.
     #[test]
     fn skipping_short_clusters_loses_nothing() {
-        let mut rng = 0x9E37_79B9_7F4A_7C15_u64;
-        let mut next = move || {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng
-        };
+        let mut rng = crate::test_rng::XorShift(0x9E37_79B9_7F4A_7C15);
+        let mut next = move || rng.next();
         let (mut found, mut clusters) = (0, 0);
         for _ in 0..20_000 {
             let mut text = String::new();
