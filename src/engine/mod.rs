@@ -82,6 +82,11 @@ pub(crate) struct CompiledRule {
 }
 
 impl CompiledRule {
+    /// Whether a keyword hit at `hit` passes the rule's necessary condition, if it has one.
+    fn accepts_hit(&self, hay: &[u8], hit: Range<usize>) -> bool {
+        self.hit_check.map_or(true, |check| check(hay, hit))
+    }
+
     /// Whether the rule is searched at each keyword hit rather than over the whole text.
     fn searched_at_hits(&self) -> bool {
         self.anchored.is_some() || self.hand.match_at.is_some() || self.hand.secret_at.is_some()
@@ -150,7 +155,7 @@ pub(crate) struct Engine {
     /// the byte's offset in it.
     byte_keywords: Vec<(u8, Vec<ByteKeyword>)>,
     /// `@` (when e-mail is on) and the bytes of `byte_keywords`, for [`Engine::rare_bytes`].
-    rare_bytes: Vec<u8>,
+    rare_needles: Vec<u8>,
     unconditional: Vec<u16>,
     slots: Slots,
     extra_keys: Vec<Vec<u8>>,
@@ -204,10 +209,7 @@ impl Triggers {
     /// A keyword of `rule` at `range`.
     fn hit(&mut self, rules: &[CompiledRule], hay: &[u8], rule: u16, range: Range<usize>) {
         let compiled = &rules[usize::from(rule)];
-        if compiled
-            .hit_check
-            .is_some_and(|check| !check(hay, range.clone()))
-        {
+        if !compiled.accepts_hit(hay, range.clone()) {
             return;
         }
         if compiled.searched_at_hits() && self.anchored_count < self.anchored.len() {
@@ -358,11 +360,11 @@ impl Engine {
                 .collect();
             Some(Keywords::new(&literals, stems)?)
         };
-        let mut rare_bytes = Vec::new();
+        let mut rare_needles = Vec::new();
         if slots.email.is_some() {
-            rare_bytes.push(b'@');
+            rare_needles.push(b'@');
         }
-        rare_bytes.extend(byte_keywords.iter().map(|(b, _)| *b).filter(|&b| b != b'@'));
+        rare_needles.extend(byte_keywords.iter().map(|(b, _)| *b).filter(|&b| b != b'@'));
         static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(Engine {
             serial: SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -370,7 +372,7 @@ impl Engine {
             keywords,
             keyword_targets,
             run_keywords,
-            rare_bytes,
+            rare_needles,
             byte_keywords,
             unconditional,
             slots,
@@ -736,7 +738,7 @@ impl Engine {
                 }
             }
         };
-        for chunk in self.rare_bytes.chunks(3) {
+        for chunk in self.rare_needles.chunks(3) {
             match *chunk {
                 [a] => memchr::memchr_iter(a, hay).for_each(&mut at_byte),
                 [a, b] => memchr::memchr2_iter(a, b, hay).for_each(&mut at_byte),
@@ -768,10 +770,7 @@ impl Engine {
                     continue;
                 }
                 let compiled = &self.rules[usize::from(*rule)];
-                if compiled
-                    .hit_check
-                    .is_some_and(|check| !check(hay, at..at + literal.len()))
-                {
+                if !compiled.accepts_hit(hay, at..at + literal.len()) {
                     continue;
                 }
                 if compiled.searched_at_hits() {
