@@ -243,10 +243,10 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
 }
 
 /// Where the quoted value starts when `hay[at..]` is a type followed by `=` (or `:=`) and a
-/// quoted value: `&str = "…"` (Rust), `string = '…'` (TypeScript, Go). A type is at most 40 bytes of
-/// identifier characters and `&'<>[]*:.`, with one space after a lifetime when `spaced`
-/// (`&'static str`). The value must be quoted, so prose (`token expired = true`) is left
-/// alone.
+/// quoted value: `&str = "…"` (Rust), `string = '…'` (TypeScript, Go). A type is at most 40
+/// bytes of identifier characters and `&'<>[]*:.`, with one space after a lifetime when
+/// `spaced` (`&'static str`). The value must be quoted, so prose (`token expired = true`) is
+/// left alone.
 fn typed_assignment(hay: &[u8], at: usize, spaced: bool) -> Option<usize> {
     let is_type_byte = |b: u8| {
         b.is_ascii_alphanumeric()
