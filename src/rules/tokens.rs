@@ -18,16 +18,18 @@ fn github_token(hay: &[u8], m: Range<usize>) -> bool {
     bounded(hay, m.clone()) || github_checksum_ok(&hay[m])
 }
 
+/// `[A-Za-z0-9]`: classic GitHub token bodies and Slack app-token segments.
+static ALPHANUMERIC: ByteSet = ByteSet::new(ALNUM, b"");
+
 /// The JWT regex anchored at `at`. Every step after `eyJ` either matches or leaves the
 /// rest free to match the empty string, so the regex's preferred match is the one that takes
 /// each greedy step as far as it goes: no backtracking is needed.
 fn jwt_at(hay: &[u8], at: usize) -> Option<usize> {
     /// `[A-Za-z0-9_-]`: a base64url segment.
     static SEGMENT: ByteSet = ByteSet::new(ALNUM, b"_-");
-    /// `[A-Za-z0-9_/+-]`: the last segment (some encoders mix in standard base64).
-    static TAIL: ByteSet = ByteSet::new(ALNUM, b"_/+-");
-    /// `[A-Za-z0-9+/_-]`: a JWT base64-encoded once more.
-    static ENCODED: ByteSet = ByteSet::new(ALNUM, b"+/_-");
+    /// `[A-Za-z0-9+/_-]`, both base64 alphabets: the last segment (some encoders mix in
+    /// standard base64), and a JWT base64-encoded once more.
+    static EITHER_BASE64: ByteSet = ByteSet::new(ALNUM, b"+/_-");
     let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     if at > 0 && is_word(hay[at - 1]) {
         return None; // `\b`
@@ -36,7 +38,7 @@ fn jwt_at(hay: &[u8], at: usize) -> Option<usize> {
     let run = |set: &ByteSet, i: usize| set.leading(&hay[i..], usize::MAX);
     let padding = |i: usize| count_while(&hay[i..], 2, |b| b == b'=');
     if rest.starts_with(b"ZXlK") {
-        let body = run(&ENCODED, at + 4);
+        let body = run(&EITHER_BASE64, at + 4);
         let end = at + 4 + body;
         return (body >= 40).then(|| end + padding(end));
     }
@@ -69,7 +71,7 @@ fn jwt_at(hay: &[u8], at: usize) -> Option<usize> {
         i += 1;
     }
     // `[A-Za-z0-9_/+-]*={0,2}`
-    i += run(&TAIL, i);
+    i += run(&EITHER_BASE64, i);
     Some(i + padding(i))
 }
 
@@ -78,7 +80,6 @@ fn jwt_at(hay: &[u8], at: usize) -> Option<usize> {
 /// cannot hold, so only the optional `xoxe.` needs a second try.
 fn slack_token_at(hay: &[u8], at: usize) -> Option<usize> {
     static BODY: ByteSet = ByteSet::new(ALNUM, b"-");
-    static SEGMENT: ByteSet = ByteSet::new(ALNUM, b"");
     let run = |set: &ByteSet, i: usize| set.leading(&hay[i..], usize::MAX);
     let xox = |i: usize| -> Option<usize> {
         let head = hay.get(i..i + 5)?;
@@ -105,23 +106,22 @@ fn slack_token_at(hay: &[u8], at: usize) -> Option<usize> {
     expect(&mut i, &|b| b == b'-')?;
     expect(&mut i, &|b| b.is_ascii_digit())?;
     expect(&mut i, &|b| b == b'-')?;
-    let app = run(&SEGMENT, i);
+    let app = run(&ALPHANUMERIC, i);
     i += app;
     expect(&mut i, &|b| b == b'-')?;
     let digits = count_while(&hay[i..], usize::MAX, |b| b.is_ascii_digit());
     i += digits;
     expect(&mut i, &|b| b == b'-')?;
-    let secret = run(&SEGMENT, i);
+    let secret = run(&ALPHANUMERIC, i);
     (app > 0 && digits > 0 && secret > 0).then_some(i + secret)
 }
 
 /// `gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255}` anchored at `at`.
 fn github_token_at(hay: &[u8], at: usize) -> Option<usize> {
     let rest = hay.get(at..)?;
-    static CLASSIC: ByteSet = ByteSet::new(ALNUM, b"");
     static FINE_GRAINED: ByteSet = ByteSet::new(ALNUM, b"_");
     let (prefix, min, max, body) = match rest {
-        [b'g', b'h', b'p' | b'o' | b'u' | b's' | b'r', b'_', ..] => (4, 36, 251, &CLASSIC),
+        [b'g', b'h', b'p' | b'o' | b'u' | b's' | b'r', b'_', ..] => (4, 36, 251, &ALPHANUMERIC),
         _ if rest.starts_with(b"github_pat_") => (11, 22, 255, &FINE_GRAINED),
         _ => return None,
     };
