@@ -235,8 +235,8 @@ impl Redactor {
     ///
     /// ```
     /// let r = tracing_redact::Redactor::default();
-    /// let out = r.redact_bytes(b"\xff\xfe token=abc123 \xff");
-    /// assert_eq!(&*out, b"\xff\xfe token=[REDACTED:sensitive-key] \xff");
+    /// let out = r.redact_bytes(b"\xff\xfe token=abc123 n=\xff");
+    /// assert_eq!(&*out, b"\xff\xfe token=[REDACTED:sensitive-key] n=\xff");
     /// ```
     pub fn redact_bytes<'t>(&self, bytes: &'t [u8]) -> Cow<'t, [u8]> {
         let once = |hay: &[u8]| {

@@ -73,7 +73,7 @@ const POSITIVES: &[(&str, &str, &str, &str)] = &[
     ("curl-user", r#"curl --user "bob":"pRf7vG2h1L8nQkW9" https://x"#, "pRf7vG2h1L8nQkW9", r#"--user "bob":""#),
     // keys
     ("sensitive-key", "password=hunter2 user=bob", "hunter2", " user=bob"),
-    ("sensitive-key", "[REDACTED:password=hunter2 next", "hunter2", " next"),
+    ("sensitive-key", "[REDACTED:password=hunter2 user=bob", "hunter2", " user=bob"),
     ("sensitive-key", r#"{"client_secret":"abc","n":1}"#, "abc\"", r#","n":1}"#),
     ("sensitive-key", r#"{\"db_password\":\"pa ss\"}"#, "pa ss", r#"{\"db_password\":\""#),
     ("sensitive-key", "DB_PASSWORD: hunter2", "hunter2", "DB_PASSWORD: "),

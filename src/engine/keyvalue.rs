@@ -37,6 +37,9 @@ pub(crate) struct KeyValue {
     /// The key sits in running prose (`failed to refresh token: expired`): a word and a space
     /// come before it and the separator is `:`.
     pub prose: bool,
+    /// The value is an authentication scheme and its credential (`Bearer abc123xyz`): a
+    /// credential even in prose.
+    pub scheme: bool,
 }
 
 /// Expands the stem hit at `hit` to the whole key.
@@ -78,7 +81,7 @@ pub(crate) fn key_around(hay: &[u8], hit: Range<usize>) -> Range<usize> {
 /// unquoted values contain spaces (`Authorization: Bearer x`).
 pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Option<KeyValue> {
     let mut i = key.end;
-    let key_quote = quote_at(hay, i);
+    let key_quote = quote_at(hay, i).filter(|q| !q.triple && !q.at_sign);
     if let Some(q) = key_quote {
         i += q.len();
     }
@@ -90,24 +93,26 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
             value: start..end,
             delimited: true,
             prose: false,
+            scheme: false,
         });
     }
-    if let Some(q) = key_quote.filter(|q| q.len() == 1) {
+    if let Some(q) = key_quote.filter(|q| q.escapes == 0) {
         let opened_by = key
             .start
             .checked_sub(2)
-            .filter(|&open| hay[open + 1] == q[0])
+            .filter(|&open| hay[open + 1] == q.byte)
             .map(|open| hay[open]);
         // `("DB_PASSWORD", "hunter2")`: a pair in a tuple, a list or a call's arguments.
         if matches!(opened_by, Some(b'(' | b'[')) && hay.get(i) == Some(&b',') {
             let start = skip_blanks(hay, i + 1);
-            if let Some(vq) = quote_at(hay, start).filter(|vq| vq.len() == 1) {
-                let start = start + 1;
+            if let Some(vq) = quote_at(hay, start).filter(|vq| vq.escapes == 0) {
+                let start = start + vq.len();
                 let end = closing_quote(hay, start, vq).unwrap_or_else(|| line_end(hay, start));
                 return Some(KeyValue {
                     value: start..end,
                     delimited: true,
                     prose: false,
+                    scheme: false,
                 });
             }
         }
@@ -201,45 +206,273 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
             value: start..end,
             delimited: true,
             prose,
+            scheme: false,
         });
     }
-    match hay.get(i) {
-        None | Some(b'{' | b'[' | b'\r' | b'\n' | b'<' | b'(') => return None,
-        _ => {}
+    if let Some(next) = line_break_len(hay, i) {
+        // `Signature:⏎<hex>`, `password:⏎  hunter2`: nothing after the separator on its line,
+        // the value is the next line.
+        let value = next_line_value(hay, i + next)?;
+        return Some(KeyValue {
+            value,
+            delimited: false,
+            prose,
+            scheme: false,
+        });
     }
-    let end = if until_eol {
-        line_end(hay, i)
-    } else {
-        let mut e = i;
-        while e < hay.len()
-            && !matches!(
-                hay[e],
-                b' ' | b'\t'
-                    | b'\r'
-                    | b'\n'
-                    | b','
-                    | b';'
-                    | b'&'
-                    | b')'
-                    | b'}'
-                    | b']'
-                    | b'"'
-                    | b'\''
-                    | b'<'
-                    | b'\\'
-                    | b'|'
-            )
-        {
-            e += 1;
+    let first = *hay.get(i)?;
+    // A nested structure, not a value: its own pairs are found on their own.
+    let structure = match first {
+        b'<' => true,
+        b'{' | b'[' => {
+            sep_colon
+                || key_quote.is_some()
+                || matches!(
+                    hay.get(i + 1),
+                    Some(b'"' | b'\'' | b'{' | b'[' | b'\n' | b'\r')
+                )
         }
-        e
+        b'(' => sep_colon || key_quote.is_some(),
+        _ => false,
     };
-    let end = trim_end(hay, i, end);
+    if structure {
+        return None;
+    }
+    let extent = if until_eol || (sep_colon && starts_line(hay, key.start)) {
+        Extent::Line
+    } else if key_quote.is_some() {
+        Extent::Scalar
+    } else if key.start > 0 && matches!(hay[key.start - 1], b'?' | b'&') {
+        Extent::Query
+    } else {
+        Extent::Pairs
+    };
+    let mut end = extent.end(hay, i);
+    // `token: Bearer abc`: a scheme word always takes the credential after it, and makes the
+    // pair a credential even in prose when what follows looks like one (not `token: token
+    // expired`).
+    let mut scheme = false;
+    if is_auth_scheme(&hay[i..end]) {
+        let credential = skip_blanks(hay, end);
+        if credential > end && credential < hay.len() {
+            let credential_end = extent.end(hay, credential);
+            let first_word =
+                stop_at(hay, credential, |b| matches!(b, b' ' | b'\t')).min(credential_end);
+            scheme = looks_like_credential(&hay[credential..first_word]);
+            end = credential_end.max(end);
+        }
+    }
+    let end = extent.trim(hay, i, end);
     (end > i).then_some(KeyValue {
         value: i..end,
         delimited: false,
         prose,
+        scheme,
     })
+}
+
+/// Where an unquoted value ends, by the syntax around its key (the table in the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Extent {
+    /// A header line (`Name: value`, the key first on its line) or a header-like key
+    /// (`authorization`, `cookie`): the end of the line.
+    Line,
+    /// After a quoted key (`"pin": 1234`): a JSON or Python scalar, which ends at the
+    /// structure's next delimiter.
+    Scalar,
+    /// After `?` or `&`: a URL query or form parameter, percent-encoded, which ends at `&`,
+    /// `#`, a blank or a quote.
+    Query,
+    /// Anywhere else (logfmt, `Debug`, CLI flags, prose): up to the blanks in front of the
+    /// next `key=` or `key:` on the line, or the line's end.
+    Pairs,
+}
+
+impl Extent {
+    fn end(self, hay: &[u8], from: usize) -> usize {
+        match self {
+            Extent::Line => line_end(hay, from),
+            Extent::Scalar => stop_at(hay, from, |b| {
+                matches!(
+                    b,
+                    b' ' | b'\t'
+                        | b'\r'
+                        | b'\n'
+                        | b','
+                        | b';'
+                        | b')'
+                        | b'}'
+                        | b']'
+                        | b'"'
+                        | b'\''
+                        | b'\\'
+                )
+            }),
+            Extent::Query => stop_at(hay, from, |b| {
+                matches!(
+                    b,
+                    b' ' | b'\t' | b'\r' | b'\n' | b'&' | b'#' | b'"' | b'\'' | b'<' | b'>' | b'\\'
+                )
+            }),
+            Extent::Pairs => before_next_key(hay, from),
+        }
+    }
+
+    /// Gives back what follows the value and is not part of it: trailing blanks; at a
+    /// line's end one `,` or `;` (`password: abc,⏎`); for pairs, closers after a blank
+    /// (`Creds { password: abc }`).
+    fn trim(self, hay: &[u8], start: usize, end: usize) -> usize {
+        let mut end = trim_end(hay, start, end);
+        if self == Extent::Pairs {
+            while end >= start + 2
+                && matches!(hay[end - 1], b'}' | b')' | b']')
+                && matches!(hay[end - 2], b' ' | b'\t')
+            {
+                end = trim_end(hay, start, end - 1);
+            }
+        }
+        let at_line_end = line_break_len(hay, end).is_some() || end == hay.len();
+        if matches!(self, Extent::Line | Extent::Pairs)
+            && at_line_end
+            && end > start + 1
+            && matches!(hay[end - 1], b',' | b';')
+        {
+            end -= 1;
+        }
+        end
+    }
+}
+
+fn stop_at(hay: &[u8], from: usize, stop: impl Fn(u8) -> bool) -> usize {
+    hay[from.min(hay.len())..]
+        .iter()
+        .position(|&b| stop(b))
+        .map_or(hay.len(), |p| from + p)
+}
+
+/// Where a value sharing its line with other pairs ends (`password=a b user=bob`): before
+/// the blanks, or the `,` or `;`, in front of the next pair; else where [`line_end`] would.
+fn before_next_key(hay: &[u8], from: usize) -> usize {
+    // One byte at a time, and only as far as the value goes: finding the line's end first
+    // would read the rest of the line for every pair on it.
+    let mut in_param = false;
+    for e in from..hay.len() {
+        if ends_line(hay, from, e, &mut in_param) {
+            return e;
+        }
+        if matches!(hay[e], b' ' | b'\t' | b',' | b';') {
+            let mut k = e;
+            if matches!(hay[k], b',' | b';') {
+                k += 1;
+            }
+            k = skip_blanks(hay, k);
+            if k > e && starts_pair(hay, k) {
+                return e;
+            }
+        }
+    }
+    hay.len()
+}
+
+/// Whether a key and its separator start at `at`: `user=`, `--user=`, `"user":`, `user: `,
+/// `user:"`. Not a URL (`https://`), a path (`a::b`), a time (`10:30`) or a comparison.
+fn starts_pair(hay: &[u8], at: usize) -> bool {
+    let mut i = at;
+    while i < hay.len() && hay[i] == b'-' && i - at < 2 {
+        i += 1;
+    }
+    if hay.get(i) == Some(&b'"') {
+        i += 1;
+    }
+    match hay.get(i) {
+        Some(b) if b.is_ascii_alphabetic() || *b == b'_' => {}
+        _ => return false,
+    }
+    let name = i;
+    while i < hay.len() && is_key_byte(hay[i]) && i - name < 64 {
+        i += 1;
+    }
+    if hay.get(i) == Some(&b'"') {
+        i += 1;
+    }
+    match hay.get(i..) {
+        Some([b'=', b'=', ..]) => false,
+        Some([b'=', ..]) => true,
+        Some([b':', b':', ..]) | Some([b':', b'/', b'/', ..]) => false,
+        Some([b':', next, ..]) => matches!(next, b' ' | b'\t' | b'"' | b'\''),
+        _ => false,
+    }
+}
+
+/// Whether the key starting at `key_start` is the first thing on its line (a header line,
+/// `Name: value`).
+fn starts_line(hay: &[u8], key_start: usize) -> bool {
+    let mut p = key_start;
+    while p > 0 && matches!(hay[p - 1], b' ' | b'\t') {
+        p -= 1;
+    }
+    p == 0
+        || matches!(hay[p - 1], b'\n' | b'\r')
+        || (p >= 2 && hay[p - 2] == b'\\' && matches!(hay[p - 1], b'n' | b'r'))
+}
+
+/// The length of the line break at `i`: `\n`, `\r\n`, `\r`, or one written as an escape
+/// (`\n` in `Debug` or JSON output); `None` if there is none.
+fn line_break_len(hay: &[u8], i: usize) -> Option<usize> {
+    match hay.get(i..)? {
+        [b'\r', b'\n', ..] => Some(2),
+        [b'\n' | b'\r', ..] => Some(1),
+        [b'\\', b'r', b'\\', b'n', ..] => Some(4),
+        [b'\\', b'n' | b'r', ..] => Some(2),
+        _ => None,
+    }
+}
+
+/// The value on the line starting at `from`, for a key whose own line ended after its
+/// separator. Indentation and trailing blanks are not part of it; a line that is a pair of
+/// its own (`user: bob`), a structure (`{`, `[`, `<`, `- item`) or empty is not a value.
+fn next_line_value(hay: &[u8], from: usize) -> Option<Range<usize>> {
+    let start = skip_blanks(hay, from);
+    let first = *hay.get(start)?;
+    let list_item = first == b'-' && matches!(hay.get(start + 1), Some(b' ' | b'\t'));
+    if matches!(first, b'{' | b'[' | b'<' | b'#') || list_item || starts_pair(hay, start) {
+        return None;
+    }
+    let end = trim_end(hay, start, line_end(hay, start));
+    (end > start).then_some(start..end)
+}
+
+/// Six bytes or more that are not one lowercase word: `abc123`, `dXNlcjpw`, `Credential=…`.
+fn looks_like_credential(word: &[u8]) -> bool {
+    word.len() >= 6 && !word.iter().all(u8::is_ascii_lowercase)
+}
+
+/// An HTTP authentication scheme word, which is followed by its credential
+/// (`Bearer abc`, `Basic dXNlcjpw`, `AWS4-HMAC-SHA256 Credential=…`).
+fn is_auth_scheme(word: &[u8]) -> bool {
+    const SCHEMES: &[&str] = &[
+        "bearer",
+        "basic",
+        "token",
+        "digest",
+        "negotiate",
+        "ntlm",
+        "apikey",
+        "api-key",
+        "hoba",
+        "mutual",
+        "dpop",
+        "gnap",
+        "oauth",
+        "sso-key",
+        "splunk",
+        "klaviyo-api-key",
+    ];
+    (word.len() > 4 && word[..5].eq_ignore_ascii_case(b"aws4-"))
+        || word.eq_ignore_ascii_case(b"aws")
+        || SCHEMES
+            .iter()
+            .any(|s| word.eq_ignore_ascii_case(s.as_bytes()))
 }
 
 /// Where the quoted value starts when `hay[at..]` is a type followed by `=` (or `:=`) and a
@@ -299,36 +532,112 @@ fn trim_end(hay: &[u8], start: usize, mut end: usize) -> usize {
     end
 }
 
-/// The quote at `i`, if any: `"`, `'`, or an escaped `\"` (JSON inside a JSON string).
-fn quote_at(hay: &[u8], i: usize) -> Option<&'static [u8]> {
-    match hay.get(i..) {
-        Some([b'"', ..]) => Some(b"\""),
-        Some([b'\'', ..]) => Some(b"'"),
-        Some([b'\\', b'"', ..]) => Some(b"\\\""),
-        Some([b'\\', b'\\', b'\\', b'"', ..]) => Some(b"\\\\\\\""),
-        _ => None,
+/// A quote that opens a value, and so says what closes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Quote {
+    /// `"`, `'` or `` ` ``.
+    byte: u8,
+    /// The backslashes in front of the quote byte: its escape depth. `"` is 0; `\"` (JSON
+    /// inside a JSON string) 1; `\\"` (that inside a Python bytes repr) 2; and so on.
+    escapes: usize,
+    /// `"""` or `'''`: closed by the same three, across lines.
+    triple: bool,
+    /// `@"…"` (C#, Objective-C): a doubled `""` inside is a quote, not the end.
+    at_sign: bool,
+}
+
+impl Quote {
+    /// The length of the opening sequence.
+    fn len(self) -> usize {
+        usize::from(self.at_sign) + self.escapes + if self.triple { 3 } else { 1 }
     }
 }
 
-/// The end of a quoted value starting at `start`, honouring backslash escapes.
-fn closing_quote(hay: &[u8], start: usize, quote: &[u8]) -> Option<usize> {
-    let limit = hay.len().min(start.saturating_add(MAX_QUOTED));
-    let mut i = start;
-    if quote.len() == 1 {
-        while i < limit {
-            match hay[i] {
-                b'\\' => i += 2,
-                b if b == quote[0] => return Some(i),
-                b'\n' => return None,
-                _ => i += 1,
-            }
-        }
-        None
-    } else {
-        // An escaped quote style ends at the next occurrence of the same escape sequence.
-        let window = hay.get(start..limit)?;
-        memchr::memmem::find(window, quote).map(|e| start + e)
+/// Deeper escaping than this is not read as a quote (it would be a run of backslashes).
+const MAX_ESCAPES: usize = 15;
+
+/// The quote at `i`, if any: `"`, `'` or `` ` `` behind any number of backslashes, a triple
+/// `"""` or `'''`, and `@"`.
+fn quote_at(hay: &[u8], i: usize) -> Option<Quote> {
+    let rest = hay.get(i..)?;
+    let at_sign = rest.starts_with(b"@\"");
+    let from = usize::from(at_sign);
+    let escapes = rest[from..]
+        .iter()
+        .take(MAX_ESCAPES + 1)
+        .take_while(|&&b| b == b'\\')
+        .count();
+    if escapes > MAX_ESCAPES {
+        return None;
     }
+    let byte = *rest.get(from + escapes)?;
+    if !matches!(byte, b'"' | b'\'' | b'`') {
+        return None;
+    }
+    let triple =
+        escapes == 0 && !at_sign && byte != b'`' && rest.get(1..3) == Some(&[byte, byte][..]);
+    Some(Quote {
+        byte,
+        escapes,
+        triple,
+        at_sign,
+    })
+}
+
+/// The backslashes right before `pos`, counted back no further than `from`.
+fn backslashes_before(hay: &[u8], from: usize, pos: usize) -> usize {
+    hay[from..pos]
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b'\\')
+        .count()
+}
+
+/// The end of a quoted value starting at `start`: the next quote of the same kind at the same
+/// escape depth, behind exactly as many backslashes as the opening one. A quote behind more is
+/// escaped deeper and part of the value; one behind fewer closes an enclosing string, which
+/// the value cannot outlast. A single-line quote does not cross a line break.
+///
+/// A value ending in a backslash (`"C:\\"`) reads on to the next quote at its depth: that is
+/// ambiguous with a quote escaped one level deeper, so it redacts more, never less.
+fn closing_quote(hay: &[u8], start: usize, quote: Quote) -> Option<usize> {
+    let limit = hay.len().min(start.saturating_add(MAX_QUOTED));
+    if start >= limit {
+        return None;
+    }
+    if quote.triple {
+        let needle = [quote.byte; 3];
+        let mut from = start;
+        while let Some(offset) = memchr::memmem::find(&hay[from..limit], &needle) {
+            let pos = from + offset;
+            if backslashes_before(hay, start, pos) == 0 {
+                return Some(pos);
+            }
+            from = pos + 1;
+        }
+        return None;
+    }
+    let mut from = start;
+    while let Some(offset) = memchr::memchr3(quote.byte, b'\n', b'\r', &hay[from..limit]) {
+        let pos = from + offset;
+        if hay[pos] != quote.byte {
+            return None;
+        }
+        let run = backslashes_before(hay, start, pos);
+        if run < quote.escapes {
+            // An enclosing string ends here, and the value with it.
+            return Some(pos - run);
+        }
+        if run == quote.escapes {
+            if quote.at_sign && hay.get(pos + 1) == Some(&b'"') {
+                from = pos + 2;
+                continue;
+            }
+            return Some(pos - run);
+        }
+        from = pos + 1;
+    }
+    None
 }
 
 /// The end of the line at or after `i`: a newline, a Debug-escaped `\n`/`\r`, or a closing quote
@@ -353,17 +662,31 @@ fn line_end(hay: &[u8], i: usize) -> usize {
             return cr;
         }
         e = stop;
-        match hay[e] {
-            b'\n' => return e,
-            b'"' if in_param => in_param = false,
-            b'"' if e > i && hay[e - 1] == b'=' => in_param = true,
-            b'"' => return e,
-            b'\\' if matches!(hay.get(e + 1), Some(b'n' | b'r' | b'"')) => return e,
-            _ => {}
+        if ends_line(hay, i, e, &mut in_param) {
+            return e;
         }
         e += 1;
     }
     e
+}
+
+/// Whether the byte at `e` ends the line of a value that starts at `i`, for [`line_end`] and
+/// [`before_next_key`]. `in_param` tracks a `="…"` parameter inside the value.
+fn ends_line(hay: &[u8], i: usize, e: usize, in_param: &mut bool) -> bool {
+    match hay[e] {
+        b'\n' | b'\r' => true,
+        b'"' if *in_param => {
+            *in_param = false;
+            false
+        }
+        b'"' if e > i && hay[e - 1] == b'=' => {
+            *in_param = true;
+            false
+        }
+        b'"' => true,
+        b'\\' => matches!(hay.get(e + 1), Some(b'n' | b'r' | b'"')),
+        _ => false,
+    }
 }
 
 fn trim_bytes(mut b: &[u8], strip: impl Fn(u8) -> bool) -> &[u8] {

@@ -41,6 +41,7 @@ mod keywords;
 pub(crate) mod validate;
 
 use crate::replacement::Replacement;
+use crate::rules::aws_context;
 use crate::rules::keys::{classify, KeyClass, KEY_STEMS};
 use crate::rules::pii::DigitHit;
 use crate::rules::{aws, http, network, pii, KeywordSearch};
@@ -114,6 +115,8 @@ enum Target {
     KeyStem,
     /// `Bytes([65, 99, …])`: a byte buffer's `Debug`, decoded and scanned.
     ByteArray,
+    /// `SecureString`: the SSM parameter values around it ([`aws_context`]).
+    SecureParameter,
 }
 
 /// The `Debug` of `bytes::Bytes`-like buffers that print decimal bytes (aws-sigv4's
@@ -137,6 +140,7 @@ pub(crate) struct Slots {
     pub iban: Option<u16>,
     pub ipv4: Option<u16>,
     pub ipv6: Option<u16>,
+    pub aws_secure_parameter: Option<u16>,
 }
 
 /// The rule id reported for values over the size limit.
@@ -253,6 +257,7 @@ impl Engine {
         let slots = Slots {
             aws_secret: index("aws-secret-access-key"),
             aws_secret_bare: index("aws-secret-access-key-bare"),
+            aws_secure_parameter: index("aws-ssm-secure-string"),
             aws_session: index("aws-session-token"),
             aws_access_key: index("aws-access-key-id"),
             authorization: index("http-authorization"),
@@ -338,6 +343,9 @@ impl Engine {
         if !parts.rules.is_empty() {
             add(BYTE_ARRAY_OPEN, Target::ByteArray);
         }
+        if slots.aws_secure_parameter.is_some() {
+            add(aws_context::SECURE_STRING, Target::SecureParameter);
+        }
         let keywords = if literals.is_empty() {
             None
         } else {
@@ -394,6 +402,7 @@ impl Engine {
         }
         if let Some(ac) = &self.keywords {
             let mut key_end = 0usize;
+            let mut secure_end = 0usize;
             ac.for_each(hay, |pattern, range| {
                 for &target in &self.keyword_targets[pattern] {
                     match target {
@@ -405,6 +414,16 @@ impl Engine {
                             key_end = self.key_value_at(hay, range.clone(), out);
                         }
                         Target::KeyStem => {}
+                        Target::SecureParameter if range.start >= secure_end => {
+                            if let Some(rule) = self.slots.aws_secure_parameter {
+                                secure_end = aws_context::secure_parameter_values(
+                                    hay,
+                                    range.start,
+                                    &mut |r| out.push((rule, r)),
+                                );
+                            }
+                        }
+                        Target::SecureParameter => {}
                         Target::ByteArray => {
                             if byte_array_count < byte_arrays.len() {
                                 byte_arrays[byte_array_count] = range.end;
@@ -509,19 +528,23 @@ impl Engine {
         let Some(kv) = keyvalue::value_after(hay, key, header_like) else {
             return key_end;
         };
-        if kv.prose && !kv.delimited && !strong {
+        if kv.prose && !kv.delimited && !strong && !kv.scheme {
             return key_end;
         }
         let value = &hay[kv.value.clone()];
+        let fixed = self.rules[usize::from(rule)].replacement.fixed_text();
         if aws::is_sigv4_credential(value) {
             // `Credential=AKID/date/region/service/aws4_request`: the access-key rule takes
             // the key id; the scope is not secret and stays readable.
             return key_end;
         }
-        if keyvalue::is_placeholder(
-            value,
-            self.rules[usize::from(rule)].replacement.fixed_text(),
-        ) {
+        if aws::sigv4_credential_key_id(value).is_some_and(|key_id| {
+            validate::contains_marker(key_id) || keyvalue::is_placeholder(key_id, fixed)
+        }) {
+            // The same, once the key id is redacted: the fixed point keeps the scope.
+            return key_end;
+        }
+        if keyvalue::is_placeholder(value, fixed) {
             return key_end;
         }
         // Parts of a header value (a cookie's value, the credentials after the scheme) can be

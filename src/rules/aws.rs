@@ -102,6 +102,14 @@ pub(crate) static RULES: &[RuleInfo] = &[
         },
     },
     RuleInfo {
+        id: "aws-ssm-secure-string",
+        family: Family::Aws,
+        description: "the `Value` of an SSM parameter whose `Type` is `SecureString` (PutParameter, GetParameter(s), GetParametersByPath), in JSON at any escape depth and in Rust `Debug`",
+        validation: "a `SecureString` in the same object, before or after the value",
+        default_enabled: true,
+        detector: Detector::Scanner,
+    },
+    RuleInfo {
         id: "aws-signature",
         family: Family::Aws,
         description: "request signature: `Signature=` in SigV4 headers, `X-Amz-Signature` and SigV2 `Signature` query parameters (URL-encoded too)",
@@ -428,14 +436,20 @@ fn presigned_value(hay: &[u8], m: Range<usize>) -> Option<Range<usize>> {
 
 /// Whether `value` is a SigV4 credential, `AKID/yyyymmdd/region/service/aws4_request`.
 pub(crate) fn is_sigv4_credential(value: &[u8]) -> bool {
-    let Some((key_id, scope)) = value.get(..20).zip(value.get(20..)) else {
-        return false;
-    };
-    let prefix_ok = [b"AKIA", b"ASIA", b"ABIA", b"ACCA"]
-        .iter()
-        .any(|p| key_id.starts_with(*p));
-    prefix_ok
-        && key_id.iter().all(|&b| is_upper_or_digit(b))
-        && scope.starts_with(b"/")
-        && scope.ends_with(b"/aws4_request")
+    sigv4_credential_key_id(value).is_some_and(|key_id| {
+        key_id.len() == 20
+            && [b"AKIA", b"ASIA", b"ABIA", b"ACCA"]
+                .iter()
+                .any(|p| key_id.starts_with(*p))
+            && key_id.iter().all(|&b| is_upper_or_digit(b))
+    })
+}
+
+/// The key id part of a SigV4 credential (`KEYID/20261124/us-east-1/sts/aws4_request`): what
+/// comes before the four-segment scope, whatever it is (an id, or already a marker).
+pub(crate) fn sigv4_credential_key_id(value: &[u8]) -> Option<&[u8]> {
+    let scope_at = value.iter().position(|&b| b == b'/')?;
+    let scope = &value[scope_at..];
+    let segments = scope.iter().filter(|&&b| b == b'/').count();
+    (scope_at > 0 && segments == 4 && scope.ends_with(b"/aws4_request")).then(|| &value[..scope_at])
 }

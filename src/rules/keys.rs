@@ -57,8 +57,16 @@ pub(crate) const KEY_STEMS: &[&str] = &[
     "ssn",
     "SSN",
     "signature",
+    "Signature",
+    "SIGNATURE",
     "jwt",
+    "Jwt",
     "JWT",
+    "Ssn",
+    // KMS `Plaintext`: what a decryption returns.
+    "plaintext",
+    "Plaintext",
+    "PLAINTEXT",
     // `key` alone is everywhere (`"key":`, `monkey`) and never sensitive by itself; every
     // credential key spells it `_key`, `-key`, `Key` or `apikey`.
     "_key",
@@ -207,6 +215,7 @@ fn is_wrapper_suffix(part: &[u8]) -> bool {
             | b"hdr"
             | b"hash"
             | b"text"
+            | b"binary"
     )
 }
 
@@ -255,6 +264,7 @@ fn is_strong_whole(part: &[u8]) -> bool {
             | b"ssn"
             | b"passcode"
             | b"pin"
+            | b"plaintext"
     )
 }
 
@@ -279,8 +289,108 @@ fn is_weak_whole(part: &[u8]) -> bool {
     )
 }
 
+/// Tokens that are cursors or idempotency keys, not credentials: `NextToken`,
+/// `ContinuationToken`, `PaginationToken`, `page_token`, `IdempotencyToken`, and AWS's
+/// `ClientRequestToken` (a UUID that makes a retried call safe).
+fn is_cursor_qualifier(parts: &Parts, token_at: usize) -> bool {
+    let prev = parts.get(token_at - 1);
+    matches!(
+        prev,
+        b"next" | b"continuation" | b"pagination" | b"page" | b"idempotency"
+    ) || (prev == b"request" && token_at >= 2 && parts.is(token_at - 2, "client"))
+}
+
+/// Whether a key is an event or operation name rather than a field: its last dotted segment
+/// is an AWS-style operation (`before-call.secrets-manager.GetSecretValue`,
+/// `needs-retry.iam.CreateAccessKey`), a verb and a noun in Pascal case after a dotted
+/// prefix. botocore prints one per hook (`Event …GetSecretValue: calling handler …`).
+fn is_operation_event(key: &[u8]) -> bool {
+    let Some(dot) = key.iter().rposition(|&b| b == b'.') else {
+        return false;
+    };
+    let op = &key[dot + 1..];
+    const VERBS: &[&[u8]] = &[
+        b"Get",
+        b"Put",
+        b"Create",
+        b"Delete",
+        b"List",
+        b"Update",
+        b"Describe",
+        b"Generate",
+        b"Rotate",
+        b"Assume",
+        b"Decrypt",
+        b"Encrypt",
+        b"ReEncrypt",
+        b"Import",
+        b"Export",
+        b"Restore",
+        b"Reset",
+        b"Enable",
+        b"Disable",
+        b"Associate",
+        b"Disassociate",
+        b"Attach",
+        b"Detach",
+        b"Batch",
+        b"Start",
+        b"Stop",
+        b"Tag",
+        b"Untag",
+        b"Modify",
+        b"Change",
+        b"Upload",
+        b"Initiate",
+        b"Admin",
+        b"Respond",
+        b"Sign",
+        b"Verify",
+        b"Validate",
+        b"Revoke",
+        b"Register",
+        b"Deregister",
+        b"Remove",
+        b"Add",
+        b"Set",
+        b"Send",
+        b"Invoke",
+        b"Copy",
+        b"Head",
+        b"Search",
+        b"Query",
+        b"Scan",
+        b"Confirm",
+        b"Forgot",
+        b"Cancel",
+        b"Complete",
+        b"Abort",
+        b"Publish",
+        b"Test",
+        b"Decode",
+        b"Request",
+        b"Issue",
+        b"Renew",
+        b"Accept",
+        b"Reject",
+        b"Authorize",
+        b"Global",
+        b"Replicate",
+        b"Retrieve",
+        b"Rebuild",
+    ];
+    op.first().is_some_and(u8::is_ascii_uppercase)
+        && op.iter().all(u8::is_ascii_alphanumeric)
+        && VERBS.iter().any(|verb| {
+            op.len() > verb.len() && op.starts_with(verb) && op[verb.len()].is_ascii_uppercase()
+        })
+}
+
 /// Classifies a key name. `extra` are user-supplied key names, lowercase without separators.
 pub(crate) fn classify(key: &[u8], extra: &[Vec<u8>]) -> Option<KeyClass> {
+    if is_operation_event(key) {
+        return None;
+    }
     let parts = Parts::split(key)?;
     let mut n = parts.len;
     if extra
@@ -320,11 +430,20 @@ pub(crate) fn classify(key: &[u8], extra: &[Vec<u8>]) -> Option<KeyClass> {
     if session_token {
         return Some(KeyClass::AwsSessionToken);
     }
-    let strong = is_strong_whole(last_part)
+    // `x-amz-server-side-encryption-customer-key`, `SSECustomerKey`: an S3 SSE-C key, sent
+    // with every request that reads or writes the object.
+    let encryption_key = last_part == b"key"
+        && prev_is("customer")
+        && (0..last).any(|i| parts.is(i, "encryption") || parts.is(i, "sse"));
+    let strong = encryption_key
+        || is_strong_whole(last_part)
         || STRONG_SUFFIX.iter().any(|w| parts.ends_with(last, w))
         || (last_part == b"key" && last >= 1 && is_key_qualifier(parts.get(last - 1)));
     if strong {
         return Some(KeyClass::Sensitive { strong: true });
+    }
+    if last_part == b"token" && last >= 1 && is_cursor_qualifier(&parts, last) {
+        return None;
     }
     let weak = last_part.ends_with(b"token")
         || is_weak_whole(last_part)
@@ -363,6 +482,7 @@ mod tests {
         "hdr",
         "hash",
         "text",
+        "binary",
     ];
 
     /// Parts that, before `key`, make it a credential (`api_key`, `signing_key`, …).
@@ -404,12 +524,16 @@ mod tests {
         "ssn",
         "passcode",
         "pin",
+        "plaintext",
     ];
     const WEAK_WHOLE: &[&str] = &["auth", "session", "signature", "jwt", "bearer", "sid"];
 
     /// The classifier as first written, walking word lists (over the same split into parts):
     /// what [`classify`] is compared with.
     fn classify_reference(key: &[u8], extra: &[Vec<u8>]) -> Option<KeyClass> {
+        if is_operation_event(key) {
+            return None;
+        }
         let parts = Parts::split(key)?;
         let mut n = parts.len;
         if extra
@@ -448,11 +572,22 @@ mod tests {
         if session_token {
             return Some(KeyClass::AwsSessionToken);
         }
-        let strong = STRONG_WHOLE.iter().any(|w| parts.is(last, w))
+        let encryption_key = parts.is(last, "key")
+            && prev_is("customer")
+            && (0..last).any(|i| parts.is(i, "encryption") || parts.is(i, "sse"));
+        let strong = encryption_key
+            || STRONG_WHOLE.iter().any(|w| parts.is(last, w))
             || STRONG_SUFFIX.iter().any(|w| parts.ends_with(last, w))
             || (parts.is(last, "key") && KEY_QUALIFIERS.iter().any(|q| prev_is(q)));
         if strong {
             return Some(KeyClass::Sensitive { strong: true });
+        }
+        let cursor = ["next", "continuation", "pagination", "page", "idempotency"]
+            .iter()
+            .any(|w| prev_is(w))
+            || (prev_is("request") && last >= 2 && parts.is(last - 2, "client"));
+        if parts.is(last, "token") && cursor {
+            return None;
         }
         let weak = parts.ends_with(last, "token")
             || WEAK_WHOLE.iter().any(|w| parts.is(last, w))
@@ -499,6 +634,14 @@ mod tests {
             "number",
             "42",
             "k3y",
+            "customer",
+            "encryption",
+            "sse",
+            "next",
+            "page",
+            "client",
+            "request",
+            "GetSecretValue",
             "",
         ]);
         let extra = vec![normalize_key_name("employee_number")];
@@ -624,6 +767,46 @@ mod tests {
         ] {
             assert_eq!(class(key), None, "{key} should not be sensitive");
         }
+    }
+
+    #[test]
+    fn aws_shapes_under_their_own_names() {
+        for key in [
+            "x-amz-server-side-encryption-customer-key",
+            "x-amz-copy-source-server-side-encryption-customer-key",
+            "SSECustomerKey",
+            "SecretBinary",
+            "Plaintext",
+            "SecretString",
+            "MasterUserPassword",
+            "ServicePassword",
+            "authorizationToken",
+            "IdToken",
+            "RefreshToken",
+        ] {
+            assert!(class(key).is_some(), "{key} should be sensitive");
+        }
+        for key in [
+            "x-amz-server-side-encryption-customer-key-MD5",
+            "x-amz-server-side-encryption-customer-algorithm",
+            "NextToken",
+            "ContinuationToken",
+            "next_page_token",
+            "ClientRequestToken",
+            "IdempotencyToken",
+            "PaginationToken",
+            "customer_key",
+            "before-call.secrets-manager.GetSecretValue",
+            "needs-retry.iam.CreateAccessKey",
+            "before-parameter-build.sts.GetSessionToken",
+            "after-call.cognito-identity-provider.AdminSetUserPassword",
+        ] {
+            assert_eq!(class(key), None, "{key} should not be sensitive");
+        }
+        // A dotted key whose last part is a field, not an operation, still counts.
+        assert!(class("spring.datasource.password").is_some());
+        assert!(class("app.Password").is_some());
+        assert!(class("client.ApiKey").is_some());
     }
 
     #[test]

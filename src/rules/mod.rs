@@ -26,6 +26,7 @@
 use std::ops::Range;
 
 pub(crate) mod aws;
+pub(crate) mod aws_context;
 pub(crate) mod hand_check;
 pub(crate) mod http;
 pub(crate) mod keys;
