@@ -89,6 +89,11 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
     if xml {
         let start = i + 1;
         let end = memchr::memchr(b'<', hay.get(start..)?).map_or(hay.len(), |e| start + e);
+        // An element ends with its closing tag, or the text ends first (a cut line). In
+        // `user:<password>@db` the tag is a URL's placeholder, not an element.
+        if (end < hay.len() && hay.get(end + 1) != Some(&b'/')) || hay.get(start) == Some(&b'@') {
+            return None;
+        }
         return (end > start).then_some(KeyValue {
             value: start..end,
             delimited: true,
@@ -102,12 +107,17 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
             .checked_sub(2)
             .filter(|&open| hay[open + 1] == q.byte)
             .map(|open| hay[open]);
-        // `("DB_PASSWORD", "hunter2")`: a pair in a tuple, a list or a call's arguments.
+        // `("DB_PASSWORD", "hunter2")`: a pair in a tuple, a list or a call's arguments, the
+        // value last in it. `["authorization", "user-agent", …]` is a list of names.
         if matches!(opened_by, Some(b'(' | b'[')) && hay.get(i) == Some(&b',') {
             let start = skip_blanks(hay, i + 1);
             if let Some(vq) = quote_at(hay, start).filter(|vq| vq.escapes == 0) {
                 let start = start + vq.len();
                 let end = closing_quote(hay, start, vq).unwrap_or_else(|| line_end(hay, start));
+                let after = skip_blanks(hay, (end + vq.len()).min(hay.len()));
+                if matches!(hay.get(after), Some(b',')) {
+                    return None;
+                }
                 return Some(KeyValue {
                     value: start..end,
                     delimited: true,
@@ -351,7 +361,8 @@ fn stop_at(hay: &[u8], from: usize, stop: impl Fn(u8) -> bool) -> usize {
 }
 
 /// Where a value sharing its line with other pairs ends (`password=a b user=bob`): before
-/// the blanks, or the `,` or `;`, in front of the next pair; else where [`line_end`] would.
+/// the blanks, or the `,`, `;` or `&` (a form body), in front of the next pair; else where
+/// [`line_end`] would.
 fn before_next_key(hay: &[u8], from: usize) -> usize {
     // One byte at a time, and only as far as the value goes: finding the line's end first
     // would read the rest of the line for every pair on it.
@@ -360,9 +371,9 @@ fn before_next_key(hay: &[u8], from: usize) -> usize {
         if ends_line(hay, from, e, &mut in_param) {
             return e;
         }
-        if matches!(hay[e], b' ' | b'\t' | b',' | b';') {
+        if matches!(hay[e], b' ' | b'\t' | b',' | b';' | b'&') {
             let mut k = e;
-            if matches!(hay[k], b',' | b';') {
+            if matches!(hay[k], b',' | b';' | b'&') {
                 k += 1;
             }
             k = skip_blanks(hay, k);
@@ -399,7 +410,10 @@ fn starts_pair(hay: &[u8], at: usize) -> bool {
         Some([b'=', b'=', ..]) => false,
         Some([b'=', ..]) => true,
         Some([b':', b':', ..]) | Some([b':', b'/', b'/', ..]) => false,
-        Some([b':', next, ..]) => matches!(next, b' ' | b'\t' | b'"' | b'\''),
+        Some([b':', next, ..]) => {
+            matches!(next, b' ' | b'\t' | b'"' | b'\'' | b'\r' | b'\n' | b'\\')
+        }
+        Some([b':']) => true,
         _ => false,
     }
 }
@@ -760,6 +774,7 @@ pub(crate) fn is_placeholder(value: &[u8], fixed_replacement: Option<&[u8]>) -> 
         || template
         || angle
         || our_marker
+        || only_markers(value)
         || value.iter().all(|&b| b == b'*')
         || is_starred_marker(value)
         || [
@@ -778,6 +793,30 @@ pub(crate) fn is_placeholder(value: &[u8], fixed_replacement: Option<&[u8]>) -> 
         ]
         .iter()
         .any(|w| value.eq_ignore_ascii_case(w.as_bytes()))
+}
+
+/// Our markers and punctuation between them, nothing else (`[REDACTED:aws-signature]/[REDACTED]`
+/// on a second pass): what is left of a value already redacted.
+fn only_markers(value: &[u8]) -> bool {
+    let mut rest = value;
+    let mut markers = 0;
+    while let Some(&b) = rest.first() {
+        if b == b'[' && rest.starts_with(b"[REDACTED") {
+            let Some(close) = rest.iter().position(|&c| c == b']') else {
+                return false;
+            };
+            if rest[1..close].iter().any(|c| matches!(c, b'[' | b' ')) {
+                return false;
+            }
+            markers += 1;
+            rest = &rest[close + 1..];
+        } else if b.is_ascii_punctuation() {
+            rest = &rest[1..];
+        } else {
+            return false;
+        }
+    }
+    markers > 0
 }
 
 /// Other redactors' markers, whole: the AWS SDK's `** redacted **` and
@@ -917,6 +956,7 @@ mod tests {
             assert!(is_placeholder(p.as_bytes(), None), "{p}");
         }
         assert!(!is_placeholder(b"hunter2", None));
+        assert!(is_placeholder(b"[REDACTED:aws-signature]/[REDACTED]", None));
         assert!(is_placeholder(b"###", Some(b"###")));
         for secret in [
             "$uperS3cret!",
@@ -926,6 +966,7 @@ mod tests {
             "<<hunter2>>",
             "[REDACTED] hunter2",
             "** redacted ** hunter2",
+            "[REDACTED:jwt]/hunter2",
         ] {
             assert!(!is_placeholder(secret.as_bytes(), None), "{secret}");
         }

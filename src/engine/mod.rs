@@ -141,6 +141,7 @@ pub(crate) struct Slots {
     pub ipv4: Option<u16>,
     pub ipv6: Option<u16>,
     pub aws_secure_parameter: Option<u16>,
+    pub aws_signature: Option<u16>,
 }
 
 /// The rule id reported for values over the size limit.
@@ -258,6 +259,7 @@ impl Engine {
             aws_secret: index("aws-secret-access-key"),
             aws_secret_bare: index("aws-secret-access-key-bare"),
             aws_secure_parameter: index("aws-ssm-secure-string"),
+            aws_signature: index("aws-signature"),
             aws_session: index("aws-session-token"),
             aws_access_key: index("aws-access-key-id"),
             authorization: index("http-authorization"),
@@ -525,6 +527,17 @@ impl Engine {
         let Some(rule) = slot else {
             return key_end;
         };
+        // `Signature=<base64>` (SigV4, SigV2, `X-Amz-Signature`): the signature rule has it,
+        // and ends it where the signature ends. Stems inside the signature are skipped, as
+        // inside any value (a text of `Signature=Signature=…` stays linear).
+        let name_at = key.end.saturating_sub(9);
+        if self.slots.aws_signature.is_some()
+            && hay[name_at..key.end].eq_ignore_ascii_case(b"signature")
+        {
+            if let Some(end) = aws::signature_at(hay, name_at) {
+                return end.max(key_end);
+            }
+        }
         let Some(kv) = keyvalue::value_after(hay, key, header_like) else {
             return key_end;
         };

@@ -402,7 +402,7 @@ fn signature_escape(rest: &[u8]) -> usize {
 
 /// The signature regex anchored at `at`: the name, then at least 26 units of
 /// `(?:[A-Za-z0-9+/=]|%(?:2[BbFf]|3[Dd]))`.
-fn signature_at(hay: &[u8], at: usize) -> Option<usize> {
+pub(crate) fn signature_at(hay: &[u8], at: usize) -> Option<usize> {
     let start = signature_value_start(hay, at)?;
     let (units, end) = base64_units(hay, start, signature_escape);
     (units >= 26).then_some(end)

@@ -138,18 +138,27 @@ fn url_password_is_real(hay: &[u8], m: Range<usize>) -> bool {
     if host.starts_with(b"@") && contains_marker(host) {
         return false;
     }
-    let value = &hay[m];
-    let words: [&[u8]; 6] = [b"password", b"passwd", b"pass", b"pwd", b"token", b"secret"];
-    let placeholder = value
-        .first()
-        .is_some_and(|&b| matches!(b, b'$' | b'<' | b'{' | b'['))
-        || value
-            .last()
-            .is_some_and(|&b| matches!(b, b'>' | b']' | b'}'))
-        || value == b"%s"
-        || value.iter().all(|&b| b == b'*' || b == b'x' || b == b'X')
-        || words.iter().any(|w| value.eq_ignore_ascii_case(w));
-    !placeholder
+    !is_url_placeholder(&hay[m])
+}
+
+/// A stand-in for a URL password, whole: `$VAR`, `${…}`, `<…>`, `{{…}}`, `[…]` (a marker),
+/// `%s`, `%(name)s`, `****`, `xxx`. A dictionary word (`password`, `secret`) is a password:
+/// people use them, and the `sensitive-key` rule treats them the same way.
+fn is_url_placeholder(value: &[u8]) -> bool {
+    let name = |b: &[u8]| {
+        !b.is_empty()
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-' | b' '))
+    };
+    match value {
+        [b'$', b'{', inner @ .., b'}'] | [b'{', b'{', inner @ .., b'}', b'}'] => name(inner),
+        [b'$', inner @ ..] => name(inner) && !inner.contains(&b' '),
+        [b'<', inner @ .., b'>'] => name(inner),
+        [b'[', .., b']'] => true,
+        [b'%', b's'] => true,
+        [b'%', b'(', inner @ .., b')', b's'] => name(inner),
+        _ => value.iter().all(|&b| b == b'*') || value.iter().all(|&b| b == b'x' || b == b'X'),
+    }
 }
 
 /// The `@` that ends a URL's user info lies within reach of the `://` hit: user (up to 256
@@ -187,9 +196,9 @@ fn url_password_at(hay: &[u8], hit: usize) -> Option<Range<usize>> {
     }
     let password = PASSWORD.leading(&hay[colon + 1..], 256);
     let at_sign = colon + 1 + password;
-    let host_ok = hay
-        .get(at_sign + 1)
-        .is_some_and(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'[' | b']' | b'-'));
+    let host_ok = hay.get(at_sign + 1).is_some_and(|&b| {
+        b.is_ascii_alphanumeric() || matches!(b, b'.' | b'[' | b']' | b'-' | b'%')
+    });
     (password > 0 && hay.get(at_sign) == Some(&b'@') && host_ok).then_some(colon + 1..at_sign)
 }
 
@@ -501,7 +510,8 @@ pub(crate) static RULES: &[RuleInfo] = &[
         validation: "URL shape; placeholder check",
         default_enabled: true,
         detector: Detector::Pattern {
-            regex: r"[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s:/@\x22'<>\[\]]{0,256}:(?P<secret>[^\s/@\x22'<>]{1,256})@[A-Za-z0-9.\[\]-]",
+            // The host may start percent-encoded: a socket path (`@%2Ftmp%2Fmongodb.sock`).
+            regex: r"[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s:/@\x22'<>\[\]]{0,256}:(?P<secret>[^\s/@\x22'<>]{1,256})@[A-Za-z0-9.\[\]%-]",
             keywords: &["://"],
             validator: Some(url_password_is_real),
             keyword_starts_match: false,
