@@ -17,6 +17,7 @@
 //!
 //! It never allocates and never panics: every index is checked.
 
+use super::validate::ByteSet;
 use std::ops::Range;
 
 /// How far (in bytes) a quoted value may run before we stop looking for its closing quote and
@@ -366,8 +367,15 @@ fn stop_at(hay: &[u8], from: usize, stop: impl Fn(u8) -> bool) -> usize {
 fn before_next_key(hay: &[u8], from: usize) -> usize {
     // One byte at a time, and only as far as the value goes: finding the line's end first
     // would read the rest of the line for every pair on it.
+    // The bytes that neither end a line nor can stand before a pair, skipped by table.
+    static PLAIN: ByteSet = ByteSet::all_but(b"\n\r\"\\ \t,;&");
     let mut in_param = false;
-    for e in from..hay.len() {
+    let mut e = from;
+    while e < hay.len() {
+        e += PLAIN.leading(&hay[e..], usize::MAX);
+        if e >= hay.len() {
+            break;
+        }
         if ends_line(hay, from, e, &mut in_param) {
             return e;
         }
@@ -381,6 +389,7 @@ fn before_next_key(hay: &[u8], from: usize) -> usize {
                 return e;
             }
         }
+        e += 1;
     }
     hay.len()
 }

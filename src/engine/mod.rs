@@ -514,6 +514,17 @@ impl Engine {
     fn key_value_at(&self, hay: &[u8], hit: Range<usize>, out: &mut Vec<Raw>) -> usize {
         let key = keyvalue::key_around(hay, hit.clone());
         let key_end = key.end;
+        // `Signature=<base64>` (SigV4, SigV2, `X-Amz-Signature`): the signature rule has it,
+        // and ends it where the signature ends. Stems inside the signature are skipped, as
+        // inside any value (a text of `Signature=Signature=…` stays linear).
+        let name_at = key.end.saturating_sub(9);
+        if self.slots.aws_signature.is_some()
+            && hay[name_at..key.end].eq_ignore_ascii_case(b"signature")
+        {
+            if let Some(end) = aws::signature_at(hay, name_at) {
+                return end.max(key_end);
+            }
+        }
         let Some(class) = classify(&hay[key.clone()], &self.extra_keys) else {
             return key_end;
         };
@@ -527,17 +538,6 @@ impl Engine {
         let Some(rule) = slot else {
             return key_end;
         };
-        // `Signature=<base64>` (SigV4, SigV2, `X-Amz-Signature`): the signature rule has it,
-        // and ends it where the signature ends. Stems inside the signature are skipped, as
-        // inside any value (a text of `Signature=Signature=…` stays linear).
-        let name_at = key.end.saturating_sub(9);
-        if self.slots.aws_signature.is_some()
-            && hay[name_at..key.end].eq_ignore_ascii_case(b"signature")
-        {
-            if let Some(end) = aws::signature_at(hay, name_at) {
-                return end.max(key_end);
-            }
-        }
         let Some(kv) = keyvalue::value_after(hay, key, header_like) else {
             return key_end;
         };

@@ -436,20 +436,22 @@ fn presigned_value(hay: &[u8], m: Range<usize>) -> Option<Range<usize>> {
 
 /// Whether `value` is a SigV4 credential, `AKID/yyyymmdd/region/service/aws4_request`.
 pub(crate) fn is_sigv4_credential(value: &[u8]) -> bool {
-    sigv4_credential_key_id(value).is_some_and(|key_id| {
-        key_id.len() == 20
-            && [b"AKIA", b"ASIA", b"ABIA", b"ACCA"]
-                .iter()
-                .any(|p| key_id.starts_with(*p))
-            && key_id.iter().all(|&b| is_upper_or_digit(b))
-    })
+    // The key id's shape first: it rules out most values in a few compares.
+    value.get(20) == Some(&b'/')
+        && [b"AKIA", b"ASIA", b"ABIA", b"ACCA"]
+            .iter()
+            .any(|p| value.starts_with(*p))
+        && value[..20].iter().all(|&b| is_upper_or_digit(b))
+        && sigv4_credential_key_id(value).is_some()
 }
 
 /// The key id part of a SigV4 credential (`KEYID/20261124/us-east-1/sts/aws4_request`): what
 /// comes before the four-segment scope, whatever it is (an id, or already a marker).
 pub(crate) fn sigv4_credential_key_id(value: &[u8]) -> Option<&[u8]> {
-    let scope_at = value.iter().position(|&b| b == b'/')?;
-    let scope = &value[scope_at..];
-    let segments = scope.iter().filter(|&&b| b == b'/').count();
-    (scope_at > 0 && segments == 4 && scope.ends_with(b"/aws4_request")).then(|| &value[..scope_at])
+    if !value.ends_with(b"/aws4_request") {
+        return None;
+    }
+    let scope_at = memchr::memchr(b'/', value)?;
+    let segments = memchr::memchr_iter(b'/', &value[scope_at..]).count();
+    (scope_at > 0 && segments == 4).then(|| &value[..scope_at])
 }

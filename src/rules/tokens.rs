@@ -130,7 +130,7 @@ fn github_token_at(hay: &[u8], at: usize) -> Option<usize> {
 }
 
 /// Placeholders are not passwords: `$PASSWORD`, `${DB_PASS}`, `%s`, `****`, `<password>`,
-/// `[PASSWORD]`, or the bare word `password`/`token`.
+/// `[PASSWORD]` (see [`is_url_placeholder`]).
 fn url_password_is_real(hay: &[u8], m: Range<usize>) -> bool {
     // The host after `@` must not hold one of our markers (a second pass would read
     // `user:pass@[REDACTED:ipv6]` or `…@[[REDACTED:email]` as a new URL).
@@ -159,6 +159,21 @@ fn is_url_placeholder(value: &[u8]) -> bool {
         [b'%', b'(', inner @ .., b')', b's'] => name(inner),
         _ => value.iter().all(|&b| b == b'*') || value.iter().all(|&b| b == b'x' || b == b'X'),
     }
+}
+
+/// A curl command's password that only shows where one goes, as documentation writes it:
+/// the bare words `password`, `passwd`, `pass`, `pwd`, `token`, `secret`, or a value opened
+/// or closed by a bracket (`<user:password>`, `{token}`). Command lines in logs are mostly
+/// copied from such examples; a URL's user info is not, and keeps its words.
+fn is_cli_example(value: &[u8]) -> bool {
+    let words: [&[u8]; 6] = [b"password", b"passwd", b"pass", b"pwd", b"token", b"secret"];
+    value
+        .first()
+        .is_some_and(|&b| matches!(b, b'$' | b'<' | b'{' | b'['))
+        || value
+            .last()
+            .is_some_and(|&b| matches!(b, b'>' | b']' | b'}'))
+        || words.iter().any(|w| value.eq_ignore_ascii_case(w))
 }
 
 /// The `@` that ends a URL's user info lies within reach of the `://` hit: user (up to 256
@@ -218,7 +233,9 @@ fn curl_password_is_real(hay: &[u8], m: Range<usize>) -> bool {
     while start > floor && !(hay[start - 1] == b'\n' && (start < 2 || hay[start - 2] != b'\\')) {
         start -= 1;
     }
-    memchr::memmem::find(&hay[start..m.start], b"curl").is_some() && url_password_is_real(hay, m)
+    memchr::memmem::find(&hay[start..m.start], b"curl").is_some()
+        && url_password_is_real(hay, m.clone())
+        && !is_cli_example(&hay[m])
 }
 
 /// Slack tokens carry numeric workspace/user ids; `xoxo-indieweb` in a file name does not.
