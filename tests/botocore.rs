@@ -104,16 +104,21 @@ fn corpus_paths() -> Vec<PathBuf> {
     paths
 }
 
-/// Every window (of [`LEAK_WINDOW`] bytes, or the secret's own) of every form of every secret, with the secret it
-/// belongs to; forms shorter than the window are taken whole.
+/// Every window (of [`LEAK_WINDOW`] bytes, or the secret's own) of every form of every
+/// secret, with the secret it belongs to; forms shorter than the window are taken whole.
+///
+/// A window that the raw log holds in a record where the secret is not (in any of its full
+/// forms) is not distinctive: eight bytes of a doubly percent-encoded password can be all
+/// escape syntax (`%22%3A%2`), which any encoded JSON holds. Such windows are left out, so
+/// that the check fails on leaks, not on encoding noise.
 struct Windows {
     searcher: AhoCorasick,
     owner: Vec<usize>,
 }
 
 impl Windows {
-    fn new(secrets: &[Secret]) -> Windows {
-        let mut patterns = Vec::new();
+    fn new(secrets: &[Secret], records: &[String]) -> Windows {
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut owner = Vec::new();
         for (index, secret) in secrets.iter().enumerate() {
             for form in &secret.forms {
@@ -129,9 +134,22 @@ impl Windows {
                 }
             }
         }
+        let all = AhoCorasick::new(&patterns).expect("the windows build a searcher");
+        let mut background = vec![false; patterns.len()];
+        for record in records {
+            for m in all.find_overlapping_iter(record.as_str()) {
+                let pattern = m.pattern().as_usize();
+                let secret = &secrets[owner[pattern]];
+                if !secret.forms.iter().any(|f| record.contains(f.as_str())) {
+                    background[pattern] = true;
+                }
+            }
+        }
+        let kept: Vec<usize> = (0..patterns.len()).filter(|&p| !background[p]).collect();
         Windows {
-            searcher: AhoCorasick::new(&patterns).expect("the windows build a searcher"),
-            owner,
+            searcher: AhoCorasick::new(kept.iter().map(|&p| &patterns[p]))
+                .expect("the windows build a searcher"),
+            owner: kept.iter().map(|&p| owner[p]).collect(),
         }
     }
 
@@ -287,7 +305,7 @@ fn run(path: &str, redact: impl Fn(&[String]) -> Vec<String>) {
     for file in corpus_paths() {
         let corpus = Corpus::load(&file);
         assert_not_vacuous(&corpus);
-        let windows = Windows::new(&corpus.secrets);
+        let windows = Windows::new(&corpus.secrets, &corpus.records);
         let redacted = redact(&corpus.records);
         assert_eq!(
             redacted.len(),
