@@ -27,7 +27,13 @@ fn main() {
     let dir = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "../shared/peer-vectors".into());
-    let verbose = std::env::args().any(|a| a == "-v");
+    let verbose = std::env::args().any(|a| a == "-v" || a == "-vv");
+    // `-v` shows four misses and false hits per family, `-vv` all of them.
+    let limit = if std::env::args().any(|a| a == "-vv") {
+        usize::MAX
+    } else {
+        4
+    };
     let redactor = Redactor::builder()
         .enable("network")
         .build()
@@ -114,10 +120,10 @@ fn main() {
     );
     if verbose {
         for (family, t) in &families {
-            for m in t.misses.iter().take(4) {
+            for m in t.misses.iter().take(limit) {
                 println!("MISS {family}: {m}");
             }
-            for m in t.false_hits.iter().take(4) {
+            for m in t.false_hits.iter().take(limit) {
                 println!("FP   {family}: {m}");
             }
         }

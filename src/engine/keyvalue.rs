@@ -92,7 +92,8 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
         let end = memchr::memchr(b'<', hay.get(start..)?).map_or(hay.len(), |e| start + e);
         // An element ends with its closing tag, or the text ends first (a cut line). In
         // `user:<password>@db` the tag is a URL's placeholder, not an element.
-        if (end < hay.len() && hay.get(end + 1) != Some(&b'/')) || hay.get(start) == Some(&b'@') {
+        let closed = end < hay.len() && hay.get(end + 1) == Some(&b'/');
+        if !closed && (end < hay.len() || hay.get(start) == Some(&b'@')) {
             return None;
         }
         return (end > start).then_some(KeyValue {
@@ -114,7 +115,8 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
             let start = skip_blanks(hay, i + 1);
             if let Some(vq) = quote_at(hay, start).filter(|vq| vq.escapes == 0) {
                 let start = start + vq.len();
-                let end = closing_quote(hay, start, vq).unwrap_or_else(|| line_end(hay, start));
+                let end =
+                    closing_quote(hay, start, vq, true).unwrap_or_else(|| line_end(hay, start));
                 let after = skip_blanks(hay, (end + vq.len()).min(hay.len()));
                 if matches!(hay.get(after), Some(b',')) {
                     return None;
@@ -182,8 +184,10 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
         return None;
     }
     i = skip_blanks(hay, i);
+    let header_line = sep_colon && key_quote.is_none() && starts_raw_line(hay, key.start);
     // `let api_key: &str = "…"`, `apiKey: string = '…'`: a type annotation before the value.
-    if sep_colon && !until_eol {
+    // Not on a header line, whose value is the whole rest of it (`password: aaa =""`).
+    if sep_colon && !until_eol && !header_line {
         if let Some(value) = typed_assignment(hay, i, true) {
             i = value;
         }
@@ -203,26 +207,67 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
     {
         j += 1;
     }
+    // The wrapper ends right at the quote with its `(` (or is a bytes literal's `b`):
+    // `a(a{a'$a` is a value that happens to hold brackets.
+    // And its string closes: `password=aaaaaa('` is a value.
     let wrapped = j > i
-        && hay[i].is_ascii_alphabetic()
-        && quote_at(hay, j).is_some()
-        && (hay[i..j].contains(&b'(') || hay[i..j].contains(&b'{') || &hay[i..j] == b"b");
+        && is_debug_wrapper(&hay[i..j])
+        && quote_at(hay, j).is_some_and(|q| {
+            closing_quote(hay, j + q.len(), q, inside_brackets(hay, key.start)).is_some()
+        });
     if wrapped {
         i = j;
     }
-    if let Some(q) = quote_at(hay, i) {
+    let quoted = quote_at(hay, i).map(|q| {
         let start = i + q.len();
-        let end = closing_quote(hay, start, q).unwrap_or_else(|| line_end(hay, start));
-        return Some(KeyValue {
-            value: start..end,
+        // The closing sequence is the opening one without its `@`.
+        let closer = q.len() - usize::from(q.at_sign);
+        match closing_quote(hay, start, q, inside_brackets(hay, key.start)) {
+            Some(end) => (start..end, Some(end + closer)),
+            // No closing quote on the line: a cut line, or a value that ends in a backslash
+            // (to the line's end); or, after `key=`, a `'` that is part of a bare value
+            // (logfmt quotes with `"` only).
+            None if q.escapes > 0 || key_quote.is_some() || q.byte == b'"' => {
+                (start..raw_line_end(hay, start), None)
+            }
+            None => (
+                start..trim_end(hay, start, before_next_key(hay, start, false)),
+                None,
+            ),
+        }
+    });
+    // A header line (`Name: value` first on a line of the text) takes the rest of its line,
+    // quotes and all (`password: ""'x` is one value), unless the value is quoted and only
+    // closers follow it (`password: "abc",`, `token: Some("abc")` in pretty `Debug`).
+    if header_line {
+        let closed_whole = quoted.as_ref().is_some_and(|(value, after)| {
+            !value.is_empty() && after.is_some_and(|after| only_closers_follow(hay, after))
+        });
+        if !closed_whole {
+            if let Some(value) = header_line_value(hay, i) {
+                return Some(KeyValue {
+                    value,
+                    delimited: true,
+                    prose: false,
+                    scheme: false,
+                });
+            }
+        }
+    }
+    if let Some((value, _)) = quoted {
+        return (value.end > value.start).then_some(KeyValue {
+            value,
             delimited: true,
             prose,
             scheme: false,
         });
     }
     if let Some(next) = line_break_len(hay, i) {
-        // `Signature:⏎<hex>`, `password:⏎  hunter2`: nothing after the separator on its line,
-        // the value is the next line.
+        // `Signature:⏎<hex>`, `password:⏎  hunter2`: nothing after the colon on its line,
+        // the value is the next line. After `=` (an env file's `API_KEY=⏎`) it is empty.
+        if !sep_colon {
+            return None;
+        }
         let value = next_line_value(hay, i + next)?;
         return Some(KeyValue {
             value,
@@ -231,22 +276,10 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
             scheme: false,
         });
     }
-    let first = *hay.get(i)?;
-    // A nested structure, not a value: its own pairs are found on their own.
-    let structure = match first {
-        b'<' => true,
-        b'{' | b'[' => {
-            sep_colon
-                || key_quote.is_some()
-                || matches!(
-                    hay.get(i + 1),
-                    Some(b'"' | b'\'' | b'{' | b'[' | b'\n' | b'\r')
-                )
-        }
-        b'(' => sep_colon || key_quote.is_some(),
-        _ => false,
-    };
-    if structure {
+    hay.get(i)?;
+    // A nested structure, not a value: its own pairs are found on their own. After `=`
+    // outside quotes (logfmt, CLI, kwargs) a bracket starts a value: `password=(x'`.
+    if (sep_colon || key_quote.is_some()) && starts_structure(hay, i) {
         return None;
     }
     let extent = if until_eol || (sep_colon && starts_line(hay, key.start)) {
@@ -282,6 +315,34 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
     })
 }
 
+/// Whether a nested structure starts at `i` (its own pairs are found on their own), rather
+/// than a value that happens to start with a bracket (`password: {&x`): an object whose
+/// first key or string follows (`{"a"`, `{ a: `, `{}`), a list of strings, numbers or
+/// structures, a tuple of strings, an XML element.
+fn starts_structure(hay: &[u8], i: usize) -> bool {
+    let Some(&open) = hay.get(i) else {
+        return false;
+    };
+    let next = skip_blanks(hay, i + 1);
+    let follows = hay.get(next).copied();
+    match open {
+        b'{' => {
+            matches!(
+                follows,
+                None | Some(b'"' | b'\'' | b'}' | b'{' | b'[' | b'\n' | b'\r')
+            ) || (follows == Some(b'\\') && quote_at(hay, next).is_some())
+                || starts_pair(hay, next)
+        }
+        b'[' => matches!(
+            follows,
+            None | Some(b'"' | b'\'' | b'{' | b'[' | b'(' | b']' | b'\n' | b'\r' | b'0'..=b'9')
+        ),
+        b'(' => matches!(follows, Some(b'"' | b'\'' | b'(' | b'[' | b'{')),
+        b'<' => follows.is_some_and(|b| b.is_ascii_alphabetic() || b == b'/' || b == b'!'),
+        _ => false,
+    }
+}
+
 /// Where an unquoted value ends, by the syntax around its key (the table in the module docs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Extent {
@@ -301,6 +362,14 @@ enum Extent {
 
 impl Extent {
     fn end(self, hay: &[u8], from: usize) -> usize {
+        // One of our markers is one word, whatever its brackets: a second pass must read
+        // the whole marker as the value (and keep it), not stop at its `]`.
+        let from = match hay.get(from..) {
+            Some(rest) if rest.starts_with(b"[REDACTED") => memchr::memchr(b']', rest)
+                .filter(|&close| !rest[..close].contains(&b' '))
+                .map_or(from, |close| from + close + 1),
+            _ => from,
+        };
         match self {
             Extent::Line => line_end(hay, from),
             Extent::Scalar => stop_at(hay, from, |b| {
@@ -325,7 +394,7 @@ impl Extent {
                     b' ' | b'\t' | b'\r' | b'\n' | b'&' | b'#' | b'"' | b'\'' | b'<' | b'>' | b'\\'
                 )
             }),
-            Extent::Pairs => before_next_key(hay, from),
+            Extent::Pairs => before_next_key(hay, from, true),
         }
     }
 
@@ -364,7 +433,11 @@ fn stop_at(hay: &[u8], from: usize, stop: impl Fn(u8) -> bool) -> usize {
 /// Where a value sharing its line with other pairs ends (`password=a b user=bob`): before
 /// the blanks, or the `,`, `;` or `&` (a form body), in front of the next pair; else where
 /// [`line_end`] would.
-fn before_next_key(hay: &[u8], from: usize) -> usize {
+///
+/// `quotes_end`: a quote ends the value (it closes an enclosing string), as at a line's end,
+/// and `&key=` starts the next pair (a form body); neither holds for a value that itself
+/// opened with a quote it never closed.
+fn before_next_key(hay: &[u8], from: usize, quotes_end: bool) -> usize {
     // One byte at a time, and only as far as the value goes: finding the line's end first
     // would read the rest of the line for every pair on it.
     // The bytes that neither end a line nor can stand before a pair, skipped by table.
@@ -376,16 +449,21 @@ fn before_next_key(hay: &[u8], from: usize) -> usize {
         if e >= hay.len() {
             break;
         }
-        if ends_line(hay, from, e, &mut in_param) {
+        let quote = matches!(hay[e], b'"') || (hay[e] == b'\\' && hay.get(e + 1) == Some(&b'"'));
+        if (quotes_end || !quote) && ends_line(hay, from, e, &mut in_param) {
             return e;
         }
-        if matches!(hay[e], b' ' | b'\t' | b',' | b';' | b'&') {
+        if matches!(hay[e], b' ' | b'\t' | b',' | b';') || (quotes_end && hay[e] == b'&') {
             let mut k = e;
             if matches!(hay[k], b',' | b';' | b'&') {
                 k += 1;
             }
+            let separator_end = k;
             k = skip_blanks(hay, k);
-            if k > e && starts_pair(hay, k) {
+            // After an unclosed quote only a blank separates pairs (`, "n":`): `;a=` is
+            // more of the value.
+            let blank = k > separator_end || matches!(hay[e], b' ' | b'\t');
+            if k > e && (quotes_end || blank) && starts_pair(hay, k) {
                 return e;
             }
         }
@@ -397,34 +475,91 @@ fn before_next_key(hay: &[u8], from: usize) -> usize {
 /// Whether a key and its separator start at `at`: `user=`, `--user=`, `"user":`, `user: `,
 /// `user:"`. Not a URL (`https://`), a path (`a::b`), a time (`10:30`) or a comparison.
 fn starts_pair(hay: &[u8], at: usize) -> bool {
+    pair_separator(hay, at).is_some()
+}
+
+/// The separator of the pair starting at `at` (`=` or `:`), if one does: see [`starts_pair`].
+fn pair_separator(hay: &[u8], at: usize) -> Option<u8> {
     let mut i = at;
     while i < hay.len() && hay[i] == b'-' && i - at < 2 {
         i += 1;
     }
-    if hay.get(i) == Some(&b'"') {
+    let quoted = hay.get(i) == Some(&b'"');
+    if quoted {
         i += 1;
     }
     match hay.get(i) {
         Some(b) if b.is_ascii_alphabetic() || *b == b'_' => {}
-        _ => return false,
+        _ => return None,
     }
     let name = i;
     while i < hay.len() && is_key_byte(hay[i]) && i - name < 64 {
         i += 1;
     }
-    if hay.get(i) == Some(&b'"') {
+    if quoted {
+        if hay.get(i) != Some(&b'"') {
+            return None;
+        }
         i += 1;
     }
-    match hay.get(i..) {
+    let separated = match hay.get(i..) {
         Some([b'=', b'=', ..]) => false,
         Some([b'=', ..]) => true,
         Some([b':', b':', ..]) | Some([b':', b'/', b'/', ..]) => false,
+        // A quoted key (`"n":1`) needs no blank after its colon.
         Some([b':', next, ..]) => {
-            matches!(next, b' ' | b'\t' | b'"' | b'\'' | b'\r' | b'\n' | b'\\')
+            quoted || matches!(next, b' ' | b'\t' | b'"' | b'\'' | b'\r' | b'\n' | b'\\')
         }
         Some([b':']) => true,
         _ => false,
+    };
+    separated.then(|| hay[i])
+}
+
+/// Whether the text at `at`, right after a closing quote, lets the quote close a value: a
+/// blank, another quote or an escape, a line break, the end of the text; or a separator or
+/// closer (`,` `;` `}` `]` `)` `>`) followed by one of those or by the next pair
+/// (`"a","n":1`). A closer or a `,` always closes when the key sits inside an open bracket
+/// (`{"password":"x"}…`, `f(password='x');`).
+fn closes_value(hay: &[u8], at: usize, quote: u8, enclosed: bool) -> bool {
+    // Another quote of the same kind right after is a doubled quote (`''`), not an end.
+    let ends = |b: Option<&u8>| match b {
+        None => true,
+        Some(&b) => {
+            b != quote
+                && matches!(
+                    b,
+                    b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\'' | b'\\' | b'`'
+                )
+        }
+    };
+    match hay.get(at) {
+        Some(b'}' | b']' | b')' | b',') if enclosed => true,
+        Some(b'}' | b']' | b')' | b'>' | b',' | b';') => {
+            ends(hay.get(at + 1)) || starts_pair(hay, at + 1)
+        }
+        other => ends(other),
     }
+}
+
+/// Whether a bracket opened before `key_start` on its line (within 1 KiB) is still open: the
+/// key is inside a structure (`{"password": …`, `Creds(password=…`).
+fn inside_brackets(hay: &[u8], key_start: usize) -> bool {
+    let mut depth = 0i32;
+    for &b in hay[key_start.saturating_sub(1024)..key_start].iter().rev() {
+        match b {
+            b'\n' | b'\r' => break,
+            b'}' | b']' | b')' => depth -= 1,
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > 0 {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Whether the key starting at `key_start` is the first thing on its line (a header line,
@@ -437,6 +572,100 @@ fn starts_line(hay: &[u8], key_start: usize) -> bool {
     p == 0
         || matches!(hay[p - 1], b'\n' | b'\r')
         || (p >= 2 && hay[p - 2] == b'\\' && matches!(hay[p - 1], b'n' | b'r'))
+}
+
+/// The next line break of the text itself at or after `from` (not an escaped one), or the
+/// text's end.
+fn raw_line_end(hay: &[u8], from: usize) -> usize {
+    let from = from.min(hay.len());
+    memchr::memchr2(b'\n', b'\r', &hay[from..]).map_or(hay.len(), |p| from + p)
+}
+
+/// Whether `w` is what `Debug` writes before a string: `b` (bytes), `Some(`, `H0(`,
+/// `HeaderValue { _private: H0(`: identifiers, each opening a tuple or a struct with one
+/// named field, the last a tuple.
+fn is_debug_wrapper(w: &[u8]) -> bool {
+    if w == b"b" {
+        return true;
+    }
+    let ident = |from: usize| {
+        from + w[from..]
+            .iter()
+            .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
+            .count()
+    };
+    let mut i = 0;
+    loop {
+        let end = ident(i);
+        if end == i || !w[i].is_ascii_alphabetic() {
+            return false;
+        }
+        i = end;
+        if w.get(i) == Some(&b'(') {
+            i += 1;
+            if i == w.len() {
+                return true;
+            }
+        } else if w[i..].starts_with(b" { ") {
+            let field = ident(i + 3);
+            if field == i + 3 || !w[field..].starts_with(b": ") {
+                return false;
+            }
+            i = field + 2;
+        } else {
+            return false;
+        }
+    }
+}
+
+/// Whether only closers, separators and blanks follow `at` on its line (`")`, `"),`).
+fn only_closers_follow(hay: &[u8], at: usize) -> bool {
+    hay.get(at..).is_some_and(|rest| {
+        rest.iter()
+            .take_while(|&&b| !matches!(b, b'\n' | b'\r'))
+            .all(|&b| matches!(b, b')' | b'}' | b']' | b',' | b';' | b' ' | b'\t'))
+    })
+}
+
+/// The value of a header line whose value starts at `i`: the rest of the line, without
+/// trailing blanks and one trailing `,` or `;`. When the rest is only an opener (`Some(`,
+/// `Credentials {`, `[`: pretty `Debug`), the value is on the next line. `None` when the
+/// line ends at once (the next-line rule applies). A structure on the line is taken whole:
+/// the key says what it holds.
+fn header_line_value(hay: &[u8], i: usize) -> Option<Range<usize>> {
+    if line_break_len(hay, i).is_some() || i >= hay.len() {
+        return None;
+    }
+    let end = raw_line_end(hay, i);
+    let end = trim_end(hay, i, end);
+    let rest = &hay[i..end];
+    let opener = rest
+        .last()
+        .is_some_and(|&b| matches!(b, b'(' | b'{' | b'['))
+        && rest[..rest.len() - 1]
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b' ' | b':'));
+    if opener {
+        return next_line_value(hay, end + line_break_len(hay, end)?);
+    }
+    let end = if end > i + 1 && matches!(hay[end - 1], b',' | b';') {
+        end - 1
+    } else {
+        end
+    };
+    Some(i..end)
+}
+
+/// Whether the key starting at `key_start` is the first thing on a line of the text itself:
+/// at its start or after a real line break, not an escaped one.
+fn starts_raw_line(hay: &[u8], key_start: usize) -> bool {
+    let p = key_start
+        - hay[..key_start]
+            .iter()
+            .rev()
+            .take_while(|&&b| matches!(b, b' ' | b'\t'))
+            .count();
+    p == 0 || matches!(hay[p - 1], b'\n' | b'\r')
 }
 
 /// The length of the line break at `i`: `\n`, `\r\n`, `\r`, or one written as an escape
@@ -458,10 +687,30 @@ fn next_line_value(hay: &[u8], from: usize) -> Option<Range<usize>> {
     let start = skip_blanks(hay, from);
     let first = *hay.get(start)?;
     let list_item = first == b'-' && matches!(hay.get(start + 1), Some(b' ' | b'\t'));
-    if matches!(first, b'{' | b'[' | b'<' | b'#') || list_item || starts_pair(hay, start) {
+    // A pair of its own with `:` (YAML, a header); `a=b` is a plain scalar there.
+    let pair = pair_separator(hay, start) == Some(b':');
+    if matches!(first, b'{' | b'[' | b'<' | b'#') || list_item || pair {
         return None;
     }
-    let end = trim_end(hay, start, line_end(hay, start));
+    let raw = from > 0 && matches!(hay[from - 1], b'\n' | b'\r');
+    let end = if raw {
+        // After a real line break no string encloses the line: only a line break ends it.
+        raw_line_end(hay, start)
+    } else {
+        line_end(hay, start)
+    };
+    let end = trim_end(hay, start, end);
+    // A quoted scalar that is the whole line (but for closers); else the whole line, quotes
+    // and all. No string encloses a raw line, so an escaped quote does not open one.
+    if let Some(q) = quote_at(hay, start).filter(|q| !raw || q.escapes == 0) {
+        let open = start + q.len();
+        let closer = q.len() - usize::from(q.at_sign);
+        if let Some(close) = closing_quote(hay, open, q, false)
+            .filter(|&c| c < end && c > open && only_closers_follow(hay, c + closer))
+        {
+            return Some(open..close);
+        }
+    }
     (end > start).then_some(start..end)
 }
 
@@ -527,7 +776,10 @@ fn typed_assignment(hay: &[u8], at: usize, spaced: bool) -> Option<usize> {
     if spaced && hay[at..].starts_with(b"&'") && hay.get(at + len) == Some(&b' ') {
         len += 1 + run(at + len + 1);
     }
-    if len > 40 {
+    let ty = &hay[at..at + len.min(hay.len() - at)];
+    let count = |b: u8| ty.iter().filter(|&&c| c == b).count();
+    // A type's brackets are balanced (`Vec<u8>`, `[]byte`); `aaa[a =""` is a value.
+    if len > 40 || count(b'[') != count(b']') || count(b'<') != count(b'>') {
         return None;
     }
     let eq = skip_blanks(hay, at + len);
@@ -621,9 +873,10 @@ fn backslashes_before(hay: &[u8], from: usize, pos: usize) -> usize {
 /// escaped deeper and part of the value; one behind fewer closes an enclosing string, which
 /// the value cannot outlast. A single-line quote does not cross a line break.
 ///
-/// A value ending in a backslash (`"C:\\"`) reads on to the next quote at its depth: that is
-/// ambiguous with a quote escaped one level deeper, so it redacts more, never less.
-fn closing_quote(hay: &[u8], start: usize, quote: Quote) -> Option<usize> {
+/// A value ending in a backslash (`"C:\\"`) reads on to the next quote at its depth: its
+/// closing quote is written as a bytes repr writes a quote one level deeper (`\\"`, JSON in
+/// a JSON string), which must not end a `SecretString`. Ambiguous, so it redacts more.
+fn closing_quote(hay: &[u8], start: usize, quote: Quote, enclosed: bool) -> Option<usize> {
     let limit = hay.len().min(start.saturating_add(MAX_QUOTED));
     if start >= limit {
         return None;
@@ -656,7 +909,11 @@ fn closing_quote(hay: &[u8], start: usize, quote: Quote) -> Option<usize> {
                 from = pos + 2;
                 continue;
             }
-            return Some(pos - run);
+            // A quote with more value right after it (`password=''&a'&` in logfmt, which
+            // does not quote `'`) closes nothing: read on.
+            if closes_value(hay, pos + 1, quote.byte, enclosed) {
+                return Some(pos - run);
+            }
         }
         from = pos + 1;
     }
