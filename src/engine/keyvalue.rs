@@ -8,12 +8,37 @@
 //! | `k=v`, `k="v"`, `k='v'` | `password=hunter2`, `token="abc def"` |
 //! | header line `k: v` | `Authorization: Bearer abc` (to the end of the line) |
 //! | JSON / Debug map | `"client_secret": "abc"`, `{"authorization": "Bearer abc"}` |
-//! | escaped JSON inside a string | `{\"password\":\"abc\"}` |
+//! | escaped JSON inside a string, at any depth | `{\"password\":\"abc\"}`, `b'{"S": "{\\"password\\": \\"abc\\"}"}'` |
 //! | Rust Debug struct | `password: "abc"`, `token: Some("abc")`, `HeaderValue { _private: H0("abc") }`, `b"abc"` |
 //! | XML | `<SecretAccessKey>abc</SecretAccessKey>` |
 //! | pairs in tuples, lists and calls | `("DB_PASSWORD", "abc")`, `setProperty("API_TOKEN", "abc")` |
 //! | subscript assignment | `os.environ["API_TOKEN"] = "abc"` |
 //! | typed declarations (quoted values only) | `let api_key: &str = "abc"`, `var apiToken string = "abc"` |
+//! | value on the next line | `Signature:⏎<hex>` (botocore), `password:⏎  hunter2` (YAML) |
+//!
+//! # Where a value ends
+//!
+//! A value runs to the end of its syntax. Where the syntax is ambiguous, it runs further:
+//! a lost word of context is cheap, a leaked credential is not.
+//!
+//! | context | recognised by | the value ends |
+//! |---|---|---|
+//! | quoted | `"`, `'` or `` ` `` after the separator, behind *n* backslashes (its escape depth); `"""`, `'''`, `@"` | at the next quote of the same kind behind exactly *n* backslashes that is followed by what follows a value (a blank, a separator then a blank or the next pair, a closer inside an open bracket, the line's end); a quote behind fewer backslashes closes an enclosing string, and the value with it; `""` inside `@"…"` is a quote; no close on the line: the line's end (after `key='` in logfmt: the next pair) |
+//! | header line | the key first on a line of the text, `:` | the end of the line, quotes and all, except when a quoted value is all the line holds (`password: "x",`); an opener alone (`Some(`, pretty `Debug`) puts the value on the next line |
+//! | next line | nothing after `key:` on its line | the next line, trimmed, unless it is a pair of its own (`user: bob`), a structure or a list item; `key=⏎` is empty |
+//! | JSON scalar | a quoted key, an unquoted value | `,` `}` `]` `)` `;`, a blank, a quote |
+//! | query | the key after `?` or `&` | `&`, `#`, a blank, a quote, `<` `>` |
+//! | pairs | anything else: logfmt, `Debug`, CLI flags, prose | before the blanks, `,`, `;` or `&` in front of the next `key=` or `key:` (`password=a b user=x`); else the line's end or an enclosing string's close; a closer after a blank (`Creds { password: x }`) and one `,`/`;` at the line's end stay outside |
+//! | authentication scheme | the value starts with `Bearer`, `Basic`, `Token`, `Digest`, `Negotiate`, `AWS4-…`, `ApiKey`, … | the credential after the scheme is taken too, even where the key is in prose |
+//! | XML | `<key>` | `</`; `<password>@host` in a URL is no element |
+//!
+//! Not values: a nested structure after `key:` or a quoted key (its own pairs are found on
+//! their own), a list of names (`["authorization", "user-agent"]`: a quoted name is a pair
+//! only when its value ends the tuple), a comparison (`token == ""`), a path (`token::Kind`),
+//! a URL (`token://`).
+//!
+//! `tests/value_extents.rs` checks every context with values made of the bytes that end
+//! values elsewhere, written by each syntax's own encoder.
 //!
 //! It never allocates and never panics: every index is checked.
 

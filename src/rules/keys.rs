@@ -21,8 +21,8 @@ use super::{Detector, Family, RuleInfo};
 pub(crate) static RULES: &[RuleInfo] = &[RuleInfo {
     id: "sensitive-key",
     family: Family::Keys,
-    description: "any value after a sensitive key (`password`, `passwd`, `pwd`, `secret`, `token`, `api_key`, `client_secret`, `private_key`, `credentials`, `auth`, `session`, `ssn`, …) in `k=v`, `k: v`, `\"k\":\"v\"`, `k=\"v\"`, XML and Debug forms",
-    validation: "whole key parts (snake/kebab/camel), last part decides; placeholders (`$VAR`, `${…}`, `****`) kept",
+    description: "any value after a sensitive key (`password`, `passwd`, `pwd`, `secret`, `token`, `api_key`, `client_secret`, `private_key`, `credentials`, `auth`, `session`, `ssn`, `signature`, KMS `Plaintext`, `SecretString`/`SecretBinary`, S3 SSE-C keys, …) in `k=v`, `k: v`, `\"k\":\"v\"`, `k=\"v\"`, XML, Debug and next-line forms, to the end of the value's syntax (quotes at their escape depth, header lines to their end, logfmt to the next pair)",
+    validation: "whole key parts (snake/kebab/camel), last part decides; cursor and idempotency tokens (`NextToken`, `ClientRequestToken`) and operation events (`before-call.iam.CreateAccessKey`) are not keys; placeholders (`$VAR`, `${…}`, `****`) kept",
     default_enabled: true,
     detector: Detector::KeyValue,
 }];

@@ -523,7 +523,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
     RuleInfo {
         id: "url-credentials",
         family: Family::Tokens,
-        description: "password in `scheme://user:password@host` (placeholders such as `$VAR`, `${…}`, `****` are left alone)",
+        description: "password in `scheme://user:password@host`, dictionary words included (placeholders such as `$VAR`, `${…}`, `<…>`, `%s`, `****`, `xxx` are left alone); the host may be a percent-encoded socket path",
         validation: "URL shape; placeholder check",
         default_enabled: true,
         detector: Detector::Pattern {
