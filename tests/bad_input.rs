@@ -163,6 +163,17 @@ fn adversarial(len: usize) -> Vec<(String, String)> {
         " ",
         "\\\"",
         "%2F",
+        // Value extents: quotes that never close, weak keys in prose, SSM objects.
+        " token:y",
+        "password='a ",
+        "password: \"a ",
+        "x=\"\\\\\" ",
+        "{\"Type\":\"SecureString\"}",
+        "{\"Type\":\"SecureString\",\"Value\":'a }",
+        "{'Type': 'SecureString', 'Value': 'a",
+        "Signature:\n",
+        "<password>a<",
+        "a: b\n",
     ];
     seeds
         .iter()
@@ -193,6 +204,34 @@ fn assert_linear(size: usize, limit: Duration) {
             took < limit,
             "{} bytes of {seed:?} took {took:?} (limit {limit:?})",
             text.len()
+        );
+        assert!(!out.is_empty());
+    }
+}
+
+/// One key, then a megabyte of what a value's end is looked for in.
+#[test]
+fn one_key_before_a_megabyte_of_blanks_or_separators() {
+    let redactor = Redactor::builder()
+        .max_value_len(2 << 20)
+        .build()
+        .expect("config");
+    for (head, fill) in [
+        ("password=x", " "),
+        ("password=x", ", "),
+        ("password: x", " \t"),
+        ("{\"Type\": \"SecureString\", \"Value\": \"", "\\\""),
+    ] {
+        let mut text = String::from(head);
+        while text.len() < 1 << 20 {
+            text.push_str(fill);
+        }
+        let started = Instant::now();
+        let out = redactor.redact(&text);
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{head:?} then {fill:?}: {:?}",
+            started.elapsed()
         );
         assert!(!out.is_empty());
     }

@@ -129,6 +129,14 @@ const POSITIVES: &[(&str, &str, &str, &str)] = &[
     ("aws-ssm-secure-string", r#"{"Name": "/app/db/password", "Value": "Yse-u5|/>2\"C ^%5C", "Type": "SecureString"}"#, r#"Yse-u5|/>2\"C ^%5C"#, r#"", "Type": "SecureString"}"#),
     ("aws-ssm-secure-string", r#"{"Parameter": {"Name": "/p", "Type": "SecureString", "Value": "hunter22", "Version": 1}}"#, "hunter22", r#"", "Version": 1}}"#),
     ("aws-ssm-secure-string", r#"{\"Parameter\":{\"Name\":\"/p\",\"Type\":\"SecureString\",\"Value\":\"hunter22\"}}"#, "hunter22", r#"\"Type\":\"SecureString\",\"Value\":\""#),
+    // Found by review: a cut Debug line, calls with a third argument, CloudFront signatures,
+    // dotted keys that start with a verb, a `<` inside an XML value.
+    ("sensitive-key", r#"Creds { user: "bob", password: Some("hunter22"#, "hunter22", r#"Creds { user: "bob", password: "#),
+    ("sensitive-key", r#"setenv("DB_PASSWORD", "hunter22", 1)"#, "hunter22", r#"", 1)"#),
+    ("aws-session-token", r#"redis.set("session_token", "abc123xyz", ex=3600)"#, "abc123xyz", r#"", ex=3600)"#),
+    ("sensitive-key", "GET /img.png?Expires=1796600000&Signature=AbCdEfGhIjKlMnOpQrStUvWxYz0123~45-67_89XyZ&Key-Pair-Id=K2JCJMDEHXQW5F", "~45-67_89XyZ", "&Key-Pair-Id=K2JCJMDEHXQW5F"),
+    ("sensitive-key", "cloudflare.GlobalApiKey=abc123xyz789", "abc123xyz789", "cloudflare.GlobalApiKey="),
+    ("sensitive-key", "<password>s3cr<t!x</password>", "s3cr<t!x", "</password>"),
     // URL passwords that are ordinary words are passwords; a socket path may follow.
     ("url-credentials", "postgresql://user:secret@db/app", "secret", "postgresql://user:"),
     ("url-credentials", "amqp://user:password@mq", "password", "@mq"),

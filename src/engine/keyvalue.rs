@@ -116,11 +116,33 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
         let start = i + 1;
         let end = memchr::memchr(b'<', hay.get(start..)?).map_or(hay.len(), |e| start + e);
         // An element ends with its closing tag, or the text ends first (a cut line). In
-        // `user:<password>@db` the tag is a URL's placeholder, not an element.
+        // `user:<password>@db` the tag is a URL's placeholder, not an element. A `<` inside
+        // the value (`<password>s3cr<t</password>`) reads on to the closing tag, or else to
+        // the line's end.
         let closed = end < hay.len() && hay.get(end + 1) == Some(&b'/');
-        if !closed && (end < hay.len() || hay.get(start) == Some(&b'@')) {
+        // Only blanks before a child element: a structure (`<Credentials>⏎ <AccessKeyId>`),
+        // whose elements are found on their own.
+        if !closed && (hay.get(start) == Some(&b'@') || is_blank_or_escaped_blank(&hay[start..end]))
+        {
             return None;
         }
+        let end = if closed || end == hay.len() {
+            end
+        } else {
+            let limit = hay.len().min(start.saturating_add(MAX_QUOTED));
+            let tag = &hay[key.clone()];
+            let mut found = None;
+            let mut from = start;
+            while let Some(p) = memchr::memmem::find(&hay[from..limit], b"</") {
+                let at = from + p;
+                if hay[at + 2..].starts_with(tag) {
+                    found = Some(at);
+                    break;
+                }
+                from = at + 2;
+            }
+            found.unwrap_or_else(|| raw_line_end(hay, start))
+        };
         return (end > start).then_some(KeyValue {
             value: start..end,
             delimited: true,
@@ -140,10 +162,14 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
             let start = skip_blanks(hay, i + 1);
             if let Some(vq) = quote_at(hay, start).filter(|vq| vq.escapes == 0) {
                 let start = start + vq.len();
-                let end =
-                    closing_quote(hay, start, vq, true).unwrap_or_else(|| line_end(hay, start));
+                let end = closing_quote(hay, start, vq, true, hay.len())
+                    .unwrap_or_else(|| line_end(hay, start));
+                // A third string: a list of names. A third argument of another kind
+                // (`setenv("DB_PASSWORD", "x", 1)`) leaves a pair.
                 let after = skip_blanks(hay, (end + vq.len()).min(hay.len()));
-                if matches!(hay.get(after), Some(b',')) {
+                if hay.get(after) == Some(&b',')
+                    && quote_at(hay, skip_blanks(hay, after + 1)).is_some()
+                {
                     return None;
                 }
                 return Some(KeyValue {
@@ -234,11 +260,20 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
     }
     // The wrapper ends right at the quote with its `(` (or is a bytes literal's `b`):
     // `a(a{a'$a` is a value that happens to hold brackets.
-    // And its string closes: `password=aaaaaa('` is a value.
+    // And its string closes (or is a `"` one): `password=aaaaaa('` is a value.
     let wrapped = j > i
         && is_debug_wrapper(&hay[i..j])
         && quote_at(hay, j).is_some_and(|q| {
-            closing_quote(hay, j + q.len(), q, inside_brackets(hay, key.start)).is_some()
+            // A `Debug` string that a cut line left open is still one (to the line's end).
+            q.byte == b'"'
+                || closing_quote(
+                    hay,
+                    j + q.len(),
+                    q,
+                    inside_brackets(hay, key.start),
+                    hay.len(),
+                )
+                .is_some()
         });
     if wrapped {
         i = j;
@@ -247,18 +282,21 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
         let start = i + q.len();
         // The closing sequence is the opening one without its `@`.
         let closer = q.len() - usize::from(q.at_sign);
-        match closing_quote(hay, start, q, inside_brackets(hay, key.start)) {
+        // After an unquoted key, a `'` or `` ` `` may be part of a bare value (logfmt quotes
+        // with `"` only): its string must close before the next pair. That bound also keeps
+        // a line of `password='a ` repeated linear.
+        let bare_fallback = q.escapes == 0 && key_quote.is_none() && q.byte != b'"';
+        let bound = if bare_fallback {
+            before_next_key(hay, start, false)
+        } else {
+            hay.len()
+        };
+        match closing_quote(hay, start, q, inside_brackets(hay, key.start), bound) {
             Some(end) => (start..end, Some(end + closer)),
-            // No closing quote on the line: a cut line, or a value that ends in a backslash
-            // (to the line's end); or, after `key=`, a `'` that is part of a bare value
-            // (logfmt quotes with `"` only).
-            None if q.escapes > 0 || key_quote.is_some() || q.byte == b'"' => {
-                (start..raw_line_end(hay, start), None)
-            }
-            None => (
-                start..trim_end(hay, start, before_next_key(hay, start, false)),
-                None,
-            ),
+            // No closing quote: a bare value to the next pair; else a cut line, or a value
+            // that ends in a backslash: to the line's end.
+            None if bare_fallback => (start..trim_end(hay, start, bound), None),
+            None => (start..raw_line_end(hay, start), None),
         }
     });
     // A header line (`Name: value` first on a line of the text) takes the rest of its line,
@@ -490,6 +528,11 @@ fn before_next_key(hay: &[u8], from: usize, quotes_end: bool) -> usize {
             let blank = k > separator_end || matches!(hay[e], b' ' | b'\t');
             if k > e && (quotes_end || blank) && starts_pair(hay, k) {
                 return e;
+            }
+            // The blanks up to `k` would find the same next word: a run of them is read once.
+            if k > e + 1 {
+                e = k;
+                continue;
             }
         }
         e += 1;
@@ -730,7 +773,7 @@ fn next_line_value(hay: &[u8], from: usize) -> Option<Range<usize>> {
     if let Some(q) = quote_at(hay, start).filter(|q| !raw || q.escapes == 0) {
         let open = start + q.len();
         let closer = q.len() - usize::from(q.at_sign);
-        if let Some(close) = closing_quote(hay, open, q, false)
+        if let Some(close) = closing_quote(hay, open, q, false, end)
             .filter(|&c| c < end && c > open && only_closers_follow(hay, c + closer))
         {
             return Some(open..close);
@@ -901,8 +944,14 @@ fn backslashes_before(hay: &[u8], from: usize, pos: usize) -> usize {
 /// A value ending in a backslash (`"C:\\"`) reads on to the next quote at its depth: its
 /// closing quote is written as a bytes repr writes a quote one level deeper (`\\"`, JSON in
 /// a JSON string), which must not end a `SecretString`. Ambiguous, so it redacts more.
-fn closing_quote(hay: &[u8], start: usize, quote: Quote, enclosed: bool) -> Option<usize> {
-    let limit = hay.len().min(start.saturating_add(MAX_QUOTED));
+fn closing_quote(
+    hay: &[u8],
+    start: usize,
+    quote: Quote,
+    enclosed: bool,
+    bound: usize,
+) -> Option<usize> {
+    let limit = hay.len().min(bound).min(start.saturating_add(MAX_QUOTED));
     if start >= limit {
         return None;
     }
@@ -1010,13 +1059,21 @@ fn trim_bytes(mut b: &[u8], strip: impl Fn(u8) -> bool) -> &[u8] {
     b
 }
 
-/// Only blanks and escaped line breaks (`\n      ` between XML elements in `Debug` output).
+/// Only blanks and escaped line breaks (`\n      ` between XML elements in `Debug` output,
+/// `\\n` in that written as JSON).
 fn is_blank_or_escaped_blank(mut value: &[u8]) -> bool {
     loop {
         match value {
             [] => return true,
             [b' ' | b'\t' | b'\r' | b'\n', rest @ ..] => value = rest,
-            [b'\\', b'n' | b'r' | b't', rest @ ..] => value = rest,
+            // An escaped line break at any depth (`\\n`, `\\\\n` in JSON of `Debug`).
+            [b'\\', ..] => {
+                let run = value.iter().take_while(|&&b| b == b'\\').count();
+                match value.get(run) {
+                    Some(b'n' | b'r' | b't') => value = &value[run + 1..],
+                    _ => return false,
+                }
+            }
             _ => return false,
         }
     }

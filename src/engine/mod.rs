@@ -404,7 +404,7 @@ impl Engine {
         }
         if let Some(ac) = &self.keywords {
             let mut key_end = 0usize;
-            let mut secure_end = 0usize;
+            let (mut secure_end, mut secure_resume) = (0usize, 0usize);
             ac.for_each(hay, |pattern, range| {
                 for &target in &self.keyword_targets[pattern] {
                     match target {
@@ -418,9 +418,10 @@ impl Engine {
                         Target::KeyStem => {}
                         Target::SecureParameter if range.start >= secure_end => {
                             if let Some(rule) = self.slots.aws_secure_parameter {
-                                secure_end = aws_context::secure_parameter_values(
+                                (secure_end, secure_resume) = aws_context::secure_parameter_values(
                                     hay,
                                     range.start,
+                                    secure_resume,
                                     &mut |r| out.push((rule, r)),
                                 );
                             }
@@ -521,8 +522,15 @@ impl Engine {
         if self.slots.aws_signature.is_some()
             && hay[name_at..key.end].eq_ignore_ascii_case(b"signature")
         {
+            // Only where the signature ends the value: a CloudFront signature goes on
+            // with `~`, `-` and `_`, which the key parser takes and the signature rule not.
             if let Some(end) = aws::signature_at(hay, name_at) {
-                return end.max(key_end);
+                let ends_value = hay.get(end).map_or(true, |&b| {
+                    !(b.is_ascii_alphanumeric() || matches!(b, b'~' | b'-' | b'_' | b'.'))
+                });
+                if ends_value {
+                    return end.max(key_end);
+                }
             }
         }
         let Some(class) = classify(&hay[key.clone()], &self.extra_keys) else {
@@ -542,7 +550,9 @@ impl Engine {
             return key_end;
         };
         if kv.prose && !kv.delimited && !strong && !kv.scheme {
-            return key_end;
+            // Prose, not data; the stems inside what was read are prose too (a line of
+            // `x token:y` repeated stays linear).
+            return kv.value.end.max(key_end);
         }
         let value = &hay[kv.value.clone()];
         let fixed = self.rules[usize::from(rule)].replacement.fixed_text();

@@ -300,14 +300,20 @@ fn is_cursor_qualifier(parts: &Parts, token_at: usize) -> bool {
     ) || (prev == b"request" && token_at >= 2 && parts.is(token_at - 2, "client"))
 }
 
-/// Whether a key is an event or operation name rather than a field: its last dotted segment
-/// is an AWS-style operation (`before-call.secrets-manager.GetSecretValue`,
-/// `needs-retry.iam.CreateAccessKey`), a verb and a noun in Pascal case after a dotted
-/// prefix. botocore prints one per hook (`Event …GetSecretValue: calling handler …`).
+/// Whether a key is an event or operation name rather than a field: a kebab-case event, a
+/// service and an AWS-style operation (`before-call.secrets-manager.GetSecretValue`,
+/// `needs-retry.iam.CreateAccessKey`), the last a verb and a noun in Pascal case. botocore
+/// prints one per hook (`Event …GetSecretValue: calling handler …`).
 fn is_operation_event(key: &[u8]) -> bool {
+    // An event name: a kebab-case event, a service, then the operation (two dots at least),
+    // so that `cloudflare.GlobalApiKey` or `stripe.TestSecretKey` stay keys.
     let Some(dot) = key.iter().rposition(|&b| b == b'.') else {
         return false;
     };
+    let first = key.iter().position(|&b| b == b'.').unwrap_or(dot);
+    if first == dot || !key[..first].contains(&b'-') {
+        return false;
+    }
     let op = &key[dot + 1..];
     const VERBS: &[&[u8]] = &[
         b"Get",
@@ -803,8 +809,13 @@ mod tests {
         ] {
             assert_eq!(class(key), None, "{key} should not be sensitive");
         }
-        // A dotted key whose last part is a field, not an operation, still counts.
+        // A dotted key whose last part is a field, not an operation, still counts; so do
+        // keys whose last part merely starts with a verb.
         assert!(class("spring.datasource.password").is_some());
+        assert!(class("cloudflare.GlobalApiKey").is_some());
+        assert!(class("stripe.TestSecretKey").is_some());
+        assert!(class("algolia.SearchApiKey").is_some());
+        assert!(class("app.config.GetPassword").is_some());
         assert!(class("app.Password").is_some());
         assert!(class("client.ApiKey").is_some());
     }
