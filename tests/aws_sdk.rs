@@ -17,6 +17,8 @@
 #[allow(dead_code)] // `main` and helpers only the demo uses
 mod demo;
 
+mod support;
+
 use regex::Regex;
 use serde_json::Value;
 use std::sync::Once;
@@ -110,7 +112,7 @@ fn run(redact: bool) -> Run {
     for line in json.lines() {
         let value: Value =
             serde_json::from_str(line).unwrap_or_else(|e| panic!("bad JSON line {line:?}: {e}"));
-        collect_strings(&value, &mut json_strings);
+        support::collect_strings(&value, &mut json_strings);
     }
     let run = Run {
         text: text.text(),
@@ -138,18 +140,6 @@ fn json_fmt<S>(out: Captured) -> fmt::Layer<S, JsonFields, Format<Json>, Capture
         .with_current_span(true)
         .with_span_list(true)
         .with_writer(out)
-}
-
-fn collect_strings(value: &Value, out: &mut String) {
-    match value {
-        Value::String(s) => {
-            out.push_str(s);
-            out.push('\n');
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
-        Value::Object(map) => map.values().for_each(|v| collect_strings(v, out)),
-        _ => {}
-    }
 }
 
 /// Every SigV4 signature (`Signature=<64 hex>`) in `text`.

@@ -11,6 +11,8 @@
 //!    decoded JSON strings;
 //! 3. operation names, request ids, the region and a `String` parameter's value survive.
 
+mod support;
+
 use serde_json::{json, Value};
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -393,23 +395,11 @@ fn run(redact: bool) -> Run {
     let mut strings = String::new();
     for line in json_text.lines() {
         let value: Value = serde_json::from_str(line).expect("one JSON object per line");
-        collect_strings(&value, &mut strings);
+        support::collect_strings(&value, &mut strings);
     }
     Run {
         outputs: [text.text(), json_text, strings],
         request_ids,
-    }
-}
-
-fn collect_strings(value: &Value, out: &mut String) {
-    match value {
-        Value::String(s) => {
-            out.push_str(s);
-            out.push('\n');
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
-        Value::Object(map) => map.values().for_each(|v| collect_strings(v, out)),
-        _ => {}
     }
 }
 
