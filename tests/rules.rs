@@ -137,6 +137,7 @@ const POSITIVES: &[(&str, &str, &str, &str)] = &[
     ("sensitive-key", "GET /img.png?Expires=1796600000&Signature=AbCdEfGhIjKlMnOpQrStUvWxYz0123~45-67_89XyZ&Key-Pair-Id=K2JCJMDEHXQW5F", "~45-67_89XyZ", "&Key-Pair-Id=K2JCJMDEHXQW5F"),
     ("sensitive-key", "cloudflare.GlobalApiKey=abc123xyz789", "abc123xyz789", "cloudflare.GlobalApiKey="),
     ("sensitive-key", "<password>s3cr<t!x</password>", "s3cr<t!x", "</password>"),
+    ("sensitive-key", "failed to refresh token: expired password:hunter22", "hunter22", "failed to refresh token: expired password:"),
     // URL passwords that are ordinary words are passwords; a socket path may follow.
     ("url-credentials", "postgresql://user:secret@db/app", "secret", "postgresql://user:"),
     ("url-credentials", "amqp://user:password@mq", "password", "@mq"),

@@ -105,7 +105,15 @@ pub(crate) fn key_around(hay: &[u8], hit: Range<usize>) -> Range<usize> {
 
 /// Parses the separator and value after `key`. `until_eol` is for header-like keys whose
 /// unquoted values contain spaces (`Authorization: Bearer x`).
-pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Option<KeyValue> {
+///
+/// `weak`: the key counts in prose only when its value is quoted or a scheme and credential
+/// (`invalid token: expired` is prose); such prose is turned down before the value is read.
+pub(crate) fn value_after(
+    hay: &[u8],
+    key: Range<usize>,
+    until_eol: bool,
+    weak: bool,
+) -> Option<KeyValue> {
     let mut i = key.end;
     let key_quote = quote_at(hay, i).filter(|q| !q.triple && !q.at_sign);
     if let Some(q) = key_quote {
@@ -277,6 +285,19 @@ pub(crate) fn value_after(hay: &[u8], key: Range<usize>, until_eol: bool) -> Opt
         });
     if wrapped {
         i = j;
+    }
+    // A weak key in prose, not quoted and not a scheme with its credential: prose, whatever
+    // follows. Deciding here, from two words, keeps a line of ` token:y` repeated linear
+    // without skipping the keys that follow.
+    if weak && prose && quote_at(hay, i).is_none() {
+        let word_end =
+            |from: usize| stop_at(hay, from, |b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+        let first_end = word_end(i);
+        let next = skip_blanks(hay, first_end);
+        let credential = &hay[next..word_end(next)];
+        if !(is_auth_scheme(&hay[i..first_end]) && looks_like_credential(credential)) {
+            return None;
+        }
     }
     let quoted = quote_at(hay, i).map(|q| {
         let start = i + q.len();
@@ -1206,7 +1227,7 @@ mod tests {
         let at = text.find(key)?;
         let k = key_around(text.as_bytes(), at..at + key.len());
         let eol = key.eq_ignore_ascii_case("authorization");
-        value_after(text.as_bytes(), k, eol).map(|kv| (text[kv.value].to_string(), kv.prose))
+        value_after(text.as_bytes(), k, eol, false).map(|kv| (text[kv.value].to_string(), kv.prose))
     }
 
     fn value(text: &str, key: &str) -> Option<String> {

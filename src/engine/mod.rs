@@ -546,13 +546,12 @@ impl Engine {
         let Some(rule) = slot else {
             return key_end;
         };
-        let Some(kv) = keyvalue::value_after(hay, key, header_like) else {
+        let Some(kv) = keyvalue::value_after(hay, key, header_like, !strong) else {
             return key_end;
         };
         if kv.prose && !kv.delimited && !strong && !kv.scheme {
-            // Prose, not data; the stems inside what was read are prose too (a line of
-            // `x token:y` repeated stays linear).
-            return kv.value.end.max(key_end);
+            // Prose, not data (mostly turned down inside `value_after`, before the read).
+            return key_end;
         }
         let value = &hay[kv.value.clone()];
         let fixed = self.rules[usize::from(rule)].replacement.fixed_text();

@@ -195,7 +195,7 @@ fn on_token(hay: &[u8], token: Range<usize>, after: usize, frames: &mut [Frame])
     if !is_key {
         return after;
     }
-    match keyvalue::value_after(hay, token, false) {
+    match keyvalue::value_after(hay, token, false, false) {
         Some(kv) => {
             if !keyvalue::is_placeholder(&hay[kv.value.clone()], None) {
                 frame.values.push(kv.value.clone());
