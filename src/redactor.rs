@@ -597,7 +597,7 @@ impl RedactorBuilder {
                             keyword_search
                         },
                     ),
-                    Detector::KeyValue | Detector::Scanner => (
+                    Detector::KeyValue | Detector::Scanner | Detector::Shape(_) => (
                         None,
                         None,
                         Validator::None,
@@ -621,8 +621,13 @@ impl RedactorBuilder {
                 info.id,
                 "url-credentials" | "curl-user" | "aws-presigned-url" | "aws-sigv4-authorization"
             );
+            let shape = match info.detector {
+                Detector::Shape(rule) => Some(&rule.shape),
+                _ => None,
+            };
             compiled.push(CompiledRule {
                 id: c.id.clone().into_boxed_str(),
+                shape,
                 regex,
                 anchored,
                 captures,
@@ -650,6 +655,7 @@ impl RedactorBuilder {
             };
             compiled.push(CompiledRule {
                 id: rule.id.clone().into_boxed_str(),
+                shape: None,
                 secret_groups,
                 regex: Some(regex),
                 anchored: None,

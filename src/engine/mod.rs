@@ -38,6 +38,7 @@
 
 pub(crate) mod keyvalue;
 mod keywords;
+pub(crate) mod shapes;
 pub(crate) mod validate;
 
 use crate::replacement::Replacement;
@@ -61,6 +62,8 @@ pub(crate) enum Validator {
 
 pub(crate) struct CompiledRule {
     pub id: Box<str>,
+    /// The token shape of a shape rule, found by the shape dispatch ([`shapes`]).
+    pub shape: Option<&'static crate::rules::shape::TokenShape>,
     pub regex: Option<Regex>,
     /// The same pattern for anchored searches at keyword hits, when every match starts at a
     /// keyword and no hand matcher (`hand.match_at`) answers that search.
@@ -162,6 +165,8 @@ pub(crate) struct Engine {
     /// `@` (when e-mail is on) and the bytes of `byte_keywords`, for [`Engine::rare_bytes`].
     rare_needles: Vec<u8>,
     unconditional: Vec<u16>,
+    /// The shape rules' dispatch tables, when any is enabled.
+    shapes: Option<shapes::ShapeDispatch>,
     slots: Slots,
     extra_keys: Vec<Vec<u8>>,
     allow_literals: Vec<Vec<u8>>,
@@ -375,8 +380,15 @@ impl Engine {
             rare_needles.push(b'@');
         }
         rare_needles.extend(byte_keywords.iter().map(|(b, _)| *b).filter(|&b| b != b'@'));
+        let shape_rules: Vec<(u16, &'static crate::rules::shape::TokenShape)> = parts
+            .rules
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| Some((i as u16, r.shape?)))
+            .collect();
         static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(Engine {
+            shapes: shapes::ShapeDispatch::new(&shape_rules),
             serial: SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             rules: parts.rules,
             keywords,
@@ -453,6 +465,13 @@ impl Engine {
             }
         }
         self.run_scanners(hay, &mut triggers, out);
+        if let Some(dispatch) = &self.shapes {
+            dispatch.scan(hay, &mut |rule, r| {
+                if !validate::contains_marker(&hay[r.clone()]) {
+                    out.push((rule, r));
+                }
+            });
+        }
         for &at in &byte_arrays[..byte_array_count] {
             self.scan_byte_array(hay, at, out);
         }

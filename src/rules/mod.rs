@@ -7,6 +7,8 @@
 //! | `aws` | `aws.rs` | access key ids, secret keys, session tokens, SigV4/SigV2 signatures, presigned URLs |
 //! | `http` | `http.rs` | `Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie` |
 //! | `tokens` | `tokens.rs` | vendor tokens with a recognisable shape (GitHub, Slack, Stripe, JWT, PEM keys, …) |
+//! | `vendor-tokens` | `vendor.rs` | more vendors' credentials, each written as a [`shape::TokenShape`] with its examples |
+//! | `password-hashes` | `hashes.rs` | bcrypt, Argon2, crypt(3) and PBKDF2 password hashes |
 //! | `keys` | `keys.rs` | any value after a sensitive key name (`password=`, `"client_secret":`, …) |
 //! | `pii` | `pii.rs` | e-mail, phone, payment card, US SSN, IBAN |
 //! | `network` | `network.rs` | IPv4 and IPv6 addresses (off by default) |
@@ -22,17 +24,30 @@
 //!   the key's name decides which rule the value belongs to.
 //! * **scanner** rules: hand-written scans for shapes that have no literal to look for, such as
 //!   digit runs (cards, SSNs, phones), `@` (e-mail) and bare 40-character AWS secret keys.
+//! * **shape** rules: a credential format as data ([`shape::TokenShape`]: prefix or context,
+//!   segments of known alphabets and lengths), with the examples that prove it. The engine
+//!   dispatches all of them from one scan of token runs, so adding one costs no speed.
+//!
+//! # Adding a vendor's token
+//!
+//! Add one `vendor!` entry to `vendor.rs`: id, description, validation, anchor, body
+//! segments, the documentation URL, three positives (whole log lines, secret between `«` and
+//! `»`) and three near misses. The tests walk the catalogue; `cargo run --example catalogue`
+//! regenerates the README's table.
 
 use std::ops::Range;
 
 pub(crate) mod aws;
 pub(crate) mod aws_context;
 pub(crate) mod hand_check;
+pub(crate) mod hashes;
 pub(crate) mod http;
 pub(crate) mod keys;
 pub(crate) mod network;
 pub(crate) mod pii;
+pub(crate) mod shape;
 pub(crate) mod tokens;
+pub(crate) mod vendor;
 
 /// A family of rules, which can be enabled or disabled as a whole by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,6 +59,10 @@ pub enum Family {
     Http,
     /// Vendor tokens and private keys (`tokens`).
     Tokens,
+    /// More vendors' credentials, recognised bare by their published shape (`vendor-tokens`).
+    VendorTokens,
+    /// Password hashes: bcrypt, Argon2, crypt(3), PBKDF2 (`password-hashes`).
+    PasswordHashes,
     /// Values of sensitive key names (`keys`).
     Keys,
     /// Personal data (`pii`).
@@ -56,10 +75,12 @@ pub enum Family {
 
 impl Family {
     /// Every family, in catalogue order.
-    pub const ALL: [Family; 7] = [
+    pub const ALL: [Family; 9] = [
         Family::Aws,
         Family::Http,
         Family::Tokens,
+        Family::VendorTokens,
+        Family::PasswordHashes,
         Family::Keys,
         Family::Pii,
         Family::Network,
@@ -72,6 +93,8 @@ impl Family {
             Family::Aws => "aws",
             Family::Http => "http",
             Family::Tokens => "tokens",
+            Family::VendorTokens => "vendor-tokens",
+            Family::PasswordHashes => "password-hashes",
             Family::Keys => "keys",
             Family::Pii => "pii",
             Family::Network => "network",
@@ -164,10 +187,23 @@ pub(crate) enum Detector {
         /// Hand-written equivalents of the regex for the searches the engine runs most.
         hand: HandMatcher,
     },
+    /// A credential format as data, found by the engine's shape dispatch.
+    Shape(&'static ShapeRule),
     /// Values of key names the key classifier assigns to this rule.
     KeyValue,
     /// Found by one of the hand-written scanners.
     Scanner,
+}
+
+/// A shape rule: the shape, where its format is documented, and its examples.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ShapeRule {
+    pub shape: shape::TokenShape,
+    pub source: &'static str,
+    /// Whole log lines, the secret between `«` and `»`.
+    pub positives: &'static [&'static str],
+    /// Lines that must come out unchanged.
+    pub near_misses: &'static [&'static str],
 }
 
 /// Description of one built-in rule, as listed by [`rules`].
@@ -211,6 +247,50 @@ impl RuleInfo {
     pub fn default_enabled(&self) -> bool {
         self.default_enabled
     }
+
+    /// Where the credential format is documented by its issuer, for rules that carry it.
+    ///
+    /// ```
+    /// let hf = tracing_redact::rules().find(|r| r.id() == "huggingface-token").unwrap();
+    /// assert!(hf.source().unwrap().starts_with("https://huggingface.co/"));
+    /// ```
+    pub fn source(&self) -> Option<&'static str> {
+        match self.detector {
+            Detector::Shape(rule) => Some(rule.source),
+            _ => None,
+        }
+    }
+
+    /// Log lines the rule must redact, each with its secret between `«` and `»`: built from
+    /// the published format (random, never real credentials). Run them against your own
+    /// configuration to see what it keeps.
+    ///
+    /// ```
+    /// use tracing_redact::Redactor;
+    /// let redactor = Redactor::default();
+    /// for rule in tracing_redact::rules() {
+    ///     for line in rule.positives() {
+    ///         let secret = line.split('«').nth(1).unwrap().split('»').next().unwrap();
+    ///         let text = line.replace(['«', '»'], "");
+    ///         assert!(!redactor.redact(&text).contains(secret), "{}: {line}", rule.id());
+    ///     }
+    /// }
+    /// ```
+    pub fn positives(&self) -> &'static [&'static str] {
+        match self.detector {
+            Detector::Shape(rule) => rule.positives,
+            _ => &[],
+        }
+    }
+
+    /// Lines close to the rule's format that it must leave alone (one byte short, glued to
+    /// a word, a placeholder, …).
+    pub fn near_misses(&self) -> &'static [&'static str] {
+        match self.detector {
+            Detector::Shape(rule) => rule.near_misses,
+            _ => &[],
+        }
+    }
 }
 
 impl std::fmt::Debug for RuleInfo {
@@ -235,6 +315,8 @@ pub fn rules() -> impl Iterator<Item = &'static RuleInfo> {
         .iter()
         .chain(http::RULES)
         .chain(tokens::RULES)
+        .chain(vendor::RULES)
+        .chain(hashes::RULES)
         .chain(keys::RULES)
         .chain(pii::RULES)
         .chain(network::RULES)
@@ -246,8 +328,11 @@ pub fn catalogue_markdown() -> String {
         "| rule id | family | matches | validated by | default |\n|---|---|---|---|---|\n",
     );
     for rule in rules() {
+        let source = rule
+            .source()
+            .map_or_else(String::new, |url| format!(" ([format]({url}))"));
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} |\n",
+            "| `{}` | {} | {}{source} | {} | {} |\n",
             rule.id,
             rule.family.name(),
             rule.description,

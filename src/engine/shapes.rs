@@ -1,0 +1,433 @@
+//! Token-shape dispatch: every enabled [`TokenShape`] found in one scan, whatever their number.
+//!
+//! # How
+//!
+//! 1. **Runs.** A skip scan ([`validate::for_each_longer_run`]) finds the token runs
+//!    (`[A-Za-z0-9_.+/=-]`) of at least [`SHAPE_RUN_MIN`] bytes. It probes one byte in
+//!    `SHAPE_RUN_MIN`, so clean prose costs a few loads a line.
+//! 2. **Starts.** In each run, a token can start at the run's start, after an escape glued to
+//!    it, and after each `+`, `/` or `=` (`rules::shape` defines the starts).
+//! 3. **Dispatch.** At each start, the first byte picks the few prefixes that begin with it
+//!    from a 256-entry table; only those are compared. Shapes anchored by their context
+//!    ([`Anchor::After`]) are picked by the byte before the start. Nothing else is looked at,
+//!    so a catalogue of 200 prefixes scans about as fast as one of 20
+//!    (`benches/engine.rs`, `synthetic-prefixes`).
+//! 4. **Shape.** The picked shape matches its body forward from the prefix, which fails at the
+//!    first byte that does not fit.
+//!
+//! # Cost and guarantees
+//!
+//! Clean text costs the skip scan plus one table load per start in a long run. Each shape
+//! match reads at most its own maximum length; a start is tried once per candidate prefix,
+//! so the scan is linear in the text for a fixed catalogue. Nothing allocates unless a token
+//! is found.
+
+use super::validate;
+#[cfg(test)]
+use crate::rules::shape::opens_token;
+use crate::rules::shape::{in_token_run, start_after_escape, Anchor, TokenShape};
+use std::ops::Range;
+
+/// The shortest token run the scan looks at. Every built-in shape spends at least this many
+/// bytes in one run from its start (`rules::vendor`'s tests check it); a custom shape could
+/// not be found in a shorter run.
+pub(crate) const SHAPE_RUN_MIN: usize = 20;
+
+/// One enabled shape: its rule index in the engine and its description.
+#[derive(Clone, Copy)]
+struct Entry {
+    rule: u16,
+    shape: &'static TokenShape,
+}
+
+/// The dispatch tables of the enabled shapes.
+pub(crate) struct ShapeDispatch {
+    /// By first byte: the range of `prefixes` whose literal starts with it.
+    by_first: [(u16, u16); 256],
+    /// Prefix literals, sorted by first byte, with their shape.
+    prefixes: Vec<(&'static [u8], Entry)>,
+    /// By the byte before a start: the range of `contexts` whose context ends with it.
+    by_before: [(u16, u16); 256],
+    contexts: Vec<(u8, Entry)>,
+}
+
+impl ShapeDispatch {
+    /// The tables for `shapes` (rule index, shape); `None` when there is none.
+    pub(crate) fn new(shapes: &[(u16, &'static TokenShape)]) -> Option<ShapeDispatch> {
+        if shapes.is_empty() {
+            return None;
+        }
+        let mut prefixes = Vec::new();
+        let mut contexts = Vec::new();
+        for &(rule, shape) in shapes {
+            let entry = Entry { rule, shape };
+            match shape.anchor {
+                Anchor::Prefix(literals) => {
+                    for literal in literals.iter().filter(|l| !l.is_empty()) {
+                        prefixes.push((literal.as_bytes(), entry));
+                    }
+                }
+                Anchor::After(context) => {
+                    if let Some(last) = last_context_byte(context) {
+                        contexts.push((last, entry));
+                    }
+                }
+            }
+        }
+        prefixes.sort_by_key(|(literal, _)| literal[0]);
+        contexts.sort_by_key(|(byte, _)| *byte);
+        Some(ShapeDispatch {
+            by_first: ranges(prefixes.iter().map(|(literal, _)| literal[0])),
+            prefixes,
+            by_before: ranges(contexts.iter().map(|(byte, _)| *byte)),
+            contexts,
+        })
+    }
+
+    /// Calls `push` with every token in `hay`: the rule and the secret's range.
+    pub(crate) fn scan(&self, hay: &[u8], push: &mut impl FnMut(u16, Range<usize>)) {
+        validate::for_each_longer_run::<SHAPE_RUN_MIN>(hay, in_token_run, |run| {
+            self.starts_in_run(hay, run, &mut |at| self.try_start(hay, at, push));
+        });
+    }
+
+    /// Calls `start` with each position in `run` (a maximal token run) where a token may
+    /// start.
+    fn starts_in_run(&self, hay: &[u8], run: Range<usize>, start: &mut impl FnMut(usize)) {
+        start(run.start);
+        if let Some(after) = start_after_escape(hay, run.start).filter(|&a| a < run.end) {
+            start(after);
+        }
+        for i in memchr::memchr3_iter(b'+', b'/', b'=', &hay[run.clone()]) {
+            let at = run.start + i + 1;
+            if at < run.end {
+                start(at);
+            }
+        }
+    }
+
+    /// Tries every shape that can start at `at`.
+    fn try_start(&self, hay: &[u8], at: usize, push: &mut impl FnMut(u16, Range<usize>)) {
+        let (lo, hi) = self.by_first[usize::from(hay[at])];
+        for (literal, entry) in &self.prefixes[usize::from(lo)..usize::from(hi)] {
+            if !hay[at..].starts_with(literal) {
+                continue;
+            }
+            let body = at + literal.len();
+            if let Some(end) = entry.shape.body_end(hay, body) {
+                if entry.shape.accepts(hay, body..end) {
+                    push(entry.rule, at..end);
+                }
+            }
+        }
+        let Some(&before) = at.checked_sub(1).and_then(|i| hay.get(i)) else {
+            return;
+        };
+        let (lo, hi) = self.by_before[usize::from(before)];
+        for (_, entry) in &self.contexts[usize::from(lo)..usize::from(hi)] {
+            if entry.shape.context_start(hay, at).is_none() {
+                continue;
+            }
+            if let Some(end) = entry.shape.body_end(hay, at) {
+                if entry.shape.accepts(hay, at..end) {
+                    push(entry.rule, at..end);
+                }
+            }
+        }
+    }
+}
+
+/// The last byte of an [`Anchor::After`] context, which picks it in the dispatch.
+fn last_context_byte(context: &[crate::rules::shape::Segment]) -> Option<u8> {
+    match context.last()? {
+        crate::rules::shape::Segment::Literal(text) => text.bytes().last(),
+        _ => None,
+    }
+}
+
+/// For keys sorted ascending: for each byte, the index range of the keys equal to it.
+fn ranges(keys: impl Iterator<Item = u8>) -> [(u16, u16); 256] {
+    let mut table = [(0u16, 0u16); 256];
+    for (i, key) in keys.enumerate() {
+        let i = i as u16;
+        let slot = &mut table[usize::from(key)];
+        if slot.0 == slot.1 {
+            *slot = (i, i + 1);
+        } else {
+            slot.1 = i + 1;
+        }
+    }
+    table
+}
+
+/// Every token in `hay` found by trying each shape at every position where a token may
+/// start, the definition written the slow, obvious way: what [`ShapeDispatch::scan`] is
+/// compared with.
+#[cfg(test)]
+pub(crate) fn scan_naively(
+    hay: &[u8],
+    shapes: &[(u16, &'static TokenShape)],
+    push: &mut impl FnMut(u16, Range<usize>),
+) {
+    let may_start = |at: usize| {
+        at == 0
+            || !in_token_run(hay[at - 1])
+            || opens_token(hay[at - 1])
+            || (0..at).rev().take(8).any(|run_start| {
+                (run_start == 0 || !in_token_run(hay[run_start - 1]))
+                    && hay[run_start..at].iter().all(|&b| in_token_run(b))
+                    && start_after_escape(hay, run_start) == Some(at)
+            })
+    };
+    let run_len = |at: usize| {
+        let mut start = at;
+        while start > 0 && in_token_run(hay[start - 1]) {
+            start -= 1;
+        }
+        let mut end = at;
+        while end < hay.len() && in_token_run(hay[end]) {
+            end += 1;
+        }
+        end - start
+    };
+    for at in 0..hay.len() {
+        if !may_start(at) || run_len(at) < SHAPE_RUN_MIN {
+            continue;
+        }
+        for &(rule, shape) in shapes {
+            match shape.anchor {
+                Anchor::Prefix(literals) => {
+                    for literal in literals {
+                        if hay[at..].starts_with(literal.as_bytes()) {
+                            let body = at + literal.len();
+                            if let Some(end) = shape.body_end(hay, body) {
+                                if shape.accepts(hay, body..end) {
+                                    push(rule, at..end);
+                                }
+                            }
+                        }
+                    }
+                }
+                Anchor::After(_) => {
+                    if shape.context_start(hay, at).is_some() {
+                        if let Some(end) = shape.body_end(hay, at) {
+                            if shape.accepts(hay, at..end) {
+                                push(rule, at..end);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::shape::Segment;
+    use crate::rules::{rules, Detector};
+    use crate::test_rng::XorShift;
+
+    fn catalogue() -> Vec<(u16, &'static TokenShape)> {
+        rules()
+            .filter_map(|r| match r.detector {
+                Detector::Shape(rule) => Some(&rule.shape),
+                _ => None,
+            })
+            .enumerate()
+            .map(|(i, s)| (i as u16, s))
+            .collect()
+    }
+
+    /// Bytes for a segment: usually fitting, sometimes one short or long, sometimes broken.
+    fn write_segments(segments: &[Segment], rng: &mut XorShift, out: &mut Vec<u8>) {
+        const ANY: &[u8] = b"abcdefABCDEF0123456789xyzXYZ_-.+/=";
+        for segment in segments {
+            let mut next = || rng.next();
+            match *segment {
+                Segment::Literal(text) => {
+                    if next() % 20 != 0 {
+                        out.extend(text.as_bytes());
+                    }
+                }
+                Segment::Run(alphabet, min, max) => {
+                    let (min, max) = (u64::from(min), u64::from(max).min(u64::from(min) + 40));
+                    let len = match next() % 8 {
+                        0 => min.saturating_sub(1),
+                        1 => max + 1,
+                        _ => min + next() % (max - min + 1),
+                    };
+                    let fitting: Vec<u8> = (0..=255u8).filter(|&b| alphabet.contains(b)).collect();
+                    for _ in 0..len {
+                        let pool = if next() % 50 == 0 { ANY } else { &fitting[..] };
+                        out.push(pool[(next() % pool.len() as u64) as usize]);
+                    }
+                }
+                Segment::Optional(inner) => {
+                    if next() % 2 == 0 {
+                        write_segments(inner, rng, out);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Text around every shape of the catalogue: its anchor, body and context, glued to
+    /// the separators, escapes and words that decide where tokens start and end.
+    fn text(rng: &mut XorShift, shapes: &[(u16, &'static TokenShape)]) -> Vec<u8> {
+        const GLUE: &[&str] = &[
+            " ",
+            "=",
+            "/",
+            "+",
+            ":",
+            "\"",
+            "\\n",
+            "\\u0022",
+            "%3D",
+            "%253D",
+            "\x1b[1;32m",
+            "x",
+            "_",
+            "-",
+            ".",
+            "\n",
+            "token=",
+            "a/b/",
+            "",
+            "",
+        ];
+        let mut out = Vec::new();
+        for _ in 0..1 + rng.next() % 6 {
+            out.extend(GLUE[(rng.next() % GLUE.len() as u64) as usize].as_bytes());
+            let (_, shape) = shapes[(rng.next() % shapes.len() as u64) as usize];
+            match shape.anchor {
+                Anchor::Prefix(prefixes) => {
+                    out.extend(prefixes[(rng.next() % prefixes.len() as u64) as usize].as_bytes())
+                }
+                Anchor::After(context) => write_segments(context, rng, &mut out),
+            }
+            write_segments(shape.body, rng, &mut out);
+        }
+        out
+    }
+
+    /// The dispatch finds what trying every shape at every possible start finds.
+    #[test]
+    fn dispatch_agrees_with_trying_everything_everywhere() {
+        let shapes = catalogue();
+        let dispatch = ShapeDispatch::new(&shapes).expect("shapes");
+        let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+        let mut found = 0;
+        for _ in 0..20_000 {
+            let hay = text(&mut rng, &shapes);
+            let mut fast = Vec::new();
+            dispatch.scan(&hay, &mut |rule, r| fast.push((rule, r)));
+            let mut slow = Vec::new();
+            scan_naively(&hay, &shapes, &mut |rule, r| slow.push((rule, r)));
+            fast.sort_by_key(|(rule, r)| (r.start, r.end, *rule));
+            slow.sort_by_key(|(rule, r)| (r.start, r.end, *rule));
+            assert_eq!(fast, slow, "{:?}", String::from_utf8_lossy(&hay));
+            found += fast.len();
+        }
+        assert!(found >= 5_000, "only {found} tokens in the generated text");
+    }
+
+    /// Each shape's matcher agrees with its regex (`TokenShape::regex`) plus the two
+    /// conditions a regex cannot state: every run is maximal and the token ends. An optional
+    /// group is taken where the token is a token with it, so the reference tries the regex
+    /// of each choice of optional groups, groups present first.
+    #[test]
+    fn shapes_agree_with_their_regexes() {
+        let shapes = catalogue();
+        let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
+        for &(_, shape) in &shapes {
+            let Anchor::Prefix(prefixes) = shape.anchor else {
+                continue;
+            };
+            let references: Vec<_> = choices(shape.body)
+                .into_iter()
+                .map(|body| {
+                    let leaked: &'static [Segment] = Box::leak(body.into_boxed_slice());
+                    let variant = TokenShape {
+                        body: leaked,
+                        ..*shape
+                    };
+                    let pattern = format!("^(?:{})", variant.regex());
+                    let regex =
+                        regex::bytes::Regex::new(&pattern).expect("a shape's regex compiles");
+                    (regex, runs(leaked))
+                })
+                .collect();
+            let mut matches = 0;
+            for _ in 0..2_000 {
+                let hay = text(&mut rng, &[(0, shape)]);
+                for at in 0..hay.len() {
+                    let mine = prefixes.iter().find_map(|p| {
+                        hay[at..]
+                            .starts_with(p.as_bytes())
+                            .then(|| shape.body_end(&hay, at + p.len()))
+                            .flatten()
+                    });
+                    let theirs = references.iter().find_map(|(regex, alphabets)| {
+                        let caps = regex.captures(&hay[at..])?;
+                        let end = at + caps.get(0)?.end();
+                        let maximal = caps.iter().skip(1).flatten().zip(alphabets).all(
+                            |(group, alphabet)| {
+                                hay.get(at + group.end())
+                                    .map_or(true, |&b| !alphabet.contains(b))
+                            },
+                        );
+                        (maximal && validate::ends_token(&hay, end)).then_some(end)
+                    });
+                    assert_eq!(
+                        mine,
+                        theirs,
+                        "{} at {at} of {:?}",
+                        shape.regex(),
+                        String::from_utf8_lossy(&hay)
+                    );
+                    matches += usize::from(mine.is_some());
+                }
+            }
+            assert!(matches >= 100, "{}: only {matches} matches", shape.regex());
+        }
+    }
+
+    /// Every choice of optional groups, as plain segment lists: groups present first.
+    fn choices(segments: &[Segment]) -> Vec<Vec<Segment>> {
+        let mut out = vec![Vec::new()];
+        for s in segments {
+            match *s {
+                Segment::Optional(inner) => {
+                    let mut next = Vec::new();
+                    for prefix in &out {
+                        for with in choices(inner) {
+                            let mut v = prefix.clone();
+                            v.extend(with);
+                            next.push(v);
+                        }
+                    }
+                    next.extend(out.iter().cloned());
+                    out = next;
+                }
+                other => out.iter_mut().for_each(|v| v.push(other)),
+            }
+        }
+        out
+    }
+
+    /// The alphabets of a shape's runs, in the order of the regex's capture groups.
+    fn runs(segments: &[Segment]) -> Vec<crate::rules::shape::Alphabet> {
+        let mut out = Vec::new();
+        for s in segments {
+            match *s {
+                Segment::Run(alphabet, ..) => out.push(alphabet),
+                Segment::Optional(inner) => out.extend(runs(inner)),
+                Segment::Literal(_) => {}
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,395 @@
+//! Token shapes: how a vendor credential looks, written as data.
+//!
+//! Most credentials that services issue today announce themselves: a fixed prefix
+//! (`hf_`, `dckr_pat_`, `shpat_`), then a body of a known alphabet and length, sometimes
+//! a separator and a second part. A [`TokenShape`] says exactly that and nothing about how to
+//! search for it: the engine (`engine::shapes`) compiles every enabled shape into dispatch
+//! tables and finds them all in one scan, at a cost that does not grow with the number of
+//! shapes.
+//!
+//! # Where a token starts
+//!
+//! A token is found where it starts a *token run*: a maximal run of
+//! `[A-Za-z0-9_.+/=-]` ([`in_token_run`]). It starts either at the run's start, or right
+//! after a `+`, `/` or `=` inside it (`token=hf_…`, `/models/hf_…`), or right after an
+//! escape that a formatter glued to it: `\n`, `\u0022`, `%3D` (also `%253D`), or an ANSI
+//! colour sequence ([`start_after_escape`]). A prefix glued to letters (`myhf_…`) is not a
+//! start: the prefix is then part of a longer word.
+//!
+//! # How a shape matches
+//!
+//! From the start, the [`Anchor`] and then each [`Segment`] in turn:
+//!
+//! * a [`Segment::Literal`] must be there, byte for byte;
+//! * a [`Segment::Run`] takes the *whole* run of its alphabet (maximal munch, never part of
+//!   it) and fails when that run is shorter than `min` or longer than `max`;
+//! * a [`Segment::Optional`] group is taken when all of it matches, else skipped.
+//!
+//! The token must then end: the next byte is not a letter or digit. A token whose random
+//! part has fewer than five distinct letters and digits (`hf_xxxx…`, `dapi0000…`) is a
+//! documentation placeholder and stays.
+//!
+//! Every shape can also be written as a regular expression ([`TokenShape::regex`]); the tests
+//! compare the two on generated text, and the README's catalogue prints the regex.
+
+use crate::engine::validate::ends_token;
+use std::ops::Range;
+
+/// The bytes a [`Segment::Run`] may hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Alphabet {
+    /// `[0-9]`
+    Digits,
+    /// `[0-9a-f]`
+    LowerHex,
+    /// `[0-9A-Fa-f]`
+    Hex,
+    /// `[A-Z0-9]`
+    UpperAlnum,
+    /// `[a-z0-9]`
+    LowerAlnum,
+    /// `[A-Za-z]`
+    Letters,
+    /// `[A-Za-z0-9]`
+    Alnum,
+    /// `[A-Za-z0-9_-]`: base64url without padding.
+    Base64Url,
+    /// `[A-Za-z0-9_=-]`: base64url with its padding, where padding can sit inside a token.
+    Base64UrlPadded,
+    /// `[A-Za-z0-9+/=_-]`: either base64 alphabet with padding, for tokens that embed encoded
+    /// JSON whichever way their issuer encoded it.
+    AnyBase64,
+    /// `[A-Za-z0-9_.-]`
+    Dotted,
+}
+
+impl Alphabet {
+    /// Whether `b` belongs to the alphabet.
+    #[inline]
+    pub(crate) fn contains(self, b: u8) -> bool {
+        match self {
+            Alphabet::Digits => b.is_ascii_digit(),
+            Alphabet::LowerHex => b.is_ascii_digit() || (b'a'..=b'f').contains(&b),
+            Alphabet::Hex => b.is_ascii_hexdigit(),
+            Alphabet::UpperAlnum => b.is_ascii_uppercase() || b.is_ascii_digit(),
+            Alphabet::LowerAlnum => b.is_ascii_lowercase() || b.is_ascii_digit(),
+            Alphabet::Letters => b.is_ascii_alphabetic(),
+            Alphabet::Alnum => b.is_ascii_alphanumeric(),
+            Alphabet::Base64Url => b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'),
+            Alphabet::Base64UrlPadded => {
+                b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'=')
+            }
+            Alphabet::AnyBase64 => {
+                b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'/' | b'=')
+            }
+            Alphabet::Dotted => b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'),
+        }
+    }
+
+    #[cfg(test)]
+    /// The alphabet as a regex character class.
+    pub(crate) fn class(self) -> &'static str {
+        match self {
+            Alphabet::Digits => "[0-9]",
+            Alphabet::LowerHex => "[0-9a-f]",
+            Alphabet::Hex => "[0-9A-Fa-f]",
+            Alphabet::UpperAlnum => "[A-Z0-9]",
+            Alphabet::LowerAlnum => "[a-z0-9]",
+            Alphabet::Letters => "[A-Za-z]",
+            Alphabet::Alnum => "[A-Za-z0-9]",
+            Alphabet::Base64Url => "[A-Za-z0-9_-]",
+            Alphabet::Base64UrlPadded => "[A-Za-z0-9_=-]",
+            Alphabet::AnyBase64 => "[A-Za-z0-9+/=_-]",
+            Alphabet::Dotted => "[A-Za-z0-9_.-]",
+        }
+    }
+}
+
+/// One part of a token, in text order.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Segment {
+    /// These bytes exactly.
+    Literal(&'static str),
+    /// The whole run of `alphabet` bytes here, `min..=max` long.
+    Run(Alphabet, u16, u16),
+    /// These segments, when all of them match; otherwise nothing.
+    Optional(&'static [Segment]),
+}
+
+/// What places a token in the text, before its [`TokenShape::body`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Anchor {
+    /// One of these literals at a token start; the literal is part of the secret.
+    Prefix(&'static [&'static str]),
+    /// Right after this context (matched backwards from the token's start, which must start
+    /// a token run or follow a `/`): `…/webhooks/<id>/` before a Discord webhook's token.
+    /// The context stays readable; only the body is the secret.
+    After(&'static [Segment]),
+}
+
+/// A check beyond the shape, for formats that carry one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Check {
+    /// The shape is all there is.
+    None,
+}
+
+/// A credential format, as data: what places it, what it is made of, how it is checked, and
+/// the examples that prove the rule (see the module docs for the matching rules).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TokenShape {
+    pub anchor: Anchor,
+    /// The rest of the token after the anchor.
+    pub body: &'static [Segment],
+    pub check: Check,
+}
+
+/// Bytes that can continue a token run ([`in_token_run`]).
+#[inline]
+pub(crate) fn in_token_run(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'+' | b'/' | b'=')
+}
+
+#[cfg(test)]
+/// Bytes inside a token run after which a token may start: `key=token`, `path/token`.
+#[inline]
+pub(crate) fn opens_token(b: u8) -> bool {
+    matches!(b, b'+' | b'/' | b'=')
+}
+
+/// Where a token starts inside the token run that begins at `run_start`, past an escape
+/// glued to it: `\n`/`\t`/`\r` (the run starts at the `n`), `\u0022`, `%22` and `%2522`, or an
+/// ANSI colour sequence (`\x1b[1;32m`). `None` when the run does not start with one.
+pub(crate) fn start_after_escape(hay: &[u8], run_start: usize) -> Option<usize> {
+    let before = *hay.get(run_start.checked_sub(1)?)?;
+    let rest = hay.get(run_start..)?;
+    let hex = |i: usize| rest.get(i).is_some_and(u8::is_ascii_hexdigit);
+    match before {
+        b'\\' => match rest.first()? {
+            b'n' | b'r' | b't' => Some(run_start + 1),
+            b'u' if (1..5).all(hex) => Some(run_start + 5),
+            _ => None,
+        },
+        b'%' if hex(0) && hex(1) => {
+            // `%25` encodes `%` itself: `%2522` is `%22` encoded once more.
+            let mut at = 2;
+            while rest[at - 2..at].eq_ignore_ascii_case(b"25") && hex(at) && hex(at + 1) {
+                at += 2;
+            }
+            Some(run_start + at)
+        }
+        b'[' | b';' => {
+            let digits = rest
+                .iter()
+                .take(4)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            (digits > 0 && rest.get(digits) == Some(&b'm')).then_some(run_start + digits + 1)
+        }
+        _ => None,
+    }
+}
+
+impl TokenShape {
+    /// The end of the token whose body starts at `at` (after the anchor), if the body
+    /// matches there and the token ends with it.
+    pub(crate) fn body_end(&self, hay: &[u8], at: usize) -> Option<usize> {
+        match_forward(hay, at, self.body, &|end| {
+            ends_token(hay, end).then_some(end)
+        })
+    }
+
+    /// The start of the [`Anchor::After`] context that ends at `at`, if it is there.
+    pub(crate) fn context_start(&self, hay: &[u8], at: usize) -> Option<usize> {
+        match self.anchor {
+            Anchor::After(context) => match_backward(hay, at, context),
+            Anchor::Prefix(_) => None,
+        }
+    }
+
+    /// Whether a token whose random part (everything after its prefix) is `random` is a
+    /// credential: not a placeholder, and its check passes.
+    pub(crate) fn accepts(&self, hay: &[u8], random: Range<usize>) -> bool {
+        let mut seen = [false; 128];
+        let mut distinct = 0;
+        for &b in &hay[random] {
+            if b.is_ascii_alphanumeric() && !seen[usize::from(b)] {
+                seen[usize::from(b)] = true;
+                distinct += 1;
+            }
+        }
+        match self.check {
+            Check::None => distinct >= 5,
+        }
+    }
+
+    #[cfg(test)]
+    /// The shape as a regular expression (with a capture group for each run), for tooling and
+    /// the tests' reference matcher. A match of it is a token only where the module docs'
+    /// extra conditions hold: maximal runs, and the token ends.
+    pub(crate) fn regex(&self) -> String {
+        let mut out = String::new();
+        match self.anchor {
+            Anchor::Prefix(prefixes) => {
+                out.push_str("(?:");
+                for (i, p) in prefixes.iter().enumerate() {
+                    if i > 0 {
+                        out.push('|');
+                    }
+                    out.push_str(&regex::escape(p));
+                }
+                out.push(')');
+            }
+            Anchor::After(context) => {
+                // A look-behind the regex crate lacks: the context is written as a
+                // non-capturing prefix of the match.
+                out.push_str("(?:");
+                write_regex(context, &mut out, false);
+                out.push(')');
+            }
+        }
+        write_regex(self.body, &mut out, true);
+        out
+    }
+
+    #[cfg(test)]
+    /// The fewest bytes a token of this shape spends in one token run from its start:
+    /// the engine looks only at runs this long.
+    pub(crate) fn min_run(&self) -> usize {
+        let anchor = match self.anchor {
+            Anchor::Prefix(prefixes) => prefixes.iter().map(|p| leading_run(p)).min().unwrap_or(0),
+            Anchor::After(_) => 0,
+        };
+        let prefix_whole = match self.anchor {
+            Anchor::Prefix(prefixes) => prefixes.iter().all(|p| p.bytes().all(in_token_run)),
+            Anchor::After(_) => true,
+        };
+        if !prefix_whole {
+            return anchor;
+        }
+        let mut total = anchor;
+        for segment in self.body {
+            match *segment {
+                Segment::Literal(text) => {
+                    let lead = leading_run(text);
+                    total += lead;
+                    if lead < text.len() {
+                        return total;
+                    }
+                }
+                Segment::Run(alphabet, min, _) => {
+                    let all_in_run = (0..=255u8)
+                        .filter(|&b| alphabet.contains(b))
+                        .all(in_token_run);
+                    if !all_in_run {
+                        return total;
+                    }
+                    total += usize::from(min);
+                }
+                Segment::Optional(_) => return total,
+            }
+        }
+        total
+    }
+}
+
+#[cfg(test)]
+fn leading_run(text: &str) -> usize {
+    text.bytes().take_while(|&b| in_token_run(b)).count()
+}
+
+#[cfg(test)]
+fn write_regex(segments: &[Segment], out: &mut String, capture: bool) {
+    for segment in segments {
+        match *segment {
+            Segment::Literal(text) => out.push_str(&regex::escape(text)),
+            Segment::Run(alphabet, min, max) => {
+                let (open, close) = if capture { ("(", ")") } else { ("(?:", ")") };
+                out.push_str(open);
+                out.push_str(alphabet.class());
+                out.push_str(&format!("{{{min},{max}}}"));
+                out.push_str(close);
+            }
+            Segment::Optional(inner) => {
+                out.push_str("(?:");
+                write_regex(inner, out, capture);
+                out.push_str(")?");
+            }
+        }
+    }
+}
+
+/// Matches `segments` forward from `at`, then `then` at their end; returns what `then`
+/// returns. An optional group is taken if the rest matches with it, else skipped (a
+/// backtrack only at optional groups; runs never give bytes back).
+fn match_forward(
+    hay: &[u8],
+    at: usize,
+    segments: &[Segment],
+    then: &dyn Fn(usize) -> Option<usize>,
+) -> Option<usize> {
+    let Some((first, rest)) = segments.split_first() else {
+        return then(at);
+    };
+    match *first {
+        Segment::Literal(text) => {
+            if !hay.get(at..)?.starts_with(text.as_bytes()) {
+                return None;
+            }
+            match_forward(hay, at + text.len(), rest, then)
+        }
+        Segment::Run(alphabet, min, max) => {
+            let max = usize::from(max);
+            let n = hay
+                .get(at..)?
+                .iter()
+                .take(max + 1)
+                .take_while(|&&b| alphabet.contains(b))
+                .count();
+            if n < usize::from(min) || n > max {
+                return None;
+            }
+            match_forward(hay, at + n, rest, then)
+        }
+        Segment::Optional(inner) => {
+            match_forward(hay, at, inner, &|end| match_forward(hay, end, rest, then))
+                .or_else(|| match_forward(hay, at, rest, then))
+        }
+    }
+}
+
+/// Matches `segments` backward, ending at `end`; returns where they start. Runs take their
+/// whole run to the left, as [`match_forward`] does to the right.
+fn match_backward(hay: &[u8], end: usize, segments: &[Segment]) -> Option<usize> {
+    let mut i = end;
+    for segment in segments.iter().rev() {
+        match *segment {
+            Segment::Literal(text) => {
+                let start = i.checked_sub(text.len())?;
+                if &hay[start..i] != text.as_bytes() {
+                    return None;
+                }
+                i = start;
+            }
+            Segment::Run(alphabet, min, max) => {
+                let max = usize::from(max);
+                let n = hay[..i]
+                    .iter()
+                    .rev()
+                    .take(max + 1)
+                    .take_while(|&&b| alphabet.contains(b))
+                    .count();
+                if n < usize::from(min) || n > max {
+                    return None;
+                }
+                i -= n;
+            }
+            Segment::Optional(inner) => {
+                if let Some(start) = match_backward(hay, i, inner) {
+                    i = start;
+                }
+            }
+        }
+    }
+    Some(i)
+}
