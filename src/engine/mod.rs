@@ -36,6 +36,7 @@
 //!
 //! No step allocates unless it finds something.
 
+pub(crate) mod classify;
 pub(crate) mod keyvalue;
 mod keywords;
 pub(crate) mod shapes;

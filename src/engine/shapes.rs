@@ -2,11 +2,12 @@
 //!
 //! # How
 //!
-//! 1. **Runs.** A skip scan ([`validate::for_each_longer_run`]) finds the token runs
-//!    (`[A-Za-z0-9_.+/=-]`) of at least [`SHAPE_RUN_MIN`] bytes. It probes one byte in
-//!    `SHAPE_RUN_MIN`, so clean prose costs a few loads a line.
-//! 2. **Starts.** In each run, a token can start at the run's start, after an escape glued to
-//!    it, and after each `+`, `/` or `=` (`rules::shape` defines the starts).
+//! 1. **Classes.** Each 64-byte block is classified into bit masks (`engine::classify`):
+//!    token-run bytes (`[A-Za-z0-9_.+/=-]`), and, only in blocks where a long run starts,
+//!    the bytes after which a token may start inside a run (`+`, `/`, `=`).
+//! 2. **Starts.** Bit arithmetic on the masks gives the positions where a token may start
+//!    (`rules::shape` defines them) and is followed by at least [`SHAPE_RUN_MIN`] token-run
+//!    bytes: a few shifts and ands a block, no branch a byte.
 //! 3. **Dispatch.** At each start, the first byte picks the few prefixes that begin with it
 //!    from a 256-entry table; only those are compared. Shapes anchored by their context
 //!    ([`Anchor::After`]) are picked by the byte before the start. Nothing else is looked at,
@@ -22,30 +23,142 @@
 //! so the scan is linear in the text for a fixed catalogue. Nothing allocates unless a token
 //! is found.
 
-use super::validate;
-#[cfg(test)]
+use super::classify::{opener_mask, token_run_mask};
 use crate::rules::shape::opens_token;
-use crate::rules::shape::{in_token_run, start_after_escape, Anchor, TokenShape};
+use crate::rules::shape::{
+    in_token_run, start_after_escape, Alphabet, Anchor, Segment, TokenShape,
+};
 use std::ops::Range;
 
 /// The shortest token run the scan looks at. Every built-in shape spends at least this many
 /// bytes in one run from its start (`rules::vendor`'s tests check it); a custom shape could
 /// not be found in a shorter run.
-pub(crate) const SHAPE_RUN_MIN: usize = 20;
+pub(crate) const SHAPE_RUN_MIN: usize = 24;
 
 /// One enabled shape: its rule index in the engine and its description.
 #[derive(Clone, Copy)]
 struct Entry {
     rule: u16,
     shape: &'static TokenShape,
+    /// A byte the body must have at a fixed offset from its start (the first literal after
+    /// fixed-length runs: the `-` of `PMAK-<24>-`), checked before the body is read.
+    probe: Option<(usize, u8)>,
+    /// For a context anchor: its last literal, and the alphabet of the run before it, if
+    /// one is: the context's end checked in place before it is matched backwards.
+    context_tail: Option<(&'static [u8], Option<Alphabet>)>,
+}
+
+impl Entry {
+    fn new(rule: u16, shape: &'static TokenShape) -> Entry {
+        let mut offset = 0;
+        let mut probe = None;
+        for segment in shape.body {
+            match *segment {
+                Segment::Literal(text) => {
+                    probe = text.bytes().next().map(|b| (offset, b));
+                    break;
+                }
+                Segment::Run(_, min, max) if min == max => offset += usize::from(min),
+                _ => break,
+            }
+        }
+        let context_tail = match shape.anchor {
+            Anchor::After(context) => match context {
+                [.., Segment::Run(alphabet, ..), Segment::Literal(last)] => {
+                    Some((last.as_bytes(), Some(*alphabet)))
+                }
+                [.., Segment::Literal(last)] => Some((last.as_bytes(), None)),
+                _ => None,
+            },
+            Anchor::Prefix(_) => None,
+        };
+        Entry {
+            rule,
+            shape,
+            probe,
+            context_tail,
+        }
+    }
+
+    /// Whether the end of the entry's context can be right before `at` (true for entries
+    /// without a context).
+    #[inline]
+    fn context_tail_at(&self, hay: &[u8], at: usize) -> bool {
+        let Some((last, run)) = self.context_tail else {
+            return true;
+        };
+        let Some(start) = at.checked_sub(last.len()) else {
+            return false;
+        };
+        &hay[start..at] == last
+            && run.map_or(true, |alphabet| {
+                start
+                    .checked_sub(1)
+                    .is_some_and(|i| alphabet.contains(hay[i]))
+            })
+    }
+
+    /// The token whose body starts at `body`, if its shape matches and it is not a
+    /// placeholder.
+    #[inline]
+    fn token_end(&self, hay: &[u8], body: usize) -> Option<usize> {
+        if let Some((offset, byte)) = self.probe {
+            if hay.get(body + offset) != Some(&byte) {
+                return None;
+            }
+        }
+        let end = self.shape.body_end(hay, body)?;
+        self.shape.accepts(hay, body..end).then_some(end)
+    }
+}
+
+/// A prefix literal, with its first eight bytes as a word, so that most candidates are
+/// turned down by one load and compare.
+struct Prefix {
+    word: u64,
+    mask: u64,
+    literal: &'static [u8],
+    entry: Entry,
+}
+
+impl Prefix {
+    fn new(literal: &'static [u8], entry: Entry) -> Prefix {
+        let n = literal.len().min(8);
+        let mut bytes = [0u8; 8];
+        bytes[..n].copy_from_slice(&literal[..n]);
+        let mask = if n == 8 { !0 } else { (1u64 << (8 * n)) - 1 };
+        Prefix {
+            word: u64::from_le_bytes(bytes),
+            mask,
+            literal,
+            entry,
+        }
+    }
+
+    #[inline]
+    fn is_at(&self, hay: &[u8], at: usize) -> bool {
+        match hay.get(at..at + 8) {
+            Some(eight) => {
+                let mut bytes = [0u8; 8];
+                bytes.copy_from_slice(eight);
+                u64::from_le_bytes(bytes) & self.mask == self.word
+                    && (self.literal.len() <= 8 || hay[at..].starts_with(self.literal))
+            }
+            None => hay[at..].starts_with(self.literal),
+        }
+    }
 }
 
 /// The dispatch tables of the enabled shapes.
 pub(crate) struct ShapeDispatch {
+    /// Bit `(a << 8) | b` is set when some prefix can start with the bytes `a b` (a
+    /// one-byte prefix followed by any byte its body can start with): one load turns down
+    /// most starts before any prefix is compared. 8 KiB.
+    pairs: Box<[u64; 1024]>,
     /// By first byte: the range of `prefixes` whose literal starts with it.
     by_first: [(u16, u16); 256],
     /// Prefix literals, sorted by first byte, with their shape.
-    prefixes: Vec<(&'static [u8], Entry)>,
+    prefixes: Vec<Prefix>,
     /// By the byte before a start: the range of `contexts` whose context ends with it.
     by_before: [(u16, u16); 256],
     contexts: Vec<(u8, Entry)>,
@@ -60,11 +173,11 @@ impl ShapeDispatch {
         let mut prefixes = Vec::new();
         let mut contexts = Vec::new();
         for &(rule, shape) in shapes {
-            let entry = Entry { rule, shape };
+            let entry = Entry::new(rule, shape);
             match shape.anchor {
                 Anchor::Prefix(literals) => {
                     for literal in literals.iter().filter(|l| !l.is_empty()) {
-                        prefixes.push((literal.as_bytes(), entry));
+                        prefixes.push(Prefix::new(literal.as_bytes(), entry));
                     }
                 }
                 Anchor::After(context) => {
@@ -74,10 +187,25 @@ impl ShapeDispatch {
                 }
             }
         }
-        prefixes.sort_by_key(|(literal, _)| literal[0]);
+        prefixes.sort_by_key(|p| p.literal[0]);
         contexts.sort_by_key(|(byte, _)| *byte);
+        let mut pairs = Box::new([0u64; 1024]);
+        for prefix in &prefixes {
+            let first = usize::from(prefix.literal[0]);
+            let seconds: Vec<u8> = match prefix.literal.get(1) {
+                Some(&second) => vec![second],
+                None => (0..=255u8)
+                    .filter(|&b| prefix.entry.shape.body_may_start_with(b))
+                    .collect(),
+            };
+            for second in seconds {
+                let bit = first << 8 | usize::from(second);
+                pairs[bit / 64] |= 1 << (bit % 64);
+            }
+        }
         Some(ShapeDispatch {
-            by_first: ranges(prefixes.iter().map(|(literal, _)| literal[0])),
+            pairs,
+            by_first: ranges(prefixes.iter().map(|p| p.literal[0])),
             prefixes,
             by_before: ranges(contexts.iter().map(|(byte, _)| *byte)),
             contexts,
@@ -86,61 +214,105 @@ impl ShapeDispatch {
 
     /// Calls `push` with every token in `hay`: the rule and the secret's range.
     pub(crate) fn scan(&self, hay: &[u8], push: &mut impl FnMut(u16, Range<usize>)) {
-        validate::for_each_longer_run::<SHAPE_RUN_MIN>(hay, in_token_run, |run| {
-            self.starts_in_run(hay, run, &mut |at| self.try_start(hay, at, push));
-        });
-    }
-
-    /// Calls `start` with each position in `run` (a maximal token run) where a token may
-    /// start.
-    fn starts_in_run(&self, hay: &[u8], run: Range<usize>, start: &mut impl FnMut(usize)) {
-        start(run.start);
-        if let Some(after) = start_after_escape(hay, run.start).filter(|&a| a < run.end) {
-            start(after);
-        }
-        for i in memchr::memchr3_iter(b'+', b'/', b'=', &hay[run.clone()]) {
-            let at = run.start + i + 1;
-            if at < run.end {
-                start(at);
+        let blocks = hay.len().div_ceil(64);
+        let mut current = token_run_mask(hay, 0);
+        // Whether the byte before the block is a token-run byte, and an opener.
+        let (mut carry_run, mut carry_opens) = (0u64, 0u64);
+        for block in 0..blocks {
+            let base = block * 64;
+            let next = if block + 1 < blocks {
+                token_run_mask(hay, base + 64)
+            } else {
+                0
+            };
+            // Bit p of `long`: the SHAPE_RUN_MIN bytes from p on are all token-run bytes.
+            let mut long = u128::from(current) | (u128::from(next) << 64);
+            let mut covered = 1;
+            while covered * 2 <= SHAPE_RUN_MIN {
+                long &= long >> covered;
+                covered *= 2;
             }
+            if covered < SHAPE_RUN_MIN {
+                long &= long >> (SHAPE_RUN_MIN - covered);
+            }
+            let long = long as u64;
+            if long != 0 {
+                let run = current;
+                let after_run = (run << 1) | carry_run;
+                let after_opener = (opener_mask(hay, base) << 1) | carry_opens;
+                let run_starts = run & !after_run;
+                let mut starts = (run_starts | (run & after_opener)) & long;
+                while starts != 0 {
+                    self.try_start(hay, base + starts.trailing_zeros() as usize, push);
+                    starts &= starts - 1;
+                }
+                // A run that starts right after an escape (`\n`, `%3D`, `\u0022`) holds
+                // the token past the escape's tail; only a long run can hold a long token.
+                let mut escaped = run_starts & long;
+                while escaped != 0 {
+                    let run_start = base + escaped.trailing_zeros() as usize;
+                    if let Some(at) = start_after_escape(hay, run_start) {
+                        let long_enough = hay
+                            .get(at..at + SHAPE_RUN_MIN)
+                            .is_some_and(|bytes| bytes.iter().all(|&b| in_token_run(b)));
+                        if long_enough {
+                            self.try_start(hay, at, push);
+                        }
+                    }
+                    escaped &= escaped - 1;
+                }
+            }
+            carry_run = current >> 63;
+            carry_opens = u64::from(hay.get(base + 63).is_some_and(|&b| opens_token(b)));
+            current = next;
         }
     }
 
     /// Tries every shape that can start at `at`.
+    #[inline]
     fn try_start(&self, hay: &[u8], at: usize, push: &mut impl FnMut(u16, Range<usize>)) {
+        // Every start has SHAPE_RUN_MIN bytes after it.
+        let bit = usize::from(hay[at]) << 8 | usize::from(hay.get(at + 1).copied().unwrap_or(0));
+        if self.pairs[bit / 64] & (1 << (bit % 64)) != 0 {
+            self.try_prefixes(hay, at, push);
+        }
+        self.try_contexts(hay, at, push);
+    }
+
+    #[inline]
+    fn try_prefixes(&self, hay: &[u8], at: usize, push: &mut impl FnMut(u16, Range<usize>)) {
         let (lo, hi) = self.by_first[usize::from(hay[at])];
-        for (literal, entry) in &self.prefixes[usize::from(lo)..usize::from(hi)] {
-            if !hay[at..].starts_with(literal) {
+        for prefix in &self.prefixes[usize::from(lo)..usize::from(hi)] {
+            if !prefix.is_at(hay, at) {
                 continue;
             }
-            let body = at + literal.len();
-            if let Some(end) = entry.shape.body_end(hay, body) {
-                if entry.shape.accepts(hay, body..end) {
-                    push(entry.rule, at..end);
-                }
+            if let Some(end) = prefix.entry.token_end(hay, at + prefix.literal.len()) {
+                push(prefix.entry.rule, at..end);
             }
         }
+    }
+
+    #[inline]
+    fn try_contexts(&self, hay: &[u8], at: usize, push: &mut impl FnMut(u16, Range<usize>)) {
         let Some(&before) = at.checked_sub(1).and_then(|i| hay.get(i)) else {
             return;
         };
         let (lo, hi) = self.by_before[usize::from(before)];
         for (_, entry) in &self.contexts[usize::from(lo)..usize::from(hi)] {
-            if entry.shape.context_start(hay, at).is_none() {
+            if !entry.context_tail_at(hay, at) || entry.shape.context_start(hay, at).is_none() {
                 continue;
             }
-            if let Some(end) = entry.shape.body_end(hay, at) {
-                if entry.shape.accepts(hay, at..end) {
-                    push(entry.rule, at..end);
-                }
+            if let Some(end) = entry.token_end(hay, at) {
+                push(entry.rule, at..end);
             }
         }
     }
 }
 
 /// The last byte of an [`Anchor::After`] context, which picks it in the dispatch.
-fn last_context_byte(context: &[crate::rules::shape::Segment]) -> Option<u8> {
+fn last_context_byte(context: &[Segment]) -> Option<u8> {
     match context.last()? {
-        crate::rules::shape::Segment::Literal(text) => text.bytes().last(),
+        Segment::Literal(text) => text.bytes().last(),
         _ => None,
     }
 }
@@ -179,19 +351,12 @@ pub(crate) fn scan_naively(
                     && start_after_escape(hay, run_start) == Some(at)
             })
     };
-    let run_len = |at: usize| {
-        let mut start = at;
-        while start > 0 && in_token_run(hay[start - 1]) {
-            start -= 1;
-        }
-        let mut end = at;
-        while end < hay.len() && in_token_run(hay[end]) {
-            end += 1;
-        }
-        end - start
+    let long_enough = |at: usize| {
+        hay.get(at..at + SHAPE_RUN_MIN)
+            .is_some_and(|bytes| bytes.iter().all(|&b| in_token_run(b)))
     };
     for at in 0..hay.len() {
-        if !may_start(at) || run_len(at) < SHAPE_RUN_MIN {
+        if !may_start(at) || !long_enough(at) {
             continue;
         }
         for &(rule, shape) in shapes {
@@ -225,7 +390,7 @@ pub(crate) fn scan_naively(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::shape::Segment;
+    use crate::engine::validate;
     use crate::rules::{rules, Detector};
     use crate::test_rng::XorShift;
 
@@ -326,8 +491,10 @@ mod tests {
             dispatch.scan(&hay, &mut |rule, r| fast.push((rule, r)));
             let mut slow = Vec::new();
             scan_naively(&hay, &shapes, &mut |rule, r| slow.push((rule, r)));
-            fast.sort_by_key(|(rule, r)| (r.start, r.end, *rule));
-            slow.sort_by_key(|(rule, r)| (r.start, r.end, *rule));
+            for found in [&mut fast, &mut slow] {
+                found.sort_by_key(|(rule, r)| (r.start, r.end, *rule));
+                found.dedup();
+            }
             assert_eq!(fast, slow, "{:?}", String::from_utf8_lossy(&hay));
             found += fast.len();
         }

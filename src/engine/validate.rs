@@ -25,6 +25,13 @@ fn pack_flags(flags: &[u8; 64]) -> u64 {
 /// The mask of the bytes of `hay[from..]` (at most 64) for which `member` holds.
 ///
 /// `member` should be a few comparisons, not a table lookup, so that the loop vectorizes.
+#[cfg_attr(
+    all(
+        any(target_arch = "x86", target_arch = "x86_64"),
+        target_feature = "sse2"
+    ),
+    allow(dead_code)
+)]
 #[inline(always)]
 pub(crate) fn block_mask(hay: &[u8], from: usize, member: impl Fn(u8) -> bool) -> u64 {
     let chunk = hay.get(from..).unwrap_or_default();
@@ -66,13 +73,26 @@ impl<const MIN: usize> RunLength<MIN> {
 /// are expanded to their run's ends, from the masks too. A skip scan (one probe every `MIN`
 /// bytes) would mispredict on most probes for short minimums, because log lines are full of
 /// short digit runs (timestamps, ids); for long minimums see [`for_each_longer_run`].
+#[cfg(test)]
 pub(crate) fn for_each_long_run<const MIN: usize>(
     hay: &[u8],
+    member: impl Fn(u8) -> bool + Copy,
+    f: impl FnMut(Range<usize>),
+) {
+    for_each_long_run_masked::<MIN>(hay, |from| block_mask(hay, from, member), member, f);
+}
+
+/// [`for_each_long_run`] with the block masks from `mask_of` (the mask of the 64 bytes from
+/// an offset, as [`block_mask`] gives it for `member`): the classifying pass
+/// (`engine::classify`) computes them with SIMD compares.
+pub(crate) fn for_each_long_run_masked<const MIN: usize>(
+    hay: &[u8],
+    mask_of: impl Fn(usize) -> u64,
     member: impl Fn(u8) -> bool + Copy,
     mut f: impl FnMut(Range<usize>),
 ) {
     let () = RunLength::<MIN>::FITS_TWO_BLOCKS;
-    let mask_of = |block: usize| block_mask(hay, block * 64, member);
+    let mask_of = |block: usize| mask_of(block * 64);
     let blocks = hay.len().div_ceil(64);
     let mut done = 0;
     let mut current = mask_of(0);

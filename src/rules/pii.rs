@@ -13,7 +13,8 @@
 //! * dates (`2026-11-24`), versions and IPv4 addresses do not have any of these layouts.
 
 use super::{Detector, Family, RuleInfo};
-use crate::engine::validate::{for_each_long_run, iban_length, iban_mod97, is_alnum, luhn};
+use crate::engine::classify::{number_mask, portable::is_number as is_number_byte};
+use crate::engine::validate::{for_each_long_run_masked, iban_length, iban_mod97, is_alnum, luhn};
 use std::ops::Range;
 
 pub(crate) static RULES: &[RuleInfo] = &[
@@ -530,7 +531,7 @@ fn number_may_end(hay: &[u8], end: usize) -> bool {
 /// (IPv4s only when `with_ipv4`).
 ///
 /// Every layout we report spans at least 9 consecutive [`is_number_byte`] bytes (7 for
-/// `1.1.1.1`), so [`for_each_long_run`] finds the runs worth parsing with bit masks, without a
+/// `1.1.1.1`), so `for_each_long_run_masked` finds the runs worth parsing with bit masks, without a
 /// branch per byte.
 pub(crate) fn scan_digits(
     hay: &[u8],
@@ -563,9 +564,19 @@ fn scan_clusters(
     let mut each_run =
         |run: Range<usize>| scan_run(hay, run.start, run.end, with_ipv4, cluster, out);
     if with_ipv4 {
-        for_each_long_run::<7>(hay, is_number_byte, &mut each_run);
+        for_each_long_run_masked::<7>(
+            hay,
+            |at| number_mask(hay, at),
+            is_number_byte,
+            &mut each_run,
+        );
     } else {
-        for_each_long_run::<9>(hay, is_number_byte, &mut each_run);
+        for_each_long_run_masked::<9>(
+            hay,
+            |at| number_mask(hay, at),
+            is_number_byte,
+            &mut each_run,
+        );
     }
 }
 
@@ -573,13 +584,6 @@ thread_local! {
     /// One cluster buffer per thread: it is 500 bytes, and zeroing a fresh one for every
     /// text cost about as much as parsing the text's digit runs.
     static CLUSTER: std::cell::RefCell<Cluster> = std::cell::RefCell::new(Cluster::empty());
-}
-
-/// Bytes that can occur inside a card, SSN, phone, IBAN or IPv4 as written.
-fn is_number_byte(b: u8) -> bool {
-    b.is_ascii_digit()
-        || b.is_ascii_uppercase()
-        || matches!(b, b' ' | b'-' | b'.' | b'(' | b')' | b'+')
 }
 
 /// Finds the numbers in `hay[from..to]`, a maximal run of [`is_number_byte`] bytes.

@@ -150,8 +150,15 @@ pub(crate) fn in_token_run(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'+' | b'/' | b'=')
 }
 
-#[cfg(test)]
 /// Bytes inside a token run after which a token may start: `key=token`, `path/token`.
+/// (The classifying pass tests them with SIMD compares; this is the definition.)
+#[cfg_attr(
+    all(
+        any(target_arch = "x86", target_arch = "x86_64"),
+        target_feature = "sse2"
+    ),
+    allow(dead_code)
+)]
 #[inline]
 pub(crate) fn opens_token(b: u8) -> bool {
     matches!(b, b'+' | b'/' | b'=')
@@ -197,6 +204,33 @@ impl TokenShape {
         match_forward(hay, at, self.body, &|end| {
             ends_token(hay, end).then_some(end)
         })
+    }
+
+    /// Whether the body can start with `b` (a superset: every byte an optional group or
+    /// a possibly empty run could let through counts).
+    pub(crate) fn body_may_start_with(&self, b: u8) -> bool {
+        fn may_start(segments: &[Segment], b: u8) -> bool {
+            for segment in segments {
+                match *segment {
+                    Segment::Literal(text) => return text.as_bytes().first() == Some(&b),
+                    Segment::Run(alphabet, min, _) => {
+                        if alphabet.contains(b) {
+                            return true;
+                        }
+                        if min > 0 {
+                            return false;
+                        }
+                    }
+                    Segment::Optional(inner) => {
+                        if may_start(inner, b) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            true
+        }
+        may_start(self.body, b)
     }
 
     /// The start of the [`Anchor::After`] context that ends at `at`, if it is there.
