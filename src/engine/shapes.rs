@@ -269,17 +269,20 @@ impl ShapeDispatch {
     }
 
     /// Tries every shape that can start at `at`.
-    #[inline]
+    #[inline(always)]
     fn try_start(&self, hay: &[u8], at: usize, push: &mut impl FnMut(u16, Range<usize>)) {
         // Every start has SHAPE_RUN_MIN bytes after it.
         let bit = usize::from(hay[at]) << 8 | usize::from(hay.get(at + 1).copied().unwrap_or(0));
         if self.pairs[bit / 64] & (1 << (bit % 64)) != 0 {
             self.try_prefixes(hay, at, push);
         }
-        self.try_contexts(hay, at, push);
+        let before = at.checked_sub(1).map_or(0, |i| usize::from(hay[i]));
+        if self.by_before[before].0 != self.by_before[before].1 {
+            self.try_contexts(hay, at, push);
+        }
     }
 
-    #[inline]
+    #[inline(never)]
     fn try_prefixes(&self, hay: &[u8], at: usize, push: &mut impl FnMut(u16, Range<usize>)) {
         let (lo, hi) = self.by_first[usize::from(hay[at])];
         for prefix in &self.prefixes[usize::from(lo)..usize::from(hi)] {
@@ -292,7 +295,7 @@ impl ShapeDispatch {
         }
     }
 
-    #[inline]
+    #[inline(never)]
     fn try_contexts(&self, hay: &[u8], at: usize, push: &mut impl FnMut(u16, Range<usize>)) {
         let Some(&before) = at.checked_sub(1).and_then(|i| hay.get(i)) else {
             return;
