@@ -15,7 +15,7 @@ use proptest::prelude::*;
 use std::borrow::Cow;
 use tracing_redact::testing::find_leak;
 use tracing_redact::testing::strategies::{
-    clean_line, context, keyed_secret, noise, standalone_secret, CONTEXT_FORMS,
+    clean_line, context, keyed_secret, noise, standalone_secret, vendor_token, CONTEXT_FORMS,
 };
 use tracing_redact::Redactor;
 
@@ -35,6 +35,22 @@ proptest! {
         let text = context(&secret, form, &left, &right);
         let out = redactor.redact(&text);
         prop_assert!(leaks(&out, &secret).is_none(), "{family} leaked: {text:?} -> {out:?}");
+    }
+
+    /// Every vendor shape, generated from its own format, in every context form: a smaller
+    /// share of `standalone_secret`, so checked on its own too.
+    #[test]
+    fn vendor_tokens_never_survive(
+        (family, secret) in vendor_token(),
+        form in 0..CONTEXT_FORMS,
+        left in noise(),
+        right in noise(),
+    ) {
+        let redactor = Redactor::default();
+        let text = context(&secret, form, &left, &right);
+        let out = redactor.redact(&text);
+        prop_assert!(leaks(&out, &secret).is_none(), "{family} leaked: {text:?} -> {out:?}");
+        prop_assert_eq!(redactor.redact(&out), out.clone(), "not idempotent: {:?}", text);
     }
 
     #[test]

@@ -86,7 +86,7 @@ impl Alphabet {
         }
     }
 
-    #[cfg(test)]
+    #[cfg(any(test, feature = "proptest"))]
     /// The alphabet as a regex character class.
     pub(crate) fn class(self) -> &'static str {
         match self {
@@ -257,7 +257,7 @@ impl TokenShape {
         }
     }
 
-    #[cfg(test)]
+    #[cfg(any(test, feature = "proptest"))]
     /// The shape as a regular expression (with a capture group for each run), for tooling and
     /// the tests' reference matcher. A match of it is a token only where the module docs'
     /// extra conditions hold: maximal runs, and the token ends.
@@ -332,7 +332,7 @@ fn leading_run(text: &str) -> usize {
     text.bytes().take_while(|&b| in_token_run(b)).count()
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "proptest"))]
 fn write_regex(segments: &[Segment], out: &mut String, capture: bool) {
     for segment in segments {
         match *segment {

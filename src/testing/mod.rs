@@ -211,10 +211,14 @@ pub const LEAK_WINDOW: usize = 8;
 
 /// Returns the first window of a secret found in `output`, as `(secret, window)`.
 ///
+/// Text inside this crate's markers (`[REDACTED…]`) does not count: a rule id may share
+/// bytes with the prefix of the tokens it redacts (`rubygems-api-key` and `rubygems_…`).
+///
 /// ```
 /// use tracing_redact::testing::find_leak;
 ///
 /// assert_eq!(find_leak("key=[REDACTED]", &["hunter2hunter2"]), None);
+/// assert_eq!(find_leak("[REDACTED:rubygems-api-key]", &["rubygems_0a1b2c3d"]), None);
 /// assert_eq!(find_leak("name=山田太郎", &["山田太郎"]), Some(("山田太郎", "山田太")));
 /// assert_eq!(
 ///     find_leak("key=hunter2h***", &["hunter2hunter2"]),
@@ -222,6 +226,20 @@ pub const LEAK_WINDOW: usize = 8;
 /// );
 /// ```
 pub fn find_leak<'s>(output: &str, secrets: &[&'s str]) -> Option<(&'s str, &'s str)> {
+    // The output with each marker cut out (a NUL in its place, which no window holds).
+    let mut unmarked = String::with_capacity(output.len());
+    let mut rest = output;
+    while let Some(at) = rest.find("[REDACTED") {
+        unmarked.push_str(&rest[..at]);
+        unmarked.push('\0');
+        // An unclosed marker hides nothing after its opening.
+        rest = match rest[at..].find(']') {
+            Some(end) => &rest[at + end + 1..],
+            None => &rest[at + "[REDACTED".len()..],
+        };
+    }
+    unmarked.push_str(rest);
+    let output = unmarked.as_str();
     secrets.iter().find_map(|secret| {
         if secret.is_empty() {
             return None;

@@ -152,6 +152,41 @@ pub fn jwt() -> BoxedStrategy<String> {
     re("eyJ[A-Za-z0-9_-]{10,40}\\.eyJ[A-Za-z0-9_-]{10,80}\\.[A-Za-z0-9_-]{20,43}")
 }
 
+/// A credential of one of the `vendor-tokens` formats that start with a prefix, generated
+/// from the rule's own shape: the rule id and the token.
+pub fn vendor_token() -> BoxedStrategy<(&'static str, String)> {
+    use crate::rules::shape::Anchor;
+    use crate::rules::Detector;
+    let shapes: Vec<(&'static str, &'static [&'static str], String)> = crate::rules::rules()
+        .filter_map(|rule| match rule.detector {
+            Detector::Shape(shape) => match shape.shape.anchor {
+                Anchor::Prefix(prefixes) => Some((rule.id(), prefixes, shape.shape.regex())),
+                Anchor::After(_) => None,
+            },
+            _ => None,
+        })
+        .collect();
+    // Fewer than five distinct letters and digits after the prefix is a placeholder
+    // (`hf_aaaa…`), which the rules leave alone by design.
+    let random_enough = |prefixes: &[&str], token: &str| {
+        let body = prefixes
+            .iter()
+            .find_map(|p| token.strip_prefix(p))
+            .unwrap_or(token);
+        let mut seen: Vec<char> = body.chars().filter(char::is_ascii_alphanumeric).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.len() >= 5
+    };
+    proptest::sample::select(shapes)
+        .prop_flat_map(move |(id, prefixes, pattern)| {
+            re(&pattern)
+                .prop_filter("a placeholder", move |t| random_enough(prefixes, t))
+                .prop_map(move |token| (id, token))
+        })
+        .boxed()
+}
+
 /// A secret recognisable on its own, whatever surrounds it: AWS key ids, bare secret keys
 /// and session tokens, vendor tokens, JWTs, e-mail, cards, SSNs, phones, IBANs.
 pub fn standalone_secret() -> BoxedStrategy<(&'static str, String)> {
@@ -170,6 +205,7 @@ pub fn standalone_secret() -> BoxedStrategy<(&'static str, String)> {
         re("npm_[A-Za-z0-9]{36}").prop_map(|s| ("npm-token", s)),
         re("SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}").prop_map(|s| ("sendgrid-api-key", s)),
         jwt().prop_map(|s| ("jwt", s)),
+        vendor_token(),
         email().prop_map(|s| ("email", s)),
         card().prop_map(|s| ("payment-card", s)),
         ssn().prop_map(|s| ("us-ssn", s)),
