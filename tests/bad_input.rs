@@ -174,6 +174,28 @@ fn adversarial(len: usize) -> Vec<(String, String)> {
         "Signature:\n",
         "<password>a<",
         "a: b\n",
+        // Token shapes: many starts in one long run, each reading a long body.
+        "/ops_eyJ",
+        "=eyJrIjoi",
+        "/glc_",
+        "/sntrys_",
+        "=ATATT3",
+        "hf_",
+        "dapi0123456789abcdef0123456789abcdef-",
+        "1//0",
+        "webhooks/123456789012345678/",
+        "%2F",
+        "\\/",
+        "\\x1b[K",
+        "12345678:AA",
+        "0123456789abcdef0123456789abcdef-us1",
+        "MTIzNDU2Nzg5MDEyMzQ1Njc4.",
+        // Password hashes at every `$`.
+        "$2b$12$",
+        "$argon2id$v=19$m=1,t=1,p=1$",
+        "$6$rounds=5000$",
+        "$1$",
+        "pbkdf2_sha256$1$a$",
     ];
     seeds
         .iter()

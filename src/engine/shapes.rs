@@ -26,7 +26,7 @@
 use super::classify::{opener_mask, token_run_mask};
 use crate::rules::shape::opens_token;
 use crate::rules::shape::{
-    in_token_run, start_after_escape, Alphabet, Anchor, Segment, TokenShape,
+    char_before, in_token_run, start_after_escape, Anchor, RunEnds, Segment, TokenShape,
 };
 use std::ops::Range;
 
@@ -43,9 +43,6 @@ struct Entry {
     /// A byte the body must have at a fixed offset from its start (the first literal after
     /// fixed-length runs: the `-` of `PMAK-<24>-`), checked before the body is read.
     probe: Option<(usize, u8)>,
-    /// For a context anchor: its last literal, and the alphabet of the run before it, if
-    /// one is: the context's end checked in place before it is matched backwards.
-    context_tail: Option<(&'static [u8], Option<Alphabet>)>,
 }
 
 impl Entry {
@@ -62,52 +59,19 @@ impl Entry {
                 _ => break,
             }
         }
-        let context_tail = match shape.anchor {
-            Anchor::After(context) => match context {
-                [.., Segment::Run(alphabet, ..), Segment::Literal(last)] => {
-                    Some((last.as_bytes(), Some(*alphabet)))
-                }
-                [.., Segment::Literal(last)] => Some((last.as_bytes(), None)),
-                _ => None,
-            },
-            Anchor::Prefix(_) => None,
-        };
-        Entry {
-            rule,
-            shape,
-            probe,
-            context_tail,
-        }
-    }
-
-    /// Whether the end of the entry's context can be right before `at` (true for entries
-    /// without a context).
-    #[inline]
-    fn context_tail_at(&self, hay: &[u8], at: usize) -> bool {
-        let Some((last, run)) = self.context_tail else {
-            return true;
-        };
-        let Some(start) = at.checked_sub(last.len()) else {
-            return false;
-        };
-        &hay[start..at] == last
-            && run.map_or(true, |alphabet| {
-                start
-                    .checked_sub(1)
-                    .is_some_and(|i| alphabet.contains(hay[i]))
-            })
+        Entry { rule, shape, probe }
     }
 
     /// The token whose body starts at `body`, if its shape matches and it is not a
     /// placeholder.
     #[inline]
-    fn token_end(&self, hay: &[u8], body: usize) -> Option<usize> {
+    fn token_end(&self, hay: &[u8], body: usize, ends: &RunEnds) -> Option<usize> {
         if let Some((offset, byte)) = self.probe {
             if hay.get(body + offset) != Some(&byte) {
                 return None;
             }
         }
-        let end = self.shape.body_end(hay, body)?;
+        let end = self.shape.body_end(hay, body, ends)?;
         self.shape.accepts(hay, body..end).then_some(end)
     }
 }
@@ -215,6 +179,7 @@ impl ShapeDispatch {
     /// Calls `push` with every token in `hay`: the rule and the secret's range.
     pub(crate) fn scan(&self, hay: &[u8], push: &mut impl FnMut(u16, Range<usize>)) {
         let blocks = hay.len().div_ceil(64);
+        let ends = RunEnds::default();
         let mut current = token_run_mask(hay, 0);
         // Whether the byte before the block is a token-run byte, and an opener.
         let (mut carry_run, mut carry_opens) = (0u64, 0u64);
@@ -243,7 +208,7 @@ impl ShapeDispatch {
                 let run_starts = run & !after_run;
                 let mut starts = (run_starts | (run & after_opener)) & long;
                 while starts != 0 {
-                    self.try_start(hay, base + starts.trailing_zeros() as usize, push);
+                    self.try_start(hay, base + starts.trailing_zeros() as usize, &ends, push);
                     starts &= starts - 1;
                 }
                 // A run that starts right after an escape (`\n`, `%3D`, `\u0022`) holds
@@ -256,7 +221,7 @@ impl ShapeDispatch {
                             .get(at..at + SHAPE_RUN_MIN)
                             .is_some_and(|bytes| bytes.iter().all(|&b| in_token_run(b)));
                         if long_enough {
-                            self.try_start(hay, at, push);
+                            self.try_start(hay, at, &ends, push);
                         }
                     }
                     escaped &= escaped - 1;
@@ -270,42 +235,59 @@ impl ShapeDispatch {
 
     /// Tries every shape that can start at `at`.
     #[inline(always)]
-    fn try_start(&self, hay: &[u8], at: usize, push: &mut impl FnMut(u16, Range<usize>)) {
+    fn try_start(
+        &self,
+        hay: &[u8],
+        at: usize,
+        ends: &RunEnds,
+        push: &mut impl FnMut(u16, Range<usize>),
+    ) {
         // Every start has SHAPE_RUN_MIN bytes after it.
         let bit = usize::from(hay[at]) << 8 | usize::from(hay.get(at + 1).copied().unwrap_or(0));
         if self.pairs[bit / 64] & (1 << (bit % 64)) != 0 {
-            self.try_prefixes(hay, at, push);
+            self.try_prefixes(hay, at, ends, push);
         }
-        let before = at.checked_sub(1).map_or(0, |i| usize::from(hay[i]));
+        // The byte before, seen through `%2F` and `\/`: contexts are mostly URL paths.
+        let before = char_before(hay, at).map_or(0, |(b, _)| usize::from(b));
         if self.by_before[before].0 != self.by_before[before].1 {
-            self.try_contexts(hay, at, push);
+            self.try_contexts(hay, at, before, ends, push);
         }
     }
 
     #[inline(never)]
-    fn try_prefixes(&self, hay: &[u8], at: usize, push: &mut impl FnMut(u16, Range<usize>)) {
+    fn try_prefixes(
+        &self,
+        hay: &[u8],
+        at: usize,
+        ends: &RunEnds,
+        push: &mut impl FnMut(u16, Range<usize>),
+    ) {
         let (lo, hi) = self.by_first[usize::from(hay[at])];
         for prefix in &self.prefixes[usize::from(lo)..usize::from(hi)] {
             if !prefix.is_at(hay, at) {
                 continue;
             }
-            if let Some(end) = prefix.entry.token_end(hay, at + prefix.literal.len()) {
+            if let Some(end) = prefix.entry.token_end(hay, at + prefix.literal.len(), ends) {
                 push(prefix.entry.rule, at..end);
             }
         }
     }
 
     #[inline(never)]
-    fn try_contexts(&self, hay: &[u8], at: usize, push: &mut impl FnMut(u16, Range<usize>)) {
-        let Some(&before) = at.checked_sub(1).and_then(|i| hay.get(i)) else {
-            return;
-        };
-        let (lo, hi) = self.by_before[usize::from(before)];
+    fn try_contexts(
+        &self,
+        hay: &[u8],
+        at: usize,
+        before: usize,
+        ends: &RunEnds,
+        push: &mut impl FnMut(u16, Range<usize>),
+    ) {
+        let (lo, hi) = self.by_before[before];
         for (_, entry) in &self.contexts[usize::from(lo)..usize::from(hi)] {
-            if !entry.context_tail_at(hay, at) || entry.shape.context_start(hay, at).is_none() {
+            if entry.shape.context_start(hay, at).is_none() {
                 continue;
             }
-            if let Some(end) = entry.token_end(hay, at) {
+            if let Some(end) = entry.token_end(hay, at, ends) {
                 push(entry.rule, at..end);
             }
         }
@@ -344,11 +326,12 @@ pub(crate) fn scan_naively(
     shapes: &[(u16, &'static TokenShape)],
     push: &mut impl FnMut(u16, Range<usize>),
 ) {
+    use crate::rules::shape::MAX_ESCAPE_TAIL;
     let may_start = |at: usize| {
         at == 0
             || !in_token_run(hay[at - 1])
             || opens_token(hay[at - 1])
-            || (0..at).rev().take(8).any(|run_start| {
+            || (0..at).rev().take(MAX_ESCAPE_TAIL + 1).any(|run_start| {
                 (run_start == 0 || !in_token_run(hay[run_start - 1]))
                     && hay[run_start..at].iter().all(|&b| in_token_run(b))
                     && start_after_escape(hay, run_start) == Some(at)
@@ -368,7 +351,7 @@ pub(crate) fn scan_naively(
                     for literal in literals {
                         if hay[at..].starts_with(literal.as_bytes()) {
                             let body = at + literal.len();
-                            if let Some(end) = shape.body_end(hay, body) {
+                            if let Some(end) = shape.body_end(hay, body, &RunEnds::default()) {
                                 if shape.accepts(hay, body..end) {
                                     push(rule, at..end);
                                 }
@@ -378,7 +361,7 @@ pub(crate) fn scan_naively(
                 }
                 Anchor::After(_) => {
                     if shape.context_start(hay, at).is_some() {
-                        if let Some(end) = shape.body_end(hay, at) {
+                        if let Some(end) = shape.body_end(hay, at, &RunEnds::default()) {
                             if shape.accepts(hay, at..end) {
                                 push(rule, at..end);
                             }
@@ -394,6 +377,7 @@ pub(crate) fn scan_naively(
 mod tests {
     use super::*;
     use crate::engine::validate;
+    use crate::rules::shape::Check;
     use crate::rules::{rules, Detector};
     use crate::test_rng::XorShift;
 
@@ -409,14 +393,23 @@ mod tests {
     }
 
     /// Bytes for a segment: usually fitting, sometimes one short or long, sometimes broken.
-    fn write_segments(segments: &[Segment], rng: &mut XorShift, out: &mut Vec<u8>) {
+    fn write_segments(segments: &[Segment], rng: &mut XorShift, out: &mut Vec<u8>, escape: bool) {
         const ANY: &[u8] = b"abcdefABCDEF0123456789xyzXYZ_-.+/=";
         for segment in segments {
             let mut next = || rng.next();
             match *segment {
                 Segment::Literal(text) => {
                     if next() % 20 != 0 {
-                        out.extend(text.as_bytes());
+                        // Contexts are URL paths: sometimes escaped as JSON or a URL does.
+                        for &b in text.as_bytes() {
+                            match (b, if escape { next() % 6 } else { 9 }) {
+                                (b'/', 0) => out.extend(b"\\/"),
+                                (b'/', 1) => out.extend(b"%2F"),
+                                (b'/', 2) => out.extend(b"%252f"),
+                                (b':', 0) => out.extend(b"%3A"),
+                                _ => out.push(b),
+                            }
+                        }
                     }
                 }
                 Segment::Run(alphabet, min, max) => {
@@ -427,14 +420,20 @@ mod tests {
                         _ => min + next() % (max - min + 1),
                     };
                     let fitting: Vec<u8> = (0..=255u8).filter(|&b| alphabet.contains(b)).collect();
-                    for _ in 0..len {
-                        let pool = if next() % 50 == 0 { ANY } else { &fitting[..] };
+                    // One run in eight carries a byte from outside its alphabet.
+                    let foreign = (next() % 8 == 0).then(|| next() % len.max(1));
+                    for i in 0..len {
+                        let pool = if foreign == Some(i) {
+                            ANY
+                        } else {
+                            &fitting[..]
+                        };
                         out.push(pool[(next() % pool.len() as u64) as usize]);
                     }
                 }
                 Segment::Optional(inner) => {
                     if next() % 2 == 0 {
-                        write_segments(inner, rng, out);
+                        write_segments(inner, rng, out, escape);
                     }
                 }
             }
@@ -455,7 +454,15 @@ mod tests {
             "\\u0022",
             "%3D",
             "%253D",
+            "%25252525253D",
             "\x1b[1;32m",
+            "\x1b[K",
+            "\x1b[m",
+            "\\0",
+            "\\x00",
+            "\\e",
+            "\\/",
+            "%2F",
             "x",
             "_",
             "-",
@@ -474,9 +481,36 @@ mod tests {
                 Anchor::Prefix(prefixes) => {
                     out.extend(prefixes[(rng.next() % prefixes.len() as u64) as usize].as_bytes())
                 }
-                Anchor::After(context) => write_segments(context, rng, &mut out),
+                Anchor::After(context) => write_segments(context, rng, &mut out, true),
             }
-            write_segments(shape.body, rng, &mut out);
+            if shape.check == Check::Base64DecimalId {
+                // A Discord bot token: its first segment is the base64 of a decimal id.
+                out.pop();
+                let id: String = (0..18)
+                    .map(|_| char::from(b'0' + (rng.next() % 10) as u8))
+                    .collect();
+                out.extend(base64(id.as_bytes()).as_bytes());
+                write_segments(&shape.body[1..], rng, &mut out, false);
+            } else {
+                write_segments(shape.body, rng, &mut out, false);
+            }
+        }
+        out
+    }
+
+    /// Standard base64 without padding, for generated Discord ids.
+    fn base64(bytes: &[u8]) -> String {
+        const TABLE: &[u8; 64] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+            for i in 0..=chunk.len() {
+                out.push(char::from(TABLE[(n >> (18 - 6 * i) & 63) as usize]));
+            }
         }
         out
     }
@@ -487,7 +521,7 @@ mod tests {
         let shapes = catalogue();
         let dispatch = ShapeDispatch::new(&shapes).expect("shapes");
         let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
-        let mut found = 0;
+        let mut found = vec![0usize; shapes.len()];
         for _ in 0..20_000 {
             let hay = text(&mut rng, &shapes);
             let mut fast = Vec::new();
@@ -499,9 +533,15 @@ mod tests {
                 found.dedup();
             }
             assert_eq!(fast, slow, "{:?}", String::from_utf8_lossy(&hay));
-            found += fast.len();
+            for (rule, _) in fast {
+                found[usize::from(rule)] += 1;
+            }
         }
-        assert!(found >= 5_000, "only {found} tokens in the generated text");
+        // Every shape, context-anchored ones included, must be reached, or the comparison
+        // proves nothing about it.
+        for (i, n) in found.iter().enumerate() {
+            assert!(*n >= 20, "shape {i} found only {n} times: {found:?}");
+        }
     }
 
     /// Each shape's matcher agrees with its regex (`TokenShape::regex`) plus the two
@@ -537,7 +577,7 @@ mod tests {
                     let mine = prefixes.iter().find_map(|p| {
                         hay[at..]
                             .starts_with(p.as_bytes())
-                            .then(|| shape.body_end(&hay, at + p.len()))
+                            .then(|| shape.body_end(&hay, at + p.len(), &RunEnds::default()))
                             .flatten()
                     });
                     let theirs = references.iter().find_map(|(regex, alphabets)| {

@@ -32,11 +32,12 @@
 //! Every shape can also be written as a regular expression ([`TokenShape::regex`]); the tests
 //! compare the two on generated text, and the README's catalogue prints the regex.
 
-use crate::engine::validate::ends_token;
+use crate::engine::validate::{count_while, ends_token};
 use std::ops::Range;
 
 /// The bytes a [`Segment::Run`] may hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub(crate) enum Alphabet {
     /// `[0-9]`
     Digits,
@@ -105,6 +106,32 @@ impl Alphabet {
     }
 }
 
+/// The alphabets, for tables indexed by `alphabet as usize`.
+const ALPHABETS: usize = Alphabet::Dotted as usize + 1;
+
+/// The end of the last whole run of each alphabet read during one scan: starts inside a run
+/// already read get its end without reading it again, which keeps a scan linear when one
+/// long run holds many starts (`/ops_eyJ/ops_eyJ…`).
+#[derive(Default)]
+pub(crate) struct RunEnds([std::cell::Cell<(usize, usize)>; ALPHABETS]);
+
+impl RunEnds {
+    /// Where the run of `alphabet` bytes from `at` on ends.
+    fn end(&self, hay: &[u8], alphabet: Alphabet, at: usize) -> usize {
+        let slot = &self.0[alphabet as usize];
+        let (start, end) = slot.get();
+        if start <= at && at <= end && end > start {
+            return end;
+        }
+        let end = at
+            + count_while(&hay[at.min(hay.len())..], usize::MAX, |b| {
+                alphabet.contains(b)
+            });
+        slot.set((at, end));
+        end
+    }
+}
+
 /// One part of a token, in text order.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Segment {
@@ -132,6 +159,10 @@ pub(crate) enum Anchor {
 pub(crate) enum Check {
     /// The shape is all there is.
     None,
+    /// The token's first `.`-separated segment is the base64 of a decimal number (a Discord
+    /// user id): each group of four characters starts with `M`, `N` or `O` and then `D`,
+    /// `T`, `j` or `z`, as base64 writes three ASCII digits.
+    Base64DecimalId,
 }
 
 /// A credential format, as data: what places it, what it is made of, how it is checked, and
@@ -164,44 +195,88 @@ pub(crate) fn opens_token(b: u8) -> bool {
     matches!(b, b'+' | b'/' | b'=')
 }
 
+/// How many times `%25` (an encoded `%`) may precede an escape: `%252F` is `%2F` encoded once
+/// more. Bounded, so that where a token may start depends on a bounded look-back.
+const MAX_PERCENT_DEPTH: usize = 3;
+
+/// A bound on how far past a run's start [`start_after_escape`] moves a token's start.
+#[cfg(test)]
+pub(crate) const MAX_ESCAPE_TAIL: usize = 2 * (MAX_PERCENT_DEPTH + 1) + 8;
+
 /// Where a token starts inside the token run that begins at `run_start`, past an escape
-/// glued to it: `\n`/`\t`/`\r` (the run starts at the `n`), `\u0022`, `%22` and `%2522`, or an
-/// ANSI colour sequence (`\x1b[1;32m`). `None` when the run does not start with one.
+/// glued to it: backslash escapes (`\n`, `\0`, `\e`, `\x1f`, `\u0022`), percent-encoding
+/// (`%22`, `%2522`), or the tail of an ANSI control sequence (`\x1b[1;32m`, `\x1b[K`).
+/// `None` when the run does not start with one.
 pub(crate) fn start_after_escape(hay: &[u8], run_start: usize) -> Option<usize> {
     let before = *hay.get(run_start.checked_sub(1)?)?;
     let rest = hay.get(run_start..)?;
     let hex = |i: usize| rest.get(i).is_some_and(u8::is_ascii_hexdigit);
     match before {
         b'\\' => match rest.first()? {
-            b'n' | b'r' | b't' => Some(run_start + 1),
+            b'0' | b'a' | b'b' | b'e' | b'f' | b'n' | b'r' | b't' | b'v' => Some(run_start + 1),
+            b'x' if hex(1) && hex(2) => Some(run_start + 3),
             b'u' if (1..5).all(hex) => Some(run_start + 5),
             _ => None,
         },
         b'%' if hex(0) && hex(1) => {
-            // `%25` encodes `%` itself: `%2522` is `%22` encoded once more.
             let mut at = 2;
-            while rest[at - 2..at].eq_ignore_ascii_case(b"25") && hex(at) && hex(at + 1) {
+            for _ in 0..MAX_PERCENT_DEPTH {
+                if !(rest[at - 2..at].eq_ignore_ascii_case(b"25") && hex(at) && hex(at + 1)) {
+                    break;
+                }
                 at += 2;
             }
             Some(run_start + at)
         }
+        // The parameters and final letter of a control sequence (`ESC [ 1 ; 32 m`).
         b'[' | b';' => {
             let digits = rest
                 .iter()
                 .take(4)
                 .take_while(|b| b.is_ascii_digit())
                 .count();
-            (digits > 0 && rest.get(digits) == Some(&b'm')).then_some(run_start + digits + 1)
+            rest.get(digits)
+                .is_some_and(u8::is_ascii_alphabetic)
+                .then_some(run_start + digits + 1)
         }
         _ => None,
     }
 }
 
+/// The character that ends at `end`, seen through the escapes a URL or a JSON string puts on
+/// it (`%2F`, `%252F`, `\/`): the decoded byte and where its encoding starts.
+pub(crate) fn char_before(hay: &[u8], end: usize) -> Option<(u8, usize)> {
+    let last = *hay.get(end.checked_sub(1)?)?;
+    if end >= 2 && hay[end - 2] == b'\\' && last == b'/' {
+        return Some((b'/', end - 2));
+    }
+    let decode = |i: usize| -> Option<u8> {
+        let pair = hay.get(i..i + 2)?;
+        let value = |b: u8| char::from(b).to_digit(16);
+        Some((value(pair[0])? * 16 + value(pair[1])?) as u8)
+    };
+    if end >= 3 && hay[end - 3] == b'%' {
+        if let Some(byte) = decode(end - 2) {
+            let mut start = end - 3;
+            // `%25` encodes the `%` of the escape: `%252F` is a `/` too.
+            for _ in 0..MAX_PERCENT_DEPTH {
+                if start >= 3 && hay[start - 3] == b'%' && decode(start - 2) == Some(b'%') {
+                    start -= 3;
+                    continue;
+                }
+                break;
+            }
+            return Some((byte, start));
+        }
+    }
+    Some((last, end - 1))
+}
+
 impl TokenShape {
     /// The end of the token whose body starts at `at` (after the anchor), if the body
     /// matches there and the token ends with it.
-    pub(crate) fn body_end(&self, hay: &[u8], at: usize) -> Option<usize> {
-        match_forward(hay, at, self.body, &|end| {
+    pub(crate) fn body_end(&self, hay: &[u8], at: usize, ends: &RunEnds) -> Option<usize> {
+        match_forward(hay, at, self.body, ends, &|end| {
             ends_token(hay, end).then_some(end)
         })
     }
@@ -246,15 +321,25 @@ impl TokenShape {
     pub(crate) fn accepts(&self, hay: &[u8], random: Range<usize>) -> bool {
         let mut seen = [false; 128];
         let mut distinct = 0;
-        for &b in &hay[random] {
+        for &b in &hay[random.clone()] {
             if b.is_ascii_alphanumeric() && !seen[usize::from(b)] {
                 seen[usize::from(b)] = true;
                 distinct += 1;
             }
         }
-        match self.check {
-            Check::None => distinct >= 5,
-        }
+        distinct >= 5
+            && match self.check {
+                Check::None => true,
+                Check::Base64DecimalId => {
+                    // The token starts one byte before its random part (a one-byte prefix).
+                    let token = &hay[random.start.saturating_sub(1)..random.end];
+                    let first = token.split(|&b| b == b'.').next().unwrap_or_default();
+                    first.chunks_exact(4).all(|quad| {
+                        matches!(quad[0], b'M' | b'N' | b'O')
+                            && matches!(quad[1], b'D' | b'T' | b'j' | b'z')
+                    })
+                }
+            }
     }
 
     #[cfg(any(test, feature = "proptest"))]
@@ -360,6 +445,7 @@ fn match_forward(
     hay: &[u8],
     at: usize,
     segments: &[Segment],
+    ends: &RunEnds,
     then: &dyn Fn(usize) -> Option<usize>,
 ) -> Option<usize> {
     let Some((first, rest)) = segments.split_first() else {
@@ -370,40 +456,38 @@ fn match_forward(
             if !hay.get(at..)?.starts_with(text.as_bytes()) {
                 return None;
             }
-            match_forward(hay, at + text.len(), rest, then)
+            match_forward(hay, at + text.len(), rest, ends, then)
         }
         Segment::Run(alphabet, min, max) => {
-            let max = usize::from(max);
-            let n = hay
-                .get(at..)?
-                .iter()
-                .take(max + 1)
-                .take_while(|&&b| alphabet.contains(b))
-                .count();
-            if n < usize::from(min) || n > max {
+            let n = ends.end(hay, alphabet, at) - at;
+            if n < usize::from(min) || n > usize::from(max) {
                 return None;
             }
-            match_forward(hay, at + n, rest, then)
+            match_forward(hay, at + n, rest, ends, then)
         }
-        Segment::Optional(inner) => {
-            match_forward(hay, at, inner, &|end| match_forward(hay, end, rest, then))
-                .or_else(|| match_forward(hay, at, rest, then))
-        }
+        Segment::Optional(inner) => match_forward(hay, at, inner, ends, &|end| {
+            match_forward(hay, end, rest, ends, then)
+        })
+        .or_else(|| match_forward(hay, at, rest, ends, then)),
     }
 }
 
-/// Matches `segments` backward, ending at `end`; returns where they start. Runs take their
-/// whole run to the left, as [`match_forward`] does to the right.
+/// Matches `segments` backward, ending at `end`; returns where they start. Literals are
+/// compared through the escapes of [`char_before`] (`webhooks%2F…`, `https:\/\/…`); runs take
+/// their whole run to the left, as [`match_forward`] does to the right. A context that
+/// starts with a literal must start a word (`v1//…` is no `1//`).
 fn match_backward(hay: &[u8], end: usize, segments: &[Segment]) -> Option<usize> {
     let mut i = end;
     for segment in segments.iter().rev() {
         match *segment {
             Segment::Literal(text) => {
-                let start = i.checked_sub(text.len())?;
-                if &hay[start..i] != text.as_bytes() {
-                    return None;
+                for &want in text.as_bytes().iter().rev() {
+                    let (got, start) = char_before(hay, i)?;
+                    if got != want {
+                        return None;
+                    }
+                    i = start;
                 }
-                i = start;
             }
             Segment::Run(alphabet, min, max) => {
                 let max = usize::from(max);
@@ -425,5 +509,7 @@ fn match_backward(hay: &[u8], end: usize, segments: &[Segment]) -> Option<usize>
             }
         }
     }
-    Some(i)
+    let starts_with_literal = matches!(segments.first(), Some(Segment::Literal(_)));
+    let glued = i > 0 && hay[i - 1].is_ascii_alphanumeric();
+    (!(starts_with_literal && glued)).then_some(i)
 }

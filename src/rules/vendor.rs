@@ -21,6 +21,22 @@ macro_rules! vendor {
         positives: [$($positive:literal),* $(,)?],
         near_misses: [$($near:literal),* $(,)?] $(,)?
     ) => {
+        vendor!(
+            $id, $description, $validation, $anchor, [$($body),*],
+            check: Check::None,
+            source: $source,
+            positives: [$($positive),*],
+            near_misses: [$($near),*],
+        )
+    };
+    (
+        $id:literal, $description:literal, $validation:literal,
+        $anchor:expr, [$($body:expr),* $(,)?],
+        check: $check:expr,
+        source: $source:literal,
+        positives: [$($positive:literal),* $(,)?],
+        near_misses: [$($near:literal),* $(,)?] $(,)?
+    ) => {
         RuleInfo {
             id: $id,
             family: Family::VendorTokens,
@@ -31,7 +47,7 @@ macro_rules! vendor {
                 shape: TokenShape {
                     anchor: $anchor,
                     body: &[$($body),*],
-                    check: Check::None,
+                    check: $check,
                 },
                 source: $source,
                 positives: &[$($positive),*],
@@ -296,19 +312,20 @@ pub(crate) static RULES: &[RuleInfo] = &[
     ),
     vendor!(
         "discord-bot-token",
-        "Discord bot token (base64 user id, `.`, 6, `.`, HMAC)",
-        "three segments of exact lengths, the first a base64 snowflake",
+        "Discord bot token (base64 of the bot's user id, `.`, 6, `.`, HMAC)",
+        "three segments of exact lengths; the first must be the base64 of a decimal id",
         Anchor::Prefix(&["M", "N", "O"]),
-        [Run(Base64Url, 23, 25), Literal("."), Run(Base64Url, 6, 6), Literal("."), Run(Base64Url, 27, 38)],
+        [Run(Base64Url, 22, 26), Literal("."), Run(Base64Url, 6, 6), Literal("."), Run(Base64Url, 27, 38)],
+        check: Check::Base64DecimalId,
         source: "https://discord.com/developers/docs/reference#authentication",
         positives: [
-            "client.run(«MTA40Sar6XdnbJ9CMHYwLbvh.lWcEZQ.YCGvSkmrs9NM3a0ITLHLVePKnp7kOAUM_nqIeN»)",
-            "DISCORD_BOT=«ODc4gapJbqwzcs7eGDpB8he5.G1VJbj.MH8SD8yY5VFPJECtDKybBj1c_bw»",
-            "logged in with «MTIZZADydqVU-Ak6MJHp6yDj.4p3Nop.Tj7VLWiclDUoAVV3hyNavJhN7Dm9PXfnWF63hZ»",
+            "client.run(«NDUxMTgyMzIxMDA5MDUzNTc4NQ.ZWdfRL.gxL_Z1bvxbT7WrKL8ozFiA2auK7Z7GtQbU4WWE»)",
+            "DISCORD_BOT=«MTI2ODY3NTA3Njk0MDk5MjUw.V81K2L.SnAwqRzZHb4gzQt8HQT0PMPSlWW»",
+            "logged in with «MjM0MjEwNjIxNzIzMTUxODI0Mw.ao-dgP.uXJkBGrbwzrzx1vLXEvz4dncnNobfxl4K41gIl»",
         ],
         near_misses: [
-            "logged in with MTI5MMaFpI54VX7Ve-c5dmqc.epmkQ0",
-            "logged in with MTIDipHYIk0hT3JazBuZLf-y.8808hFgE.OdH5rHy4xY1jHDACEA4FVXRU5g-4Bt_0lf4ER4",
+            "logged in with NDUxMTgyMzIxMDA5MDUzNTc4NQ.ZWdfRL",
+            "span=OrderFulfillmentProcessor.Worker.HandleShipmentCreatedEventAsync took 3ms",
             "Module.Submodule.FunctionNameThatIsVeryLongIndeedYes",
         ],
     ),
@@ -380,7 +397,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         "Google OAuth refresh token `1//…` (the `1//` stays)",
         "prefix and length",
         Anchor::After(&[Literal("1//")]),
-        [Run(Base64Url, 40, 512)],
+        [Literal("0"), Run(Base64Url, 40, 512)],
         source: "https://developers.google.com/identity/protocols/oauth2/web-server#offline",
         positives: [
             "stored offline grant 1//«0gbKE9V65S51aWXK1cEs5_TQB3nYpuSmljpBqJNwpdkYXBU2jPGBuY8VhQIr66MoMkwSRsAOsmty6OEJdrsu8fdDu_PThwRtul-SEH»",
@@ -389,26 +406,62 @@ pub(crate) static RULES: &[RuleInfo] = &[
         ],
         near_misses: [
             "stored offline grant 1//0gFPf4g-eR73zc3CL6S1Hb",
-            "see http://example.com/1//index.html",
+            "GET /api/v1//0123456789abcdef0123456789abcdef0123456789ab",
             "see http://example.com/1//0g-short#PDUadh3wfZ15wUnHCW6K0Jj2JwNxL_fVRvo7rm2gU1vfZxI8Xp9Ii23f4R4BJ_0MqR9V5BR965qN6iezH15K49EYE9lsyJl39Xw4",
         ],
     ),
     vendor!(
-        "square-token",
-        "Square access tokens `sq0atp-` + 22, `EAAA` + 60, application secrets `sq0csp-` + 43",
+        "square-access-token",
+        "Square access token `EAAA` + 60",
         "prefix and exact length",
-        Anchor::Prefix(&["sq0atp-", "sq0csp-", "EAAA"]),
-        [Run(Base64Url, 22, 60)],
+        Anchor::Prefix(&["EAAA"]),
+        [Run(Base64Url, 60, 60)],
         source: "https://developer.squareup.com/docs/build-basics/access-tokens",
         positives: [
-            "square client with «EAAAlboDDeWeXxm4-4K_VBheCr_E-pVwiAKg5b895p5MPA5QSUT8v_sIJTbqr95r»",
-            "legacy token «sq0atp-fnBI_eTx9yLk7F-nBvBI2J» rejected",
-            "oauth app secret=«sq0csp-3H8QoshwJW3bsjI7tanpmZFyGCgwwOQoyF0b700QDKm»",
+            "square client with «EAAAp9Qg3l0Ukw4YwrZsAtlYVh1d0szAOZAnV4ah17kZCNnJEH1mvlYMyzWh6qQQ»",
+            "SQUARE_ROTATED=«EAAA5x1Wugaj7wX98VJe6BOq-JqAjBo0hVRGyEGrdlU4H1dYO_VijuJZWtKOQRTL»",
+            "\"«EAAAEwVtdUrGr3YnWOS-BdwMe4KUV4vgoFyCmUQBkllP-2JFtUoqpEwidTCkz1dW»\"",
         ],
         near_misses: [
-            "legacy token sq0atp-EL_finzd8TG2 rejected",
-            "square client with EAAAcK5LSOld6GRnlO0bbJ9Chsg6qFEVYxrgIBF4ecGoT3gUjk_KAeiEdu3sQhYpuKmCro5ZzU",
-            "square client with XEAAAoE-6V5s84PoTY_i0rr-XZexRpBk53_2K6XWx3YuLFT7LKRrbi_8-Phq1iMgX",
+            "square client with EAAA0GbehUM3ADZQXmHgX3TAEy5JVdr3Q9LvUd_aM3ZWR8fWgVJeed1yJegpq-Y",
+            "blob=EAAAAGhlbGxvIHdvcmxkIGZyb20gYSBibG9i/w8AAA==",
+            "square client with XEAAAMDE3HoYGlXigBlZuOUsxSnhZ5HDtdSKwCtowfTJCDWbcrgJA3O3Kv-2whpsO",
+        ],
+    ),
+    vendor!(
+        "square-legacy-token",
+        "Square legacy access token `sq0atp-` + 22",
+        "prefix and exact length",
+        Anchor::Prefix(&["sq0atp-"]),
+        [Run(Base64Url, 22, 22)],
+        source: "https://developer.squareup.com/docs/build-basics/access-tokens",
+        positives: [
+            "legacy token «sq0atp-ifIEcipNinfb44ChJxPCk-» rejected",
+            "SQ=«sq0atp-42peNkyaIj6_rKCGKQ0Y2C»",
+            "\"«sq0atp-CPpbaNB3kXRkW1NnX1xMJi»\"",
+        ],
+        near_misses: [
+            "legacy token sq0atp-mgUjPEIg8yQl rejected",
+            "legacy token sq0atp-9bn5ggX6kTYqQdtJd3SArzKB2L26NK rejected",
+            "legacy token xsq0atp-AYLemYOShnWYLOpDbmzqF4 rejected",
+        ],
+    ),
+    vendor!(
+        "square-application-secret",
+        "Square OAuth application secret `sq0csp-` + 43",
+        "prefix and exact length",
+        Anchor::Prefix(&["sq0csp-"]),
+        [Run(Base64Url, 43, 43)],
+        source: "https://developer.squareup.com/docs/oauth-api/overview",
+        positives: [
+            "oauth app secret=«sq0csp-g9sbsQFpda28UsWnCCsTQ3FIoluWqMlEr2ZUFWL8y2w»",
+            "configured «sq0csp-vwhNatRIhMAvxoePlj0QRQkDhSf0Qhm3xLsD_d9I-me» for app",
+            "[\"«sq0csp-EQ6ItQtFIBbB5Z6-AbFcT3XQ6kCEmHEfyv-RksTEqvZ»\"]",
+        ],
+        near_misses: [
+            "oauth app sq0csp-1hWg9Kx0hm9AWDgdWCUcmgpytzUhvV",
+            "oauth app sq0csp-AT77j9oWpSGzT7bPyq2oqbILcfxUf0drKXHHL8wbh4rAX23ojV",
+            "oauth app xsq0csp-S9vR947X6_m57M9E6YPs_Bw3oHZQP2AOQYRcgCsHFZE",
         ],
     ),
     vendor!(
@@ -954,6 +1007,36 @@ mod tests {
                 assert_eq!(found, want, "{id} alone: {text:?}");
                 let found: Vec<_> = default.find(&text).map(|f| f.range()).collect();
                 assert_eq!(found, spans, "{id} in the default set: {text:?}");
+            }
+        }
+    }
+
+    /// The same positives at every offset across two block edges of the classifying pass
+    /// (64 bytes): after spaces, and glued to the `=` of a run that starts before the edge.
+    #[test]
+    fn positives_are_found_at_every_block_offset() {
+        for (id, rule) in shape_rules() {
+            let alone = only(id);
+            for line in rule.positives {
+                let (text, spans) = unmark(line);
+                for pad in 0..=130 {
+                    let shifted = format!("{}{text}", " ".repeat(pad));
+                    let found: Vec<_> = alone.find(&shifted).map(|f| f.range()).collect();
+                    let want: Vec<_> = spans.iter().map(|s| s.start + pad..s.end + pad).collect();
+                    assert_eq!(found, want, "{id} after {pad} spaces: {text:?}");
+                }
+                if let Anchor::Prefix(_) = rule.shape.anchor {
+                    let secret = &text[spans[0].clone()];
+                    for pad in 0..=130 {
+                        let glued = format!("{}={secret} tail", "v".repeat(pad));
+                        let found: Vec<_> = alone.find(&glued).map(|f| f.range()).collect();
+                        assert_eq!(
+                            found,
+                            vec![pad + 1..pad + 1 + secret.len()],
+                            "{id}: {glued:?}"
+                        );
+                    }
+                }
             }
         }
     }

@@ -155,14 +155,17 @@ pub fn jwt() -> BoxedStrategy<String> {
 /// A credential of one of the `vendor-tokens` formats that start with a prefix, generated
 /// from the rule's own shape: the rule id and the token.
 pub fn vendor_token() -> BoxedStrategy<(&'static str, String)> {
-    use crate::rules::shape::Anchor;
+    use crate::rules::shape::{Anchor, Check};
     use crate::rules::Detector;
     let shapes: Vec<(&'static str, &'static [&'static str], String)> = crate::rules::rules()
         .filter_map(|rule| match rule.detector {
-            Detector::Shape(shape) => match shape.shape.anchor {
-                Anchor::Prefix(prefixes) => Some((rule.id(), prefixes, shape.shape.regex())),
-                Anchor::After(_) => None,
-            },
+            // A shape with a check beyond its regex gets a generator of its own below.
+            Detector::Shape(shape) if shape.shape.check == Check::None => {
+                match shape.shape.anchor {
+                    Anchor::Prefix(prefixes) => Some((rule.id(), prefixes, shape.shape.regex())),
+                    Anchor::After(_) => None,
+                }
+            }
             _ => None,
         })
         .collect();
@@ -178,13 +181,44 @@ pub fn vendor_token() -> BoxedStrategy<(&'static str, String)> {
         seen.dedup();
         seen.len() >= 5
     };
-    proptest::sample::select(shapes)
-        .prop_flat_map(move |(id, prefixes, pattern)| {
+    let by_regex =
+        proptest::sample::select(shapes).prop_flat_map(move |(id, prefixes, pattern)| {
             re(&pattern)
                 .prop_filter("a placeholder", move |t| random_enough(prefixes, t))
                 .prop_map(move |token| (id, token))
+        });
+    // A Discord bot token: the base64 of the bot's decimal user id, a timestamp, an HMAC.
+    let discord = (
+        re("[1-9][0-9]{16,18}"),
+        re("[A-Za-z0-9_-]{6}"),
+        re("[A-Za-z0-9_-]{27,38}"),
+    )
+        .prop_filter("a placeholder", move |(_, _, hmac)| {
+            random_enough(&[], hmac)
         })
-        .boxed()
+        .prop_map(|(id, time, hmac)| {
+            (
+                "discord-bot-token",
+                format!("{}.{time}.{hmac}", base64(id.as_bytes())),
+            )
+        });
+    prop_oneof![20 => by_regex, 1 => discord].boxed()
+}
+
+/// Standard base64 without padding.
+fn base64(bytes: &[u8]) -> String {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(char::from(TABLE[(n >> (18 - 6 * i) & 63) as usize]));
+        }
+    }
+    out
 }
 
 /// A secret recognisable on its own, whatever surrounds it: AWS key ids, bare secret keys
