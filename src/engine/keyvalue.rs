@@ -828,6 +828,8 @@ fn is_auth_scheme(word: &[u8]) -> bool {
         "sso-key",
         "splunk",
         "klaviyo-api-key",
+        // Okta's API tokens.
+        "ssws",
     ];
     (word.len() > 4 && word[..5].eq_ignore_ascii_case(b"aws4-"))
         || word.eq_ignore_ascii_case(b"aws")

@@ -77,6 +77,12 @@ pub(crate) const KEY_STEMS: &[&str] = &[
     "apikey",
     "APIKEY",
     "Apikey",
+    // A personal access token under its short name (`AZURE_DEVOPS_EXT_PAT`, `gitlab-pat`);
+    // `pat` alone is in `path` and `pattern`.
+    "_PAT",
+    "_pat",
+    "-pat",
+    "-PAT",
     // `pin` is inside `mapping` and `shipping`; as a key it is followed by its separator.
     "pin\"",
     "pin=",
@@ -248,6 +254,8 @@ fn is_key_qualifier(part: &[u8]) -> bool {
             | b"webhook"
             | b"crypto"
             | b"decryption"
+            | b"application"
+            | b"fastly"
     )
 }
 
@@ -265,6 +273,7 @@ fn is_strong_whole(part: &[u8]) -> bool {
             | b"passcode"
             | b"pin"
             | b"plaintext"
+            | b"pat"
     )
 }
 
@@ -441,7 +450,11 @@ pub(crate) fn classify(key: &[u8], extra: &[Vec<u8>]) -> Option<KeyClass> {
     let encryption_key = last_part == b"key"
         && prev_is("customer")
         && (0..last).any(|i| parts.is(i, "encryption") || parts.is(i, "sse"));
+    // A service account's `private_key_id`, which GCP's key files carry next to the key.
+    let private_key_id =
+        last_part == b"id" && prev_is("key") && last >= 2 && parts.is(last - 2, "private");
     let strong = encryption_key
+        || private_key_id
         || is_strong_whole(last_part)
         || STRONG_SUFFIX.iter().any(|w| parts.ends_with(last, w))
         || (last_part == b"key" && last >= 1 && is_key_qualifier(parts.get(last - 1)));
@@ -518,6 +531,8 @@ mod tests {
         "webhook",
         "crypto",
         "decryption",
+        "application",
+        "fastly",
     ];
 
     const STRONG_WHOLE: &[&str] = &[
@@ -531,6 +546,7 @@ mod tests {
         "passcode",
         "pin",
         "plaintext",
+        "pat",
     ];
     const WEAK_WHOLE: &[&str] = &["auth", "session", "signature", "jwt", "bearer", "sid"];
 
@@ -581,7 +597,10 @@ mod tests {
         let encryption_key = parts.is(last, "key")
             && prev_is("customer")
             && (0..last).any(|i| parts.is(i, "encryption") || parts.is(i, "sse"));
+        let private_key_id =
+            parts.is(last, "id") && prev_is("key") && last >= 2 && parts.is(last - 2, "private");
         let strong = encryption_key
+            || private_key_id
             || STRONG_WHOLE.iter().any(|w| parts.is(last, w))
             || STRONG_SUFFIX.iter().any(|w| parts.ends_with(last, w))
             || (parts.is(last, "key") && KEY_QUALIFIERS.iter().any(|q| prev_is(q)));

@@ -11,7 +11,7 @@
 //! the `keys` and `http` families (`tests/vendor_context.rs`).
 
 use super::shape::{Alphabet::*, Anchor, Check, Segment::*, TokenShape};
-use super::{Detector, Family, RuleInfo, ShapeRule};
+use super::{Detector, Family, HandMatcher, KeywordSearch, RuleInfo, ShapeRule};
 
 macro_rules! vendor {
     (
@@ -932,6 +932,40 @@ pub(crate) static RULES: &[RuleInfo] = &[
             "newrelic agent license 84e51bf6e4efc316e6bf70bd96bf540c428fNRALX",
         ],
     ),
+    vendor!(
+        "okta-api-token",
+        "Okta API token after its `SSWS` scheme (`00` + 40), in a header or in prose",
+        "scheme, prefix and length",
+        Anchor::After(&[Literal("SSWS ")]),
+        [Literal("00"), Run(Base64Url, 38, 42)],
+        source: "https://developer.okta.com/docs/guides/create-an-api-token/main/",
+        positives: [
+            "okta call with SSWS «00QpTyGJMuHbEL31IeL2HPcHyGcFRl1SPnXNYvMIHa» failed: 401",
+            "GET https://acme.okta.com/api/v1/users Authorization: SSWS «00Q-2o76umfXfKm-r5kJP1VrT_1FJors-6ILi8IHn5»",
+            "{\"h\":\"SSWS «00QkxsC7tVO-HbkQfyy-KV5zjR3j1twdTKWTddB_Xh»\"}",
+        ],
+        near_misses: [
+            "okta call with SSWS 00QkAS1voQG6yyzyN9zHYI failed",
+            "okta call with SSWS Qa4UOrGNATMuDJawTgsu8PO_799nKSNrh9UCauSDmL failed",
+            "okta call with XSSWS 00QhuVtcqcYezdZ-tDDj8hYs5suKcNd8Zra9A9sKPx failed",
+        ],
+    ),
+    RuleInfo {
+        id: "azure-sas-signature",
+        family: Family::VendorTokens,
+        description: "Azure shared access signature `sig=` in SAS URLs and connection strings (Storage, Service Bus, Event Hubs, Logic Apps and Power Automate triggers)",
+        validation: "`sig` as a whole query or connection-string parameter, 16 or more base64 characters, percent-encoded or not",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            regex: r"[?&;]sig=(?P<secret>[A-Za-z0-9%+/=_-]{16,})",
+            keywords: &["?sig=", "&sig=", ";sig="],
+            validator: None,
+            keyword_starts_match: true,
+            hit_check: None,
+            keyword_search: KeywordSearch::Everywhere,
+            hand: HandMatcher::NONE,
+        },
+    },
 ];
 
 #[cfg(test)]
