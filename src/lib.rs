@@ -95,6 +95,31 @@
 //!
 //! A value over the size limit is replaced whole by a marker rather than passed through
 //! unscanned; invalid UTF-8 is scanned as bytes; no input makes the engine panic.
+//!
+//! # Design
+//!
+//! Three parts, each apart from the others:
+//!
+//! * **Rules** (`src/rules/`, data): *what* to find, one family a file, listed by [`rules()`].
+//!   A vendor credential is one entry in `rules/vendor.rs`: its prefix or the context before
+//!   it, its parts (an alphabet and a length each), the issuer's page for the format, three
+//!   positives and three near misses, which the tests run. Other rules are regexes with
+//!   keywords (`rules/tokens.rs`, `rules/aws.rs`, `rules/hashes.rs`), key names
+//!   (`rules/keys.rs`) or scanners with checksums (`rules/pii.rs`).
+//! * **Engine** (`src/engine/`, machinery): *how* to find every enabled rule in one go.
+//!   `classify` computes byte-class bit masks of 64-byte blocks (SSE2 through `safe_arch`,
+//!   with a portable reference the tests compare it with); `shapes` derives token starts from
+//!   the masks and dispatches them through prefix and context tables, at a cost that does not
+//!   grow with the number of shapes; `keywords` runs the SIMD (Teddy) passes for regex rules'
+//!   keywords and key-name stems; `keyvalue` decides where a value after a key ends;
+//!   `validate` holds checksums and boundaries. Findings are then merged and rendered by
+//!   [`Redactor`].
+//! * **Integration** (`src/layer/`, [`fmt`], [`RedactingMakeWriter`]): the `tracing` side:
+//!   reading fields, rebuilding events with their metadata, counters.
+//!
+//! Where to add a rule: a token with a prefix or a fixed context goes to `rules/vendor.rs`
+//! (one entry); a key name to [`RedactorBuilder::sensitive_key`] (or `rules/keys.rs` for
+//! everyone); anything else is a [`CustomRule`].
 
 // One `unsafe` block exists: forwarding `Layer::downcast_raw`, which tracing-subscriber
 // declares `unsafe fn` (see `layer/mod.rs`). Everything else is safe code.

@@ -39,6 +39,8 @@ const POSITIVES: &[(&str, &str, &str, &str)] = &[
     // vendor-tokens written as patterns
     ("azure-sas-signature", "GET https://acme.blob.core.windows.net/c/b.txt?sv=2022-11-02&se=2026-12-31T00%3A00%3A00Z&sp=r&sig=Q7a8Z2x%2Bk4Lm9Np0Qr1St2Uv3Wx4Yz5Ab6Cd7Ef8Gh9%3D HTTP/1.1", "Q7a8Z2x%2Bk4Lm9Np0Qr1St2Uv3Wx4Yz5Ab6Cd7Ef8Gh9%3D", "&sp=r&sig="),
     ("azure-sas-signature", "POST https://prod-12.westus.logic.azure.com:443/workflows/0123456789abcdef0123456789abcdef/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=Q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c", "Q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c", "&sv=1.0&sig="),
+    ("terraform-cloud-token", "terraform login wrote credentials: {\"token\": \"c3j27xdcg2lMLz.atlasv1.8XM5mSLFy5UBIHEYeD7p4Zdl-AK6j0KgodkDINzNlxICAbaG8wy1JZirLnqB0PRfMBH\"}", "c3j27xdcg2lMLz.atlasv1.8XM5mSLFy5UBIHEYeD7p4Zdl-AK6j0KgodkDINzNlxICAbaG8wy1JZirLnqB0PRfMBH", "terraform login wrote credentials: "),
+    ("terraform-cloud-token", "TF_TOKEN_app_terraform_io=c3j27xdcg2lMLz.atlasv1.8XM5mSLFy5UBIHEYeD7p4Zdl-AK6j0KgodkDINzNlxICAbaG8wy1JZirLnqB0PRfMBH", "c3j27xdcg2lMLz.atlasv1.8XM5mSLFy5UBIHEYeD7p4Zdl-AK6j0KgodkDINzNlxICAbaG8wy1JZirLnqB0PRfMBH", "TF_TOKEN_app_terraform_io="),
     // password-hashes
     ("bcrypt-hash", r#"User { id: 7, email_verified: true, hash: "$2b$12$erB5dESMt6duLd/ZyhVvSHP2OO..YZTTjmXYVXvkAszTQfGok.pGl" }"#, r#"$2b$12$erB5dESMt6duLd/ZyhVvSHP2OO..YZTTjmXYVXvkAszTQfGok.pGl"#, r#"User { id: 7, email_verified: true, hash: ""#),
     ("argon2-hash", r#"INSERT INTO users (name, pw) VALUES ($1, $2) -- params: ["ann", "$argon2id$v=19$m=65536,t=3,p=4$tn9oX98WHgCtzC1uwB5FXZ$Pf7stg7NvlE3LaruSrjLnonWKTn9UGKzEesg61SHE/q"]"#, r#"$argon2id$v=19$m=65536,t=3,p=4$tn9oX98WHgCtzC1uwB5FXZ$Pf7stg7NvlE3LaruSrjLnonWKTn9UGKzEesg61SHE/q"#, r#"VALUES ($1, $2) -- params: ["ann", ""#),
@@ -250,6 +252,7 @@ const NEGATIVES: &[&str] = &[
     "token_type=Bearer expires_in=3600",
     "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA public key",
     "base64 of hello world: aGVsbG8gd29ybGQ=",
+    "token format: 14 characters, then .atlasv1. and 60 to 70 more",
     // Azure SAS: `sig` only as a whole parameter, and long enough.
     "GET /api?signal=1&sigma=2&design=3&sig=short",
     // Password hashes: their `$` keywords in shell, SQL placeholders and prices.

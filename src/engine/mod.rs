@@ -28,11 +28,15 @@
 //!    the regex engine costs 50–100 ns a search before it reads a byte.
 //! 4. **Scanners.** Digit clusters (cards, SSNs, phones, IBANs, IPv4) and 40-character
 //!    base64 runs (AWS secret keys) are found by hand-written scans that test checksums only
-//!    on candidates. Digit clusters come from 64-byte membership bit masks
-//!    (`validate::for_each_long_run`), key runs from a skip scan that reads about one byte in
-//!    twenty (`validate::for_each_longer_run`; runs from [`KEY_RUN_MIN`] bytes on when a
-//!    rule's keywords are looked for there).
-//! 5. **Merge.** Findings are filtered by the allowlist, sorted, and overlapping ones merged.
+//!    on candidates. Digit clusters come from 64-byte membership bit masks that the
+//!    classifying pass computes with SIMD compares (`classify::number_mask`,
+//!    `validate::for_each_long_run_masked`), key runs from a skip scan that reads about one
+//!    byte in twenty (`validate::for_each_longer_run`; runs from [`KEY_RUN_MIN`] bytes on
+//!    when a rule's keywords are looked for there).
+//! 5. **Token shapes.** The `vendor-tokens` rules are data (`rules::shape`): `shapes` finds
+//!    the starts of long token runs from the classifying pass's masks and dispatches each
+//!    through prefix and context tables, so their number does not add passes.
+//! 6. **Merge.** Findings are filtered by the allowlist, sorted, and overlapping ones merged.
 //!
 //! No step allocates unless it finds something.
 

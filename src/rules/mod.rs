@@ -7,7 +7,7 @@
 //! | `aws` | `aws.rs` | access key ids, secret keys, session tokens, SigV4/SigV2 signatures, presigned URLs |
 //! | `http` | `http.rs` | `Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie` |
 //! | `tokens` | `tokens.rs` | vendor tokens with a recognisable shape (GitHub, Slack, Stripe, JWT, PEM keys, …) |
-//! | `vendor-tokens` | `vendor.rs` | more vendors' credentials, each written as a [`shape::TokenShape`] with its examples |
+//! | `vendor-tokens` | `vendor.rs` | more vendors' credentials, each written as a `shape::TokenShape` with its examples |
 //! | `password-hashes` | `hashes.rs` | bcrypt, Argon2, crypt(3) and PBKDF2 password hashes |
 //! | `keys` | `keys.rs` | any value after a sensitive key name (`password=`, `"client_secret":`, …) |
 //! | `pii` | `pii.rs` | e-mail, phone, payment card, US SSN, IBAN |
@@ -24,7 +24,7 @@
 //!   the key's name decides which rule the value belongs to.
 //! * **scanner** rules: hand-written scans for shapes that have no literal to look for, such as
 //!   digit runs (cards, SSNs, phones), `@` (e-mail) and bare 40-character AWS secret keys.
-//! * **shape** rules: a credential format as data ([`shape::TokenShape`]: prefix or context,
+//! * **shape** rules: a credential format as data (`shape::TokenShape`: prefix or context,
 //!   segments of known alphabets and lengths), with the examples that prove it. The engine
 //!   dispatches all of them from one scan of token runs, so adding one costs no speed.
 //!

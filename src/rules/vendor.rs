@@ -966,6 +966,24 @@ pub(crate) static RULES: &[RuleInfo] = &[
             hand: HandMatcher::NONE,
         },
     },
+    RuleInfo {
+        id: "terraform-cloud-token",
+        family: Family::VendorTokens,
+        description: "HCP Terraform (Terraform Cloud) and Terraform Enterprise API token `<14>.atlasv1.<60 or more>`",
+        validation: "the `.atlasv1.` marker at its fixed offset and the parts' lengths",
+        default_enabled: true,
+        detector: Detector::Pattern {
+            // The marker sits 14 bytes into the token, so it is found by the keyword pass
+            // (no run start or prefix anchors it) and the regex runs over the text.
+            regex: r"\b[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,120}",
+            keywords: &[".atlasv1."],
+            validator: None,
+            keyword_starts_match: false,
+            hit_check: None,
+            keyword_search: KeywordSearch::Everywhere,
+            hand: HandMatcher::NONE,
+        },
+    },
 ];
 
 #[cfg(test)]
