@@ -24,6 +24,7 @@
 //! is found.
 
 use super::classify::{opener_mask, token_run_mask};
+use super::validate::long_run_starts;
 use crate::rules::shape::opens_token;
 use crate::rules::shape::{
     char_before, in_token_run, start_after_escape, Anchor, RunEnds, Segment, TokenShape,
@@ -208,16 +209,8 @@ impl ShapeDispatch {
                 0
             };
             // Bit p of `long`: the SHAPE_RUN_MIN bytes from p on are all token-run bytes.
-            let mut long = u128::from(current) | (u128::from(next) << 64);
-            let mut covered = 1;
-            while covered * 2 <= SHAPE_RUN_MIN {
-                long &= long >> covered;
-                covered *= 2;
-            }
-            if covered < SHAPE_RUN_MIN {
-                long &= long >> (SHAPE_RUN_MIN - covered);
-            }
-            let long = long as u64;
+            let both = u128::from(current) | (u128::from(next) << 64);
+            let long = long_run_starts::<SHAPE_RUN_MIN>(both) as u64;
             if long != 0 {
                 let run = current;
                 let after_run = (run << 1) | carry_run;
@@ -536,27 +529,10 @@ mod tests {
                 let id: String = (0..18)
                     .map(|_| char::from(b'0' + (rng.next() % 10) as u8))
                     .collect();
-                out.extend(base64(id.as_bytes()).as_bytes());
+                out.extend(crate::testing::base64(id.as_bytes()).as_bytes());
                 write_segments(&shape.body[1..], rng, &mut out, false);
             } else {
                 write_segments(shape.body, rng, &mut out, false);
-            }
-        }
-        out
-    }
-
-    /// Standard base64 without padding, for generated Discord ids.
-    fn base64(bytes: &[u8]) -> String {
-        const TABLE: &[u8; 64] =
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = String::new();
-        for chunk in bytes.chunks(3) {
-            let n = chunk
-                .iter()
-                .enumerate()
-                .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-            for i in 0..=chunk.len() {
-                out.push(char::from(TABLE[(n >> (18 - 6 * i) & 63) as usize]));
             }
         }
         out

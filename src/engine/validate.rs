@@ -102,17 +102,8 @@ pub(crate) fn for_each_long_run_masked<const MIN: usize>(
         } else {
             0
         };
-        // Bit p of `long`: the `MIN` bytes from p on are all members.
         let both = u128::from(current) | (u128::from(next) << 64);
-        let mut long = both;
-        let mut covered = 1;
-        while covered * 2 <= MIN {
-            long &= long >> covered;
-            covered *= 2;
-        }
-        if covered < MIN {
-            long &= long >> (MIN - covered);
-        }
+        let long = long_run_starts::<MIN>(both);
         let base = block * 64;
         let below = |end: usize| -> u64 {
             match end.saturating_sub(base) {
@@ -145,6 +136,22 @@ pub(crate) fn for_each_long_run_masked<const MIN: usize>(
         }
         current = next;
     }
+}
+
+/// Bit `p` is set where the `MIN` bits from `p` on are all set in `both` (two blocks' masks,
+/// the second in the high half): a few constant shift-ands (`1 <= MIN <= 64`).
+#[inline(always)]
+pub(crate) fn long_run_starts<const MIN: usize>(both: u128) -> u128 {
+    let mut long = both;
+    let mut covered = 1;
+    while covered * 2 <= MIN {
+        long &= long >> covered;
+        covered *= 2;
+    }
+    if covered < MIN {
+        long &= long >> (MIN - covered);
+    }
+    long
 }
 
 /// Calls `f` with every maximal run of `member` bytes that is at least `MIN` long, for long

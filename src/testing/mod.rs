@@ -202,6 +202,23 @@ pub fn is_documented_bare_secret_key(key: &str) -> bool {
         && crate::engine::validate::shannon_entropy(b) >= 4.2
 }
 
+/// Standard base64 without padding, for generated tokens that embed an encoded value.
+#[cfg(any(test, feature = "proptest"))]
+pub(crate) fn base64(bytes: &[u8]) -> String {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(char::from(TABLE[(n >> (18 - 6 * i) & 63) as usize]));
+        }
+    }
+    out
+}
+
 /// The window length of the leak rule: a secret leaks if any run of this many consecutive
 /// bytes of it (all of it, if shorter) appears in the output.
 ///

@@ -199,26 +199,10 @@ pub fn vendor_token() -> BoxedStrategy<(&'static str, String)> {
         .prop_map(|(id, time, hmac)| {
             (
                 "discord-bot-token",
-                format!("{}.{time}.{hmac}", base64(id.as_bytes())),
+                format!("{}.{time}.{hmac}", super::base64(id.as_bytes())),
             )
         });
     prop_oneof![20 => by_regex, 1 => discord].boxed()
-}
-
-/// Standard base64 without padding.
-fn base64(bytes: &[u8]) -> String {
-    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(char::from(TABLE[(n >> (18 - 6 * i) & 63) as usize]));
-        }
-    }
-    out
 }
 
 /// A secret recognisable on its own, whatever surrounds it: AWS key ids, bare secret keys
