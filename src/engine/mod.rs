@@ -102,21 +102,6 @@ impl CompiledRule {
     }
 }
 
-fn looks_like_placeholder(secret: &[u8]) -> bool {
-    let mut seen = [false; 128];
-    let mut distinct = 0;
-    for &b in secret {
-        if b.is_ascii_alphanumeric() && !seen[usize::from(b)] {
-            seen[usize::from(b)] = true;
-            distinct += 1;
-            if distinct >= 5 {
-                return false;
-            }
-        }
-    }
-    true
-}
-
 #[derive(Clone, Copy, Debug)]
 enum Target {
     Rule(u16),
@@ -704,7 +689,9 @@ impl Engine {
         r: Range<usize>,
         out: &mut Vec<Raw>,
     ) {
-        if r.is_empty() || (rule.placeholder_guard && looks_like_placeholder(&hay[r.clone()])) {
+        if r.is_empty()
+            || (rule.placeholder_guard && validate::looks_like_placeholder(&hay[r.clone()]))
+        {
             return;
         }
         // Our own marker in a secret's place (`Credential=[REDACTED:…]` on a second pass), or

@@ -18,7 +18,7 @@
 //!
 //! # Cost and guarantees
 //!
-//! Clean text costs the skip scan plus one table load per start in a long run. Each shape
+//! Clean text costs the masks of each block plus a filter load per start in a long run. Each shape
 //! match reads at most its own maximum length; a start is tried once per candidate prefix,
 //! so the scan is linear in the text for a fixed catalogue. Nothing allocates unless a token
 //! is found.
@@ -114,22 +114,51 @@ impl Prefix {
     }
 }
 
+/// Prefixes behind a filter: a 64 Kbit bit set keyed by a start's first bytes turns down
+/// most starts with one load (8 KiB), then a table by first byte lists the prefixes to
+/// compare.
+struct PrefixSet {
+    filter: Box<[u64; 1024]>,
+    by_first: [(u16, u16); 256],
+    /// Sorted by first byte.
+    prefixes: Vec<Prefix>,
+}
+
+impl PrefixSet {
+    /// `prefixes` sorted by first byte; `keys` gives the filter keys each one can start with.
+    fn new(prefixes: Vec<Prefix>, keys: impl Fn(&Prefix) -> Vec<usize>) -> PrefixSet {
+        let mut filter = Box::new([0u64; 1024]);
+        for key in prefixes.iter().flat_map(&keys) {
+            filter[key / 64] |= 1 << (key % 64);
+        }
+        PrefixSet {
+            filter,
+            by_first: ranges(prefixes.iter().map(|p| p.literal[0])),
+            prefixes,
+        }
+    }
+
+    /// The prefixes to compare at a start whose first byte is `first` and whose filter key
+    /// is `key` (none when the filter turns it down).
+    #[inline(always)]
+    fn candidates(&self, key: usize, first: u8) -> &[Prefix] {
+        if self.filter[key / 64] & (1 << (key % 64)) == 0 {
+            return &[];
+        }
+        let (lo, hi) = self.by_first[usize::from(first)];
+        &self.prefixes[usize::from(lo)..usize::from(hi)]
+    }
+}
+
 /// The dispatch tables of the enabled shapes.
 pub(crate) struct ShapeDispatch {
-    /// Filters that turn down most starts before any prefix is compared, one load each
-    /// (8 KiB each). `pairs`: bit `(a << 8) | b` is set when a prefix of one or two bytes
-    /// can start with `a b` (a one-byte prefix followed by any byte its body can start
-    /// with). `triples`: bit [`triple_bit`] of the first three bytes of each longer prefix,
-    /// so that a catalogue of hundreds of prefixes still lets few starts through.
-    pairs: Box<[u64; 1024]>,
-    triples: Box<[u64; 1024]>,
-    /// By first byte: the range of `short` (one or two bytes) and of `long` prefixes that
-    /// start with it; each list is tried only when its filter lets the start through.
-    short_by_first: [(u16, u16); 256],
-    long_by_first: [(u16, u16); 256],
-    /// Prefix literals, sorted by first byte, with their shape.
-    short: Vec<Prefix>,
-    long: Vec<Prefix>,
+    /// Prefixes of one or two bytes, keyed by a start's first two bytes (a one-byte prefix
+    /// with any byte its body can start with).
+    short: PrefixSet,
+    /// Longer prefixes, keyed by [`triple_bit`] of a start's first three bytes, so that a
+    /// catalogue of hundreds of prefixes still lets few starts through, and the short ones'
+    /// starts (any hex digit, for Mailchimp) do not walk them.
+    long: PrefixSet,
     /// By the byte before a start: the range of `contexts` whose context ends with it.
     by_before: [(u16, u16); 256],
     contexts: Vec<(u8, Entry)>,
@@ -160,33 +189,23 @@ impl ShapeDispatch {
         }
         prefixes.sort_by_key(|p| p.literal[0]);
         contexts.sort_by_key(|(byte, _)| *byte);
-        let mut pairs = Box::new([0u64; 1024]);
-        let mut triples = Box::new([0u64; 1024]);
         let (long, short): (Vec<Prefix>, Vec<Prefix>) =
             prefixes.into_iter().partition(|p| p.literal.len() >= 3);
-        for prefix in long.iter().chain(&short) {
-            if let [a, b, c, ..] = *prefix.literal {
-                let bit = triple_bit(a, b, c);
-                triples[bit / 64] |= 1 << (bit % 64);
-                continue;
-            }
-            let first = usize::from(prefix.literal[0]);
-            let seconds: Vec<u8> = match prefix.literal.get(1) {
-                Some(&second) => vec![second],
+        let long = PrefixSet::new(long, |p| match *p.literal {
+            [a, b, c, ..] => vec![triple_bit(a, b, c)],
+            _ => Vec::new(),
+        });
+        let short = PrefixSet::new(short, |p| {
+            let first = usize::from(p.literal[0]) << 8;
+            match p.literal.get(1) {
+                Some(&second) => vec![first | usize::from(second)],
                 None => (0..=255u8)
-                    .filter(|&b| prefix.entry.shape.body_may_start_with(b))
+                    .filter(|&b| p.entry.shape.body_may_start_with(b))
+                    .map(|b| first | usize::from(b))
                     .collect(),
-            };
-            for second in seconds {
-                let bit = first << 8 | usize::from(second);
-                pairs[bit / 64] |= 1 << (bit % 64);
             }
-        }
+        });
         Some(ShapeDispatch {
-            pairs,
-            triples,
-            short_by_first: ranges(short.iter().map(|p| p.literal[0])),
-            long_by_first: ranges(long.iter().map(|p| p.literal[0])),
             short,
             long,
             by_before: ranges(contexts.iter().map(|(byte, _)| *byte)),
@@ -258,26 +277,13 @@ impl ShapeDispatch {
             .and_then(|h| <&[u8; 3]>::try_from(h).ok())
         {
             let pair = usize::from(a) << 8 | usize::from(b);
-            let triple = triple_bit(a, b, c);
-            if self.pairs[pair / 64] & (1 << (pair % 64)) != 0 {
-                let (lo, hi) = self.short_by_first[usize::from(a)];
-                self.try_prefixes(
-                    &self.short[usize::from(lo)..usize::from(hi)],
-                    hay,
-                    at,
-                    ends,
-                    push,
-                );
-            }
-            if self.triples[triple / 64] & (1 << (triple % 64)) != 0 {
-                let (lo, hi) = self.long_by_first[usize::from(a)];
-                self.try_prefixes(
-                    &self.long[usize::from(lo)..usize::from(hi)],
-                    hay,
-                    at,
-                    ends,
-                    push,
-                );
+            for prefixes in [
+                self.short.candidates(pair, a),
+                self.long.candidates(triple_bit(a, b, c), a),
+            ] {
+                if !prefixes.is_empty() {
+                    self.try_prefixes(prefixes, hay, at, ends, push);
+                }
             }
         }
         // The byte before, seen through `%2F` and `\/`: contexts are mostly URL paths.

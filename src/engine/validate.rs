@@ -276,6 +276,23 @@ impl ByteSet {
     }
 }
 
+/// Fewer than five distinct letters and digits: `AKIAXXXXXXXXXXXXXXXX`, `hf_aaaa…` and
+/// `ghp_xxxx…` are documentation placeholders, not credentials.
+pub(crate) fn looks_like_placeholder(secret: &[u8]) -> bool {
+    let mut seen = [false; 128];
+    let mut distinct = 0;
+    for &b in secret {
+        if b.is_ascii_alphanumeric() && !seen[usize::from(b)] {
+            seen[usize::from(b)] = true;
+            distinct += 1;
+            if distinct >= 5 {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 /// `[A-Za-z0-9]`, the alphanumerics most token bodies are made of.
 pub(crate) const ALNUM: &[(u8, u8)] = &[(b'A', b'Z'), (b'a', b'z'), (b'0', b'9')];
 

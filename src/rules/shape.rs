@@ -32,7 +32,7 @@
 //! Every shape can also be written as a regular expression ([`TokenShape::regex`]); the tests
 //! compare the two on generated text, and the README's catalogue prints the regex.
 
-use crate::engine::validate::{count_while, ends_token};
+use crate::engine::validate::{count_while, ends_token, looks_like_placeholder};
 use std::ops::Range;
 
 /// The bytes a [`Segment::Run`] may hold.
@@ -319,15 +319,7 @@ impl TokenShape {
     /// Whether a token whose random part (everything after its prefix) is `random` is a
     /// credential: not a placeholder, and its check passes.
     pub(crate) fn accepts(&self, hay: &[u8], random: Range<usize>) -> bool {
-        let mut seen = [false; 128];
-        let mut distinct = 0;
-        for &b in &hay[random.clone()] {
-            if b.is_ascii_alphanumeric() && !seen[usize::from(b)] {
-                seen[usize::from(b)] = true;
-                distinct += 1;
-            }
-        }
-        distinct >= 5
+        !looks_like_placeholder(&hay[random.clone()])
             && match self.check {
                 Check::None => true,
                 Check::Base64DecimalId => {
