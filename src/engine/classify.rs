@@ -1,9 +1,13 @@
 //! The classifying pass: byte classes of 64-byte blocks as bit masks.
 //!
-//! Scanners that look for runs of a class (token runs for the shape dispatch, number bytes
-//! for the digit scanner) read the text through these masks: bit `i` of a mask is byte `i` of the block. Runs, their starts and the bytes
-//! before them then come from shifts and ands, a few operations a block instead of a
-//! branch a byte.
+//! Scanners that look for runs of a class read the text through these masks: bit `i` of a
+//! mask is byte `i` of the block. Runs, their starts and the bytes before them then come from
+//! shifts and ands, a few operations a block instead of a branch a byte.
+//!
+//! [`Classified`] computes every class of a text's blocks in one pass, each 16 bytes loaded
+//! once for all classes, and the scanners read it in turn: the shape dispatch (token runs
+//! and the bytes a token may start after), the digit scanner (number bytes) and the key-run
+//! scan (base64 key bytes).
 //!
 //! # Implementations
 //!
@@ -15,6 +19,84 @@
 //!
 //! The `*_mask` functions use the fastest available at compile time; the tests compare every
 //! implementation with [`portable`] at every length and alignment.
+
+/// The classes of one 64-byte block, a mask each (bit `i` for byte `i`).
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub(crate) struct BlockClasses {
+    /// Token-run bytes, [`portable::is_run`].
+    pub(crate) run: u64,
+    /// Bytes a token may start after, [`portable::is_opener`].
+    pub(crate) opener: u64,
+    /// Key bytes, [`portable::is_key`].
+    pub(crate) key: u64,
+    /// Number bytes, [`portable::is_number`].
+    pub(crate) number: u64,
+}
+
+/// How many blocks [`Classified`] holds (2 KiB of text, 1 KiB of masks on the stack): most
+/// field values and log lines fit, and a longer text's later blocks are classified by each
+/// scanner as it reads them, at the cost of one class each.
+const HELD_BLOCKS: usize = 8;
+
+/// A text with the classes of its first [`HELD_BLOCKS`] blocks, computed once and read by
+/// every scanner. Nothing is allocated.
+pub(crate) struct Classified<'h> {
+    hay: &'h [u8],
+    held: usize,
+    blocks: [BlockClasses; HELD_BLOCKS],
+}
+
+impl<'h> Classified<'h> {
+    /// Classifies `hay`'s blocks (the first [`HELD_BLOCKS`]).
+    pub(crate) fn new(hay: &'h [u8]) -> Classified<'h> {
+        let held = hay.len().div_ceil(64).min(HELD_BLOCKS);
+        let mut blocks = [BlockClasses::default(); HELD_BLOCKS];
+        for (i, classes) in blocks[..held].iter_mut().enumerate() {
+            *classes = with_block(hay, i * 64, imp::classify_block);
+        }
+        Classified { hay, held, blocks }
+    }
+
+    /// The text.
+    pub(crate) fn hay(&self) -> &'h [u8] {
+        self.hay
+    }
+
+    /// The held classes of the block at `from` (a multiple of 64), if held.
+    #[inline(always)]
+    fn held(&self, from: usize) -> Option<&BlockClasses> {
+        debug_assert!(from % 64 == 0, "blocks start at multiples of 64");
+        self.blocks[..self.held].get(from / 64)
+    }
+
+    /// [`token_run_mask`] of the block at `from`, a multiple of 64.
+    #[inline(always)]
+    pub(crate) fn run(&self, from: usize) -> u64 {
+        self.held(from)
+            .map_or_else(|| token_run_mask(self.hay, from), |c| c.run)
+    }
+
+    /// [`opener_mask`] of the block at `from`, a multiple of 64.
+    #[inline(always)]
+    pub(crate) fn opener(&self, from: usize) -> u64 {
+        self.held(from)
+            .map_or_else(|| opener_mask(self.hay, from), |c| c.opener)
+    }
+
+    /// [`key_mask`] of the block at `from`, a multiple of 64.
+    #[inline(always)]
+    pub(crate) fn key(&self, from: usize) -> u64 {
+        self.held(from)
+            .map_or_else(|| key_mask(self.hay, from), |c| c.key)
+    }
+
+    /// [`number_mask`] of the block at `from`, a multiple of 64.
+    #[inline(always)]
+    pub(crate) fn number(&self, from: usize) -> u64 {
+        self.held(from)
+            .map_or_else(|| number_mask(self.hay, from), |c| c.number)
+    }
+}
 
 /// The mask of the token-run bytes (`[A-Za-z0-9_.+/=-]`, `rules::shape::in_token_run`)
 /// among the (up to) 64 bytes of `hay` from `from`; past the end, bytes are in no class.
@@ -36,10 +118,17 @@ pub(crate) fn number_mask(hay: &[u8], from: usize) -> u64 {
     with_block(hay, from, imp::number_block)
 }
 
+/// The mask of the key bytes ([`portable::is_key`]) from `from`: what AWS secret keys and
+/// the other base64 keys of the key-run scan are made of.
+#[inline]
+pub(crate) fn key_mask(hay: &[u8], from: usize) -> u64 {
+    with_block(hay, from, imp::key_block)
+}
+
 /// `mask_of` the 64 bytes from `from`, the last partial block padded with zero bytes (which
 /// are in no class).
 #[inline(always)]
-fn with_block(hay: &[u8], from: usize, mask_of: fn(&[u8; 64]) -> u64) -> u64 {
+fn with_block<T>(hay: &[u8], from: usize, mask_of: fn(&[u8; 64]) -> T) -> T {
     if let Some(block) = hay
         .get(from..from + 64)
         .and_then(|b| <&[u8; 64]>::try_from(b).ok())
@@ -74,6 +163,7 @@ use portable as imp;
     allow(dead_code)
 )]
 pub(crate) mod portable {
+    use super::BlockClasses;
     use crate::engine::validate::block_mask;
 
     pub(crate) use crate::rules::shape::{in_token_run as is_run, opens_token as is_opener};
@@ -97,6 +187,25 @@ pub(crate) mod portable {
     pub(crate) fn number_block(block: &[u8; 64]) -> u64 {
         block_mask(block, 0, is_number)
     }
+
+    /// Bytes of a base64 key (`[A-Za-z0-9+/]`): the key-run scan's runs
+    /// (`rules::aws::KEY_BYTES`).
+    pub(crate) fn is_key(b: u8) -> bool {
+        b.is_ascii_alphanumeric() || b == b'+' || b == b'/'
+    }
+
+    pub(crate) fn key_block(block: &[u8; 64]) -> u64 {
+        block_mask(block, 0, is_key)
+    }
+
+    pub(crate) fn classify_block(block: &[u8; 64]) -> BlockClasses {
+        BlockClasses {
+            run: token_run_block(block),
+            opener: opener_block(block),
+            key: key_block(block),
+            number: number_block(block),
+        }
+    }
 }
 
 /// SSE2 through `safe_arch`: four 16-byte lanes a block.
@@ -105,6 +214,7 @@ pub(crate) mod portable {
     target_feature = "sse2"
 ))]
 mod sse2 {
+    use super::BlockClasses;
     use safe_arch::{
         add_i8_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, m128i, min_u8_m128i,
         move_mask_i8_m128i, set_splat_i8_m128i,
@@ -175,6 +285,47 @@ mod sse2 {
                 | eq(v, b'+')
         })
     }
+
+    #[inline]
+    pub(crate) fn key_block(block: &[u8; 64]) -> u64 {
+        per_lane(block, |v| {
+            in_range(v | splat(0x20), b'a', b'z')
+                | in_range(v, b'0', b'9')
+                | eq(v, b'+')
+                | eq(v, b'/')
+        })
+    }
+
+    /// Every class of a block, each lane loaded once and the compares the classes share
+    /// (letters, digits, `+`, `/`) made once.
+    #[inline]
+    pub(crate) fn classify_block(block: &[u8; 64]) -> BlockClasses {
+        let mut classes = BlockClasses::default();
+        for i in 0..4 {
+            let v = lane(block, i);
+            let letter = in_range(v | splat(0x20), b'a', b'z');
+            let digit = in_range(v, b'0', b'9');
+            let plus = eq(v, b'+');
+            let slash = eq(v, b'/');
+            let equals = eq(v, b'=');
+            let dash_dot = in_range(v, b'-', b'.');
+            let key = letter | digit | plus | slash;
+            let opener = plus | slash | equals;
+            let run = key | equals | dash_dot | eq(v, b'_');
+            let number = digit
+                | in_range(v, b'A', b'Z')
+                | dash_dot
+                | in_range(v, b'(', b')')
+                | eq(v, b' ')
+                | plus;
+            let shift = 16 * i;
+            classes.run |= bits(run) << shift;
+            classes.opener |= bits(opener) << shift;
+            classes.key |= bits(key) << shift;
+            classes.number |= bits(number) << shift;
+        }
+        classes
+    }
 }
 
 #[cfg(test)]
@@ -185,7 +336,7 @@ mod tests {
     type Class = (fn(&[u8; 64]) -> u64, fn(&[u8; 64]) -> u64, fn(u8) -> bool);
 
     /// Each class: the compiled implementation, the reference, the definition.
-    const CLASSES: [Class; 3] = [
+    const CLASSES: [Class; 4] = [
         (
             imp::token_run_block,
             portable::token_run_block,
@@ -201,6 +352,7 @@ mod tests {
             portable::number_block,
             portable::is_number,
         ),
+        (imp::key_block, portable::key_block, portable::is_key),
     ];
 
     /// Every byte value at every position, and random blocks: the compiled implementation
@@ -215,6 +367,12 @@ mod tests {
                     assert_eq!(want >> i & 1 == 1, definition(b), "{b}");
                 }
             }
+            let all = imp::classify_block(block);
+            assert_eq!(all, portable::classify_block(block), "{block:?}");
+            assert_eq!(
+                [all.run, all.opener, all.number, all.key],
+                CLASSES.map(|(fast, _, _)| fast(block))
+            );
         };
         for value in 0..=255u8 {
             for at in 0..64 {
@@ -239,10 +397,11 @@ mod tests {
         let text: Vec<u8> = (0..200u32).map(|i| (i * 37 % 256) as u8).collect();
         type Mask = fn(&[u8], usize) -> u64;
         type Definition = fn(u8) -> bool;
-        let masks: [(Mask, Definition); 3] = [
+        let masks: [(Mask, Definition); 4] = [
             (token_run_mask, portable::is_run),
             (opener_mask, portable::is_opener),
             (number_mask, portable::is_number),
+            (key_mask, portable::is_key),
         ];
         for from in 0..text.len() + 2 {
             for len in [0, 1, 15, 16, 17, 63, 64, 65, 130] {
@@ -254,6 +413,38 @@ mod tests {
                     }
                     assert_eq!(mask(hay, from), want, "from {from} len {len}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn key_bytes_are_the_key_run_scans_bytes() {
+        for b in 0..=255u8 {
+            assert_eq!(
+                portable::is_key(b),
+                crate::rules::aws::KEY_BYTES.contains(b),
+                "{b}"
+            );
+        }
+    }
+
+    /// Held and not held blocks give what each class's own mask gives, at every length
+    /// around the held limit.
+    #[test]
+    fn a_classified_text_reads_like_the_masks() {
+        let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+        let alphabet = b"aZ09+/=_-. ()@:%\\\"\n";
+        for len in (0..200).chain(HELD_BLOCKS * 64 - 70..HELD_BLOCKS * 64 + 140) {
+            let text: Vec<u8> = (0..len)
+                .map(|_| alphabet[rng.next() as usize % alphabet.len()])
+                .collect();
+            let classified = Classified::new(&text);
+            assert_eq!(classified.hay(), &text[..]);
+            for from in (0..len + 64).step_by(64) {
+                assert_eq!(classified.run(from), token_run_mask(&text, from));
+                assert_eq!(classified.opener(from), opener_mask(&text, from));
+                assert_eq!(classified.key(from), key_mask(&text, from));
+                assert_eq!(classified.number(from), number_mask(&text, from));
             }
         }
     }

@@ -28,11 +28,10 @@
 //!    the regex engine costs 50–100 ns a search before it reads a byte.
 //! 4. **Scanners.** Digit clusters (cards, SSNs, phones, IBANs, IPv4) and 40-character
 //!    base64 runs (AWS secret keys) are found by hand-written scans that test checksums only
-//!    on candidates. Digit clusters come from 64-byte membership bit masks that the
-//!    classifying pass computes with SIMD compares (`classify::number_mask`,
-//!    `validate::for_each_long_run_masked`), key runs from a skip scan that reads about one
-//!    byte in twenty (`validate::for_each_longer_run`; runs from [`KEY_RUN_MIN`] bytes on
-//!    when a rule's keywords are looked for there).
+//!    on candidates. Both come from the 64-byte bit masks of one classifying pass
+//!    (`classify::Classified`: number bytes and key bytes, computed with SIMD compares once
+//!    for every scanner) and `validate::for_each_long_run_masked` (key runs from
+//!    [`KEY_RUN_MIN`] bytes on when a rule's keywords are looked for there).
 //! 5. **Token shapes.** The `vendor-tokens` rules are data (`rules::shape`): `shapes` finds
 //!    the starts of long token runs from the classifying pass's masks and dispatches each
 //!    through prefix and context tables, so their number does not add passes.
@@ -51,6 +50,7 @@ use crate::rules::aws_context;
 use crate::rules::keys::{classify, KeyClass, KEY_STEMS};
 use crate::rules::pii::DigitHit;
 use crate::rules::{aws, http, network, pii, KeywordSearch};
+use classify::Classified;
 use keywords::Keywords;
 use regex::bytes::{Regex, RegexSet};
 use std::ops::Range;
@@ -454,9 +454,12 @@ impl Engine {
                 self.run_pattern((word_index * 64 + bit) as u16, hay, out);
             }
         }
-        self.run_scanners(hay, &mut triggers, out);
+        // The classes of the text's blocks, computed once for the digit scanner, the key-run
+        // scan and the shape dispatch.
+        let classified = Classified::new(hay);
+        self.run_scanners(&classified, &mut triggers, out);
         if let Some(dispatch) = &self.shapes {
-            dispatch.scan(hay, &mut |rule, r| {
+            dispatch.scan(&classified, &mut |rule, r| {
                 if !validate::contains_marker(&hay[r.clone()]) {
                     out.push((rule, r));
                 }
@@ -710,7 +713,8 @@ impl Engine {
         }
     }
 
-    fn run_scanners(&self, hay: &[u8], triggers: &mut Triggers, out: &mut Vec<Raw>) {
+    fn run_scanners(&self, text: &Classified, triggers: &mut Triggers, out: &mut Vec<Raw>) {
+        let hay = text.hay();
         let s = &self.slots;
         if s.card.is_some()
             || s.ssn.is_some()
@@ -718,7 +722,7 @@ impl Engine {
             || s.iban.is_some()
             || s.ipv4.is_some()
         {
-            pii::scan_digits(hay, s.ipv4.is_some(), &mut |hit, r| {
+            pii::scan_digits(text, s.ipv4.is_some(), &mut |hit, r| {
                 let slot = match hit {
                     DigitHit::Card => s.card,
                     DigitHit::Ssn => s.ssn,
@@ -759,10 +763,16 @@ impl Engine {
             }
         };
         let is_key_byte = |b| aws::KEY_BYTES.contains(b);
+        let key_mask = |at| text.key(at);
         if self.run_keywords.is_empty() {
-            validate::for_each_longer_run::<40>(hay, is_key_byte, &mut each_run);
+            validate::for_each_long_run_masked::<40>(hay, key_mask, is_key_byte, &mut each_run);
         } else {
-            validate::for_each_longer_run::<KEY_RUN_MIN>(hay, is_key_byte, &mut each_run);
+            validate::for_each_long_run_masked::<KEY_RUN_MIN>(
+                hay,
+                key_mask,
+                is_key_byte,
+                &mut each_run,
+            );
         }
     }
 

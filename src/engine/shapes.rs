@@ -23,7 +23,7 @@
 //! so the scan is linear in the text for a fixed catalogue. Nothing allocates unless a token
 //! is found.
 
-use super::classify::{opener_mask, token_run_mask};
+use super::classify::Classified;
 use super::validate::long_run_starts;
 use crate::rules::shape::opens_token;
 use crate::rules::shape::{
@@ -214,16 +214,17 @@ impl ShapeDispatch {
     }
 
     /// Calls `push` with every token in `hay`: the rule and the secret's range.
-    pub(crate) fn scan(&self, hay: &[u8], push: &mut impl FnMut(u16, Range<usize>)) {
+    pub(crate) fn scan(&self, text: &Classified, push: &mut impl FnMut(u16, Range<usize>)) {
+        let hay = text.hay();
         let blocks = hay.len().div_ceil(64);
         let ends = RunEnds::default();
-        let mut current = token_run_mask(hay, 0);
+        let mut current = text.run(0);
         // Whether the byte before the block is a token-run byte, and an opener.
         let (mut carry_run, mut carry_opens) = (0u64, 0u64);
         for block in 0..blocks {
             let base = block * 64;
             let next = if block + 1 < blocks {
-                token_run_mask(hay, base + 64)
+                text.run(base + 64)
             } else {
                 0
             };
@@ -233,7 +234,7 @@ impl ShapeDispatch {
             if long != 0 {
                 let run = current;
                 let after_run = (run << 1) | carry_run;
-                let after_opener = (opener_mask(hay, base) << 1) | carry_opens;
+                let after_opener = (text.opener(base) << 1) | carry_opens;
                 let run_starts = run & !after_run;
                 let mut starts = (run_starts | (run & after_opener)) & long;
                 while starts != 0 {
@@ -323,10 +324,13 @@ impl ShapeDispatch {
     ) {
         let (lo, hi) = self.by_before[before];
         for (_, entry) in &self.contexts[usize::from(lo)..usize::from(hi)] {
-            if entry.shape.context_start(hay, at).is_none() {
+            // The body first: it fails at its first byte that does not fit, with the run
+            // ends cached, where the context is read backwards through escapes (a path's
+            // every segment starts after a `/`, the last byte of most contexts).
+            let Some(end) = entry.token_end(hay, at, ends) else {
                 continue;
-            }
-            if let Some(end) = entry.token_end(hay, at, ends) {
+            };
+            if entry.shape.context_start(hay, at).is_some() {
                 push(entry.rule, at..end);
             }
         }
@@ -554,7 +558,7 @@ mod tests {
         for _ in 0..20_000 {
             let hay = text(&mut rng, &shapes);
             let mut fast = Vec::new();
-            dispatch.scan(&hay, &mut |rule, r| fast.push((rule, r)));
+            dispatch.scan(&Classified::new(&hay), &mut |rule, r| fast.push((rule, r)));
             let mut slow = Vec::new();
             scan_naively(&hay, &shapes, &mut |rule, r| slow.push((rule, r)));
             for found in [&mut fast, &mut slow] {
@@ -755,7 +759,7 @@ mod tests {
                     let started = std::time::Instant::now();
                     let mut found = 0;
                     for line in &corpus {
-                        dispatch.scan(line, &mut |_, _| found += 1);
+                        dispatch.scan(&Classified::new(line), &mut |_, _| found += 1);
                     }
                     std::hint::black_box(found);
                     started.elapsed()

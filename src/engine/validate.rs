@@ -62,7 +62,6 @@ impl<const MIN: usize> RunLength<MIN> {
         MIN >= 1 && MIN <= 64,
         "runs are found within two 64-byte blocks"
     );
-    const WORTH_A_SKIP_SCAN: () = assert!(MIN >= 16, "short runs are found with bit masks");
 }
 
 /// Calls `f` with every maximal run of `member` bytes that is at least `MIN` long
@@ -72,7 +71,8 @@ impl<const MIN: usize> RunLength<MIN> {
 /// few constant shift-ands mark where `MIN` members in a row begin, and only those positions
 /// are expanded to their run's ends, from the masks too. A skip scan (one probe every `MIN`
 /// bytes) would mispredict on most probes for short minimums, because log lines are full of
-/// short digit runs (timestamps, ids); for long minimums see [`for_each_longer_run`].
+/// short digit runs (timestamps, ids), and it would read bytes the classifying pass has
+/// already classified for the other scanners.
 #[cfg(test)]
 pub(crate) fn for_each_long_run<const MIN: usize>(
     hay: &[u8],
@@ -152,48 +152,6 @@ pub(crate) fn long_run_starts<const MIN: usize>(both: u128) -> u128 {
         long &= long >> (MIN - covered);
     }
     long
-}
-
-/// Calls `f` with every maximal run of `member` bytes that is at least `MIN` long, for long
-/// minimums (`MIN >= 16`: 40-byte key runs).
-///
-/// A skip scan: a run of `MIN` covers a position `≡ MIN - 1 (mod MIN)`, so only those are
-/// probed. A probe that lands in the set (inside any word, mostly) is a run of `MIN` only if
-/// the byte `MIN / 2` before or after it is a member too (the run reaches at least that far to
-/// one side), so two more loads dismiss it before it is expanded to its ends. On log text this
-/// reads about one byte in twenty, without walking words.
-pub(crate) fn for_each_longer_run<const MIN: usize>(
-    hay: &[u8],
-    member: impl Fn(u8) -> bool,
-    mut f: impl FnMut(Range<usize>),
-) {
-    let () = RunLength::<MIN>::WORTH_A_SKIP_SCAN;
-    let reach = MIN / 2;
-    let is_member_at = |i: usize| hay.get(i).is_some_and(|&b| member(b));
-    let mut done = 0;
-    let mut probe = MIN - 1;
-    while probe < hay.len() {
-        if !member(hay[probe])
-            || !(is_member_at(probe + reach)
-                || (probe >= done + reach && is_member_at(probe - reach)))
-        {
-            probe += MIN;
-            continue;
-        }
-        let mut start = probe;
-        while start > done && member(hay[start - 1]) {
-            start -= 1;
-        }
-        let mut end = probe + 1;
-        while end < hay.len() && member(hay[end]) {
-            end += 1;
-        }
-        if end - start >= MIN {
-            f(start..end);
-        }
-        done = end;
-        probe = end + MIN;
-    }
 }
 
 /// True for bytes that continue an identifier-like token.
@@ -670,7 +628,7 @@ mod tests {
         }
         let mut runs = Vec::new();
         let long = "7".repeat(300);
-        for_each_longer_run::<40>(long.as_bytes(), set, |r| runs.push(r));
+        for_each_long_run::<40>(long.as_bytes(), set, |r| runs.push(r));
         assert_eq!(runs.len(), 1);
         assert_eq!(runs[0], 0..300);
         for_each_long_run::<9>(b"", set, |_| panic!("nothing in an empty text"));
@@ -748,9 +706,6 @@ mod tests {
             digit_runs += found.len();
             let mut found = Vec::new();
             for_each_long_run::<40>(&text, base64, |r| found.push(r));
-            assert_eq!(found, runs_by_hand(&text, base64, 40), "{text:?}");
-            let mut found = Vec::new();
-            for_each_longer_run::<40>(&text, base64, |r| found.push(r));
             assert_eq!(found, runs_by_hand(&text, base64, 40), "{text:?}");
             key_runs += found.len();
         }

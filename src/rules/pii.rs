@@ -13,7 +13,7 @@
 //! * dates (`2026-11-24`), versions and IPv4 addresses do not have any of these layouts.
 
 use super::{Detector, Family, RuleInfo};
-use crate::engine::classify::{number_mask, portable::is_number as is_number_byte};
+use crate::engine::classify::{portable::is_number as is_number_byte, Classified};
 use crate::engine::validate::{for_each_long_run_masked, iban_length, iban_mod97, is_alnum, luhn};
 use std::ops::Range;
 
@@ -534,7 +534,7 @@ fn number_may_end(hay: &[u8], end: usize) -> bool {
 /// `1.1.1.1`), so `for_each_long_run_masked` finds the runs worth parsing with bit masks, without a
 /// branch per byte.
 pub(crate) fn scan_digits(
-    hay: &[u8],
+    text: &Classified,
     with_ipv4: bool,
     out: &mut dyn FnMut(DigitHit, Range<usize>),
 ) {
@@ -544,39 +544,30 @@ pub(crate) fn scan_digits(
     let done = CLUSTER
         .try_with(|cell| match cell.try_borrow_mut() {
             Ok(mut cluster) => {
-                scan_clusters(hay, with_ipv4, &mut cluster, out);
+                scan_clusters(text, with_ipv4, &mut cluster, out);
                 true
             }
             Err(_) => false,
         })
         .unwrap_or(false);
     if !done {
-        scan_clusters(hay, with_ipv4, &mut Cluster::empty(), out);
+        scan_clusters(text, with_ipv4, &mut Cluster::empty(), out);
     }
 }
 
 fn scan_clusters(
-    hay: &[u8],
+    text: &Classified,
     with_ipv4: bool,
     cluster: &mut Cluster,
     out: &mut dyn FnMut(DigitHit, Range<usize>),
 ) {
+    let hay = text.hay();
     let mut each_run =
         |run: Range<usize>| scan_run(hay, run.start, run.end, with_ipv4, cluster, out);
     if with_ipv4 {
-        for_each_long_run_masked::<7>(
-            hay,
-            |at| number_mask(hay, at),
-            is_number_byte,
-            &mut each_run,
-        );
+        for_each_long_run_masked::<7>(hay, |at| text.number(at), is_number_byte, &mut each_run);
     } else {
-        for_each_long_run_masked::<9>(
-            hay,
-            |at| number_mask(hay, at),
-            is_number_byte,
-            &mut each_run,
-        );
+        for_each_long_run_masked::<9>(hay, |at| text.number(at), is_number_byte, &mut each_run);
     }
 }
 
@@ -715,7 +706,9 @@ mod tests {
 
     fn digits(text: &str) -> Vec<(DigitHit, &str)> {
         let mut out = Vec::new();
-        scan_digits(text.as_bytes(), true, &mut |k, r| out.push((k, &text[r])));
+        scan_digits(&Classified::new(text.as_bytes()), true, &mut |k, r| {
+            out.push((k, &text[r]))
+        });
         out
     }
 
@@ -853,7 +846,9 @@ mod tests {
                 .filter(|h| h.0 != DigitHit::Ipv4)
                 .collect();
             let mut fast = Vec::new();
-            scan_digits(text.as_bytes(), false, &mut |k, r| fast.push((k, &text[r])));
+            scan_digits(&Classified::new(text.as_bytes()), false, &mut |k, r| {
+                fast.push((k, &text[r]))
+            });
             assert_eq!(fast, full, "{text:?}");
             found += full.len();
         }
