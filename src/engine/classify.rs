@@ -20,6 +20,8 @@
 //! The `*_mask` functions use the fastest available at compile time; the tests compare every
 //! implementation with [`portable`] at every length and alignment.
 
+use crate::engine::validate::long_run_starts;
+
 /// The classes of one 64-byte block, a mask each (bit `i` for byte `i`).
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 pub(crate) struct BlockClasses {
@@ -44,7 +46,14 @@ pub(crate) struct Classified<'h> {
     hay: &'h [u8],
     held: usize,
     blocks: [BlockClasses; HELD_BLOCKS],
+    /// Whether the text may hold a run of [`LONG_RUN`] token-run bytes: false only when it
+    /// is all held and has none.
+    long_token_runs: bool,
 }
+
+/// The run length [`Classified::may_hold_long_token_runs`] answers for: the shortest token
+/// run the shape dispatch looks at, and shorter than every key run.
+pub(crate) const LONG_RUN: usize = crate::engine::shapes::SHAPE_RUN_MIN;
 
 impl<'h> Classified<'h> {
     /// Classifies `hay`'s blocks (the first [`HELD_BLOCKS`]).
@@ -54,7 +63,25 @@ impl<'h> Classified<'h> {
         for (i, classes) in blocks[..held].iter_mut().enumerate() {
             *classes = with_block(hay, i * 64, imp::classify_block);
         }
-        Classified { hay, held, blocks }
+        // A few shift-ands a block, so that a text without a long token run (a third of log
+        // lines) skips the shape dispatch and the key-run scan.
+        let long_token_runs = held < hay.len().div_ceil(64)
+            || blocks[..held].iter().enumerate().any(|(i, classes)| {
+                let next = blocks.get(i + 1).map_or(0, |c| c.run);
+                long_run_starts::<LONG_RUN>(u128::from(classes.run) | u128::from(next) << 64) != 0
+            });
+        Classified {
+            hay,
+            held,
+            blocks,
+            long_token_runs,
+        }
+    }
+
+    /// Whether the text may hold a run of at least [`LONG_RUN`] token-run bytes
+    /// (`[A-Za-z0-9_.+/=-]`); when false, it holds none.
+    pub(crate) fn may_hold_long_token_runs(&self) -> bool {
+        self.long_token_runs
     }
 
     /// The text.
@@ -440,6 +467,16 @@ mod tests {
                 .collect();
             let classified = Classified::new(&text);
             assert_eq!(classified.hay(), &text[..]);
+            let longest = text
+                .split(|&b| !portable::is_run(b))
+                .map(<[u8]>::len)
+                .max()
+                .unwrap_or(0);
+            if longest >= LONG_RUN {
+                assert!(classified.may_hold_long_token_runs(), "{text:?}");
+            } else if len <= HELD_BLOCKS * 64 {
+                assert!(!classified.may_hold_long_token_runs(), "{text:?}");
+            }
             for from in (0..len + 64).step_by(64) {
                 assert_eq!(classified.run(from), token_run_mask(&text, from));
                 assert_eq!(classified.opener(from), opener_mask(&text, from));

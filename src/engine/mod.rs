@@ -175,6 +175,9 @@ struct ByteKeyword {
 /// keywords there ([`KeywordSearch::InKeyRuns`]); without such a rule, 40 (bare secret keys).
 pub(crate) const KEY_RUN_MIN: usize = 34;
 
+// The key-run scan is skipped in texts without a long token run (`run_scanners`).
+const _: () = assert!(KEY_RUN_MIN >= classify::LONG_RUN);
+
 /// What the keyword searches asked for, before any regex runs.
 struct Triggers {
     /// Rules to search over the whole text, one bit each.
@@ -742,7 +745,8 @@ impl Engine {
             && s.aws_access_key.is_some()
             && out.iter().any(|(rule, _)| Some(*rule) == s.aws_access_key);
         let bare_keys = s.aws_secret_bare.is_some() || paired;
-        if !bare_keys && self.run_keywords.is_empty() {
+        // A key run is a token run too, and longer than `classify::LONG_RUN`.
+        if !bare_keys && self.run_keywords.is_empty() || !text.may_hold_long_token_runs() {
             return;
         }
         let mut each_run = |run: Range<usize>| {

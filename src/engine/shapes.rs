@@ -215,6 +215,9 @@ impl ShapeDispatch {
 
     /// Calls `push` with every token in `hay`: the rule and the secret's range.
     pub(crate) fn scan(&self, text: &Classified, push: &mut impl FnMut(u16, Range<usize>)) {
+        if !text.may_hold_long_token_runs() {
+            return;
+        }
         let hay = text.hay();
         let blocks = hay.len().div_ceil(64);
         let ends = RunEnds::default();
