@@ -3,7 +3,7 @@
 use crate::engine::{self, CompiledRule, Engine, EngineParts, Raw, Validator};
 use crate::finding::{Finding, Findings};
 use crate::replacement::Replacement;
-use crate::rules::keys::normalize_key_name;
+use crate::rules::keys::KeyNames;
 use crate::rules::{self, Detector, Family, HandMatcher, KeywordSearch};
 use crate::Error;
 use once_cell::sync::Lazy;
@@ -150,6 +150,12 @@ impl Redactor {
     /// The rule that redacts a whole value stored under `name`, if any.
     pub(crate) fn rule_for_key_name(&self, name: &str) -> Option<u16> {
         self.engine.rule_for_key_name(name.as_bytes())
+    }
+
+    /// Whether values stored under `name` are never redacted
+    /// ([`RedactorBuilder::exempt_field`]).
+    pub(crate) fn is_exempt_name(&self, name: &str) -> bool {
+        self.engine.is_exempt_name(name.as_bytes())
     }
 
     /// Whether a value stored under a sensitive name is a stand-in rather than a secret (empty,
@@ -372,6 +378,24 @@ impl CustomRule {
 
 /// Configures a [`Redactor`]. Every setting is checked by [`build`](RedactorBuilder::build).
 ///
+/// # Precedence
+///
+/// When settings disagree about a value, the first row that applies decides. Each row is
+/// pinned by a test in `tests/policy.rs`.
+///
+/// | the value is… | outcome |
+/// |---|---|
+/// | stored under an [exempt](RedactorBuilder::exempt_field) name (a field, or `name=value` in text) | kept, whatever rules, key names or the allowlist say |
+/// | stored under a sensitive name: a built-in one (`password`, `authorization`, …) or a [`sensitive_key`](RedactorBuilder::sensitive_key) | redacted whole, even if the allowlist lists it; stand-ins (`""`, `***`, `${VAR}`) are kept |
+/// | found by a rule, and its text is [allowlisted](RedactorBuilder::allow_literal) | kept |
+/// | found by a rule | redacted |
+/// | none of these | kept |
+///
+/// A name both exempt and sensitive is a contradiction: [`build`](RedactorBuilder::build)
+/// refuses it. An allowlist never switches off a sensitive name, however wide its pattern.
+/// A value that cannot be read (over the size limit, a failing `Debug`) is replaced in every
+/// case: nothing is let through unread.
+///
 /// ```
 /// use tracing_redact::{Redactor, Replacement};
 ///
@@ -394,6 +418,7 @@ pub struct RedactorBuilder {
     toggles: Vec<(String, bool)>,
     custom: Vec<CustomRule>,
     keys: Vec<String>,
+    exempt: Vec<String>,
     allow_literals: Vec<String>,
     allow_patterns: Vec<String>,
     replacement: Replacement,
@@ -407,6 +432,7 @@ impl Default for RedactorBuilder {
             toggles: Vec::new(),
             custom: Vec::new(),
             keys: Vec::new(),
+            exempt: Vec::new(),
             allow_literals: Vec::new(),
             allow_patterns: Vec::new(),
             replacement: Replacement::Label,
@@ -435,11 +461,55 @@ impl RedactorBuilder {
         self
     }
 
-    /// Treats values of this key name as secret, like `password`. Matched on whole key parts
-    /// regardless of case and separators: `employee_number` also covers `employeeNumber`,
-    /// `EMPLOYEE-NUMBER` and `hr.employee_number`.
+    /// Treats values of this key name as secret, like `password`: the value of a field, or
+    /// of a `name=value` / `"name": value` pair in text, is redacted whole, whatever it holds
+    /// and even if the allowlist lists it.
+    ///
+    /// A name is matched on whole key parts regardless of case and separators:
+    /// `employee_number` also covers `employeeNumber`, `EMPLOYEE-NUMBER` and
+    /// `hr.employee_number`. A name with `*` is a glob over the whole key (or the part after
+    /// its last `.`): `*` stands for any characters, letters match regardless of case, and
+    /// `-`, `_` and `.` match one another, so `x-*-token` covers `X-Goog-Token` and
+    /// `x_api_token`. A glob needs two letters or digits in a row (`*_id`).
+    ///
+    /// ```
+    /// let redactor = tracing_redact::Redactor::builder()
+    ///     .sensitive_key("employee_number")
+    ///     .sensitive_key("*_pin")
+    ///     .build()?;
+    /// assert_eq!(redactor.redact("employeeNumber=12345"), "employeeNumber=[REDACTED:sensitive-key]");
+    /// assert_eq!(redactor.redact("card_pin=0042"), "card_pin=[REDACTED:sensitive-key]");
+    /// # Ok::<(), tracing_redact::Error>(())
+    /// ```
     pub fn sensitive_key(mut self, name: impl Into<String>) -> Self {
         self.keys.push(name.into());
+        self
+    }
+
+    /// Never redacts values stored under this name: tracing fields with this name (in events
+    /// and spans), and the values of `name=value` / `"name": value` / `name: value` pairs in
+    /// text. For ids and digests that rules would otherwise take for secrets
+    /// (`trace_id`, `request_id`, `sha`). Names and globs are matched as in
+    /// [`sensitive_key`](Self::sensitive_key); a key both exempt and sensitive is an error.
+    ///
+    /// In text, an exempt value is read narrowly: a bare value ends at a blank or a
+    /// delimiter, a quoted one at its quote on the same line. A finding that reaches past
+    /// the value is redacted whole. An exempt field's value is still replaced when it cannot
+    /// be read (over the size limit, a failing `Debug`).
+    ///
+    /// ```
+    /// let redactor = tracing_redact::Redactor::builder()
+    ///     .exempt_field("request_id")
+    ///     .build()?;
+    /// // A 16-digit id that passes the Luhn check would be taken for a card.
+    /// assert_eq!(
+    ///     redactor.redact("request_id=4111111111111111 card=4111111111111111"),
+    ///     "request_id=4111111111111111 card=[REDACTED:payment-card]"
+    /// );
+    /// # Ok::<(), tracing_redact::Error>(())
+    /// ```
+    pub fn exempt_field(mut self, name: impl Into<String>) -> Self {
+        self.exempt.push(name.into());
         self
     }
 
@@ -672,16 +742,23 @@ impl RedactorBuilder {
             });
             keywords.push(rule.keywords.clone());
         }
-        let mut extra_keys = Vec::new();
-        for key in &self.keys {
-            let normalized = normalize_key_name(key);
-            if normalized.is_empty() {
-                return Err(Error::InvalidRule {
-                    rule: key.clone(),
-                    reason: "a sensitive key name needs at least one letter or digit".into(),
-                });
+        let names = |specs: &[String], what: &str| {
+            let mut names = KeyNames::default();
+            for spec in specs {
+                names.add(spec).map_err(|reason| Error::InvalidRule {
+                    rule: spec.clone(),
+                    reason: format!("{what}: {reason}"),
+                })?;
             }
-            extra_keys.push(normalized);
+            Ok::<_, Error>(names)
+        };
+        let extra_keys = names(&self.keys, "sensitive key")?;
+        let exempt_keys = names(&self.exempt, "exempt field")?;
+        if let Some(both) = exempt_keys.overlaps(&extra_keys) {
+            return Err(Error::InvalidRule {
+                rule: both,
+                reason: "a key cannot be both exempt and sensitive".into(),
+            });
         }
         let allow_patterns = if self.allow_patterns.is_empty() {
             None
@@ -707,6 +784,7 @@ impl RedactorBuilder {
             rules: compiled,
             keywords,
             extra_keys,
+            exempt_keys,
             allow_literals: self
                 .allow_literals
                 .into_iter()

@@ -6,7 +6,9 @@
 //! 2. redaction is idempotent;
 //! 3. text without secrets comes back byte-identical and borrowed;
 //! 4. `find` on redacted output finds nothing;
-//! 5. no input, UTF-8 or not, makes the engine panic.
+//! 5. no input, UTF-8 or not, makes the engine panic;
+//! 6. an exempt key (`RedactorBuilder::exempt_field`) lets nothing through past its value,
+//!    whatever form the pair takes, closed or not.
 //!
 //! The strategies are the crate's own `testing::strategies`, which users run on their stacks.
 //! `PROPTEST_CASES` sets the number of cases per property (256 by default).
@@ -15,7 +17,8 @@ use proptest::prelude::*;
 use std::borrow::Cow;
 use tracing_redact::testing::find_leak;
 use tracing_redact::testing::strategies::{
-    clean_line, context, keyed_secret, noise, standalone_secret, vendor_token, CONTEXT_FORMS,
+    clean_line, context, keyed_secret, noise, secret_in_context, standalone_secret, vendor_token,
+    CONTEXT_FORMS,
 };
 use tracing_redact::Redactor;
 
@@ -41,7 +44,50 @@ fn planted_in_context(
     Ok(out)
 }
 
+/// An exempt pair in the forms keys take, closed or not: `{}` is the value. The unclosed
+/// ones come last, from [`UNCLOSED`] on.
+const EXEMPT_FORMS: &[&str] = &[
+    "note={}",
+    "note=\"{}\"",
+    "note='{}'",
+    "\"note\": \"{}\"",
+    "{\\\"note\\\":\\\"{}\\\"",
+    "note: {}",
+    "Note={}",
+    "note=\"{}",
+    "note='{}",
+    "\"note\": \"{}",
+];
+const UNCLOSED: usize = 7;
+
 proptest! {
+    #[test]
+    fn nothing_past_an_exempt_value_survives(
+        form in 0..EXEMPT_FORMS.len(),
+        value in "[A-Za-z0-9 ._:=-]{0,16}",
+        gap in prop::sample::select(vec!["", " ", ", ", "; ", "&", "\n", "\t", ") ", "} ", "\""]),
+        planted in prop_oneof![keyed_secret(), secret_in_context()],
+    ) {
+        let redactor = Redactor::builder()
+            .exempt_field("note")
+            .build()
+            .expect("builds");
+        let pair = EXEMPT_FORMS[form].replace("{}", &value);
+        let rest = format!("{gap}{}", planted.text);
+        // An unclosed quote that the rest of the line closes makes a well-formed exempt
+        // value of what lies between: let through by design, so not generated.
+        if form >= UNCLOSED {
+            let quote = if EXEMPT_FORMS[form].contains("'{}") { '\'' } else { '"' };
+            prop_assume!(!rest.lines().next().unwrap_or_default().contains(quote));
+        }
+        let text = format!("{pair}{rest}");
+        let out = redactor.redact(&text);
+        prop_assert!(
+            leaks(&out, &planted.secret).is_none(),
+            "{} leaked past an exempt value: {text:?} -> {out:?}", planted.family
+        );
+    }
+
     #[test]
     fn planted_secrets_never_survive(
         (family, secret) in standalone_secret(),

@@ -85,6 +85,10 @@ const POSITIVES: &[(&str, &str, &str, &str)] = &[
     ("curl-user", r#"curl --user "bob":"pRf7vG2h1L8nQkW9" https://x"#, "pRf7vG2h1L8nQkW9", r#"--user "bob":""#),
     // keys
     ("sensitive-key", "password=hunter2 user=bob", "hunter2", " user=bob"),
+    // After `&`, only `=` makes a query parameter; a query value takes an unencoded `#`.
+    ("sensitive-key", "note=&API_KEY: #*00A#~0", "#*00A#~0", "note=&API_KEY: "),
+    ("sensitive-key", "a=1&password=a#0!A-0a* user=bob", "a#0!A-0a*", " user=bob"),
+    ("http-authorization", "note: :Authorization: Bearer a_000aAA0", "a_000aAA0", "note: :Authorization: Bearer "),
     ("sensitive-key", "[REDACTED:password=hunter2 user=bob", "hunter2", " user=bob"),
     ("sensitive-key", r#"{"client_secret":"abc","n":1}"#, "abc\"", r#","n":1}"#),
     ("sensitive-key", r#"{\"db_password\":\"pa ss\"}"#, "pa ss", r#"{\"db_password\":\""#),

@@ -27,7 +27,7 @@
 //! | header line | the key first on a line of the text, `:` | the end of the line, quotes and all, except when a quoted value is all the line holds (`password: "x",`); an opener alone (`Some(`, pretty `Debug`) puts the value on the next line |
 //! | next line | nothing after `key:` on its line | the next line, trimmed, unless it is a pair of its own (`user: bob`), a structure or a list item; `key=⏎` is empty |
 //! | JSON scalar | a quoted key, an unquoted value | `,` `}` `]` `)` `;`, a blank, a quote |
-//! | query | the key after `?` or `&` | `&`, `#`, a blank, a quote, `<` `>` |
+//! | query | the key after `?` or `&`, then `=` | `&`, a blank, a quote, `<` `>` (a `#` is taken: it is more often part of an unencoded secret than a fragment after one) |
 //! | pairs | anything else: logfmt, `Debug`, CLI flags, prose | before the blanks, `,`, `;` or `&` in front of the next `key=` or `key:` (`password=a b user=x`); else the line's end or an enclosing string's close; a closer after a blank (`Creds { password: x }`) and one `,`/`;` at the line's end stay outside |
 //! | authentication scheme | the value starts with `Bearer`, `Basic`, `Token`, `Digest`, `Negotiate`, `AWS4-…`, `ApiKey`, … | the credential after the scheme is taken too, even where the key is in prose |
 //! | XML | `<key>` | `</`; `<password>@host` in a URL is no element |
@@ -101,6 +101,81 @@ pub(crate) fn key_around(hay: &[u8], hit: Range<usize>) -> Range<usize> {
         end -= 1;
     }
     start..end
+}
+
+/// The value after an exempt key (`request_id=abc`, `"trace_id": "abc"`, `span_id: 7`),
+/// read the narrow way: where [`value_after`] reads on when unsure, so that a secret is
+/// not cut in two, this stops, because what it returns is let through unredacted.
+///
+/// * A quoted value (`"`, `'`, or `\"` inside an escaped string) ends at the same quote on
+///   the same line, which must be followed by what follows a value (a blank, `,` `;` `&`
+///   `)` `]` `}`, a backslash, the line's end); otherwise there is no value: an unclosed
+///   quote closed by another string's quote later on the line exempts nothing.
+/// * A bare value ends at a blank, a quote, `,` `;` `&` `)` `]` `}` `<` `>` or a
+///   backslash, and is no value if it holds a pair of its own (`note: password=x`): a `=`,
+///   or a `:` other than between digits (`12:00:00` is fine).
+pub(crate) fn exempt_value_after(hay: &[u8], key: Range<usize>) -> Option<Range<usize>> {
+    let quote_at = |i: usize| -> Option<&'static [u8]> {
+        let rest = hay.get(i..)?;
+        [&b"\\\""[..], b"\\'", b"\"", b"'"]
+            .into_iter()
+            .find(|q| rest.starts_with(q))
+    };
+    let blanks = |mut i: usize| {
+        while hay.get(i).is_some_and(|&b| b == b' ' || b == b'\t') {
+            i += 1;
+        }
+        i
+    };
+    let mut i = key.end;
+    if let Some(q) = quote_at(i) {
+        i += q.len();
+    }
+    i = blanks(i);
+    if !matches!(hay.get(i), Some(b'=' | b':')) {
+        return None;
+    }
+    i = blanks(i + 1);
+    if let Some(q) = quote_at(i) {
+        let start = i + q.len();
+        let line_end = memchr::memchr(b'\n', &hay[start..]).map_or(hay.len(), |e| start + e);
+        let close = start + memchr::memmem::find(&hay[start..line_end], q)?;
+        let ends_value = hay.get(close + q.len()).map_or(true, |&b| {
+            matches!(
+                b,
+                b' ' | b'\t' | b'\r' | b'\n' | b',' | b';' | b'&' | b')' | b']' | b'}' | b'\\'
+            )
+        });
+        return ends_value.then_some(start..close);
+    }
+    let len = hay[i..]
+        .iter()
+        .take_while(|&&b| {
+            !matches!(
+                b,
+                b' ' | b'\t'
+                    | b'\r'
+                    | b'\n'
+                    | b'"'
+                    | b'\''
+                    | b','
+                    | b';'
+                    | b'&'
+                    | b')'
+                    | b']'
+                    | b'}'
+                    | b'<'
+                    | b'>'
+                    | b'\\'
+            )
+        })
+        .count();
+    let value = i..i + len;
+    let holds_pair = hay[value.clone()].iter().enumerate().any(|(j, &b)| {
+        let digit_at = |k: usize| hay.get(k).is_some_and(u8::is_ascii_digit);
+        b == b'=' || (b == b':' && !(digit_at(i + j + 1) && j > 0 && digit_at(i + j - 1)))
+    });
+    (len > 0 && !holds_pair).then_some(value)
 }
 
 /// Parses the separator and value after `key`. `until_eol` is for header-like keys whose
@@ -236,10 +311,11 @@ pub(crate) fn value_after(
             _ => return None,
         }
     };
-    // `http://…` is a URL, and `…:secret:prod/db` an ARN segment, not a key.
-    if sep_colon
-        && (hay.get(i..i + 2) == Some(b"//") || (key.start >= 1 && hay[key.start - 1] == b':'))
-    {
+    // `http://…` is a URL, and `…:secret:prod/db` an ARN segment, not a key. An ARN has no
+    // blank after a colon: `:Authorization: Bearer …` is a header behind a stray colon.
+    let arn_segment =
+        key.start >= 1 && hay[key.start - 1] == b':' && !matches!(hay.get(i), Some(b' ' | b'\t'));
+    if sep_colon && (hay.get(i..i + 2) == Some(b"//") || arn_segment) {
         return None;
     }
     i = skip_blanks(hay, i);
@@ -370,7 +446,9 @@ pub(crate) fn value_after(
         Extent::Line
     } else if key_quote.is_some() {
         Extent::Scalar
-    } else if key.start > 0 && matches!(hay[key.start - 1], b'?' | b'&') {
+    } else if !sep_colon && key.start > 0 && matches!(hay[key.start - 1], b'?' | b'&') {
+        // Only `&key=`: a query parameter's separator is `=`. After `&key:` the text is not
+        // a query, and a value such as `#*0A~` must not end at its first byte.
         Extent::Query
     } else {
         Extent::Pairs
@@ -436,8 +514,8 @@ enum Extent {
     /// After a quoted key (`"pin": 1234`): a JSON or Python scalar, which ends at the
     /// structure's next delimiter.
     Scalar,
-    /// After `?` or `&`: a URL query or form parameter, percent-encoded, which ends at `&`,
-    /// `#`, a blank or a quote.
+    /// After `?` or `&`, then `=`: a URL query or form parameter, percent-encoded, which ends
+    /// at `&`, a blank or a quote.
     Query,
     /// Anywhere else (logfmt, `Debug`, CLI flags, prose): up to the blanks in front of the
     /// next `key=` or `key:` on the line, or the line's end.
@@ -472,10 +550,12 @@ impl Extent {
                         | b'\\'
                 )
             }),
+            // Not at `#`: a fragment after a secret is rare, an unencoded `#` inside one
+            // (`&password=a#b` in a form body someone logged) is not.
             Extent::Query => stop_at(hay, from, |b| {
                 matches!(
                     b,
-                    b' ' | b'\t' | b'\r' | b'\n' | b'&' | b'#' | b'"' | b'\'' | b'<' | b'>' | b'\\'
+                    b' ' | b'\t' | b'\r' | b'\n' | b'&' | b'"' | b'\'' | b'<' | b'>' | b'\\'
                 )
             }),
             Extent::Pairs => before_next_key(hay, from, true),

@@ -47,7 +47,7 @@ pub(crate) mod validate;
 
 use crate::replacement::Replacement;
 use crate::rules::aws_context;
-use crate::rules::keys::{classify, KeyClass, KEY_STEMS};
+use crate::rules::keys::{classify, KeyClass, KeyNames, KEY_STEMS};
 use crate::rules::pii::DigitHit;
 use crate::rules::{aws, http, network, pii, KeywordSearch};
 use classify::Classified;
@@ -158,7 +158,9 @@ pub(crate) struct Engine {
     /// The shape rules' dispatch tables, when any is enabled.
     shapes: Option<shapes::ShapeDispatch>,
     slots: Slots,
-    extra_keys: Vec<Vec<u8>>,
+    extra_keys: KeyNames,
+    /// Keys whose values are never redacted, and the searcher of their stems, when any.
+    exempt: Option<(KeyNames, Keywords)>,
     allow_literals: Vec<Vec<u8>>,
     allow_patterns: Option<RegexSet>,
     pub max_len: usize,
@@ -229,10 +231,19 @@ pub(crate) type Raw = (u16, Range<usize>);
 
 const MAX_RULES: usize = 512;
 
+/// Marks, while a text is searched, a finding made because of the key name the value is
+/// stored under: the allowlist does not apply to those (see the precedence table in
+/// `RedactorBuilder`'s docs). Cleared before findings leave the engine.
+const FROM_KEY_NAME: u16 = 0x8000;
+const _: () = assert!(MAX_RULES < FROM_KEY_NAME as usize);
+
 pub(crate) struct EngineParts {
     pub rules: Vec<CompiledRule>,
     pub keywords: Vec<Vec<String>>,
-    pub extra_keys: Vec<Vec<u8>>,
+    /// The user's sensitive key names and globs.
+    pub extra_keys: KeyNames,
+    /// Keys whose values are never redacted.
+    pub exempt_keys: KeyNames,
     pub allow_literals: Vec<Vec<u8>>,
     pub allow_patterns: Option<RegexSet>,
     pub max_len: usize,
@@ -331,13 +342,8 @@ impl Engine {
             }
             // The first letters of a user key appear in one of three cases in every spelling
             // of it (snake, kebab, camel, Pascal, upper); the classifier checks the whole key.
-            for key in &parts.extra_keys {
-                let head = String::from_utf8_lossy(&key[..key.len().min(4)]).into_owned();
-                let mut title = head.clone();
-                title[..1].make_ascii_uppercase();
-                add(&head.to_ascii_uppercase(), Target::KeyStem);
-                add(&title, Target::KeyStem);
-                add(&head, Target::KeyStem);
+            for stem in parts.extra_keys.stems() {
+                add(&stem, Target::KeyStem);
             }
         }
         if !parts.rules.is_empty() {
@@ -379,6 +385,13 @@ impl Engine {
             .enumerate()
             .filter_map(|(i, r)| Some((i as u16, r.shape?)))
             .collect();
+        let exempt = if parts.exempt_keys.is_empty() {
+            None
+        } else {
+            let stems = parts.exempt_keys.stems();
+            let searcher = Keywords::new(&stems, stems.len())?;
+            Some((parts.exempt_keys, searcher))
+        };
         static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(Engine {
             shapes: shapes::ShapeDispatch::new(&shape_rules),
@@ -392,6 +405,7 @@ impl Engine {
             unconditional,
             slots,
             extra_keys: parts.extra_keys,
+            exempt,
             allow_literals: parts.allow_literals,
             allow_patterns: parts.allow_patterns,
             max_len: parts.max_len,
@@ -588,7 +602,7 @@ impl Engine {
         // placeholders of their own; a whole value was checked just above.
         let mut push_part = |r: Range<usize>| {
             if !keyvalue::is_placeholder(&hay[r.clone()], None) {
-                out.push((rule, r));
+                out.push((rule | FROM_KEY_NAME, r));
             }
         };
         match class {
@@ -596,7 +610,7 @@ impl Engine {
                 http::authorization_secret(value, kv.value.start, &mut push_part)
             }
             KeyClass::Cookie => http::cookie_secrets(value, kv.value.start, &mut push_part),
-            _ => out.push((rule, kv.value.clone())),
+            _ => out.push((rule | FROM_KEY_NAME, kv.value.clone())),
         }
         kv.value.end.max(key_end)
     }
@@ -857,8 +871,14 @@ impl Engine {
         if out.is_empty() {
             return;
         }
+        if let Some((names, stems)) = &self.exempt {
+            drop_exempt_values(hay, names, stems, out);
+        }
         if !self.allow_literals.is_empty() || self.allow_patterns.is_some() {
-            out.retain(|(_, r)| !self.allowed(&hay[r.clone()]));
+            out.retain(|(rule, r)| rule & FROM_KEY_NAME != 0 || !self.allowed(&hay[r.clone()]));
+        }
+        for (rule, _) in out.iter_mut() {
+            *rule &= !FROM_KEY_NAME;
         }
         // Ties go to the rule listed first in the catalogue, so labels are deterministic.
         out.sort_unstable_by(|a, b| {
@@ -881,12 +901,49 @@ impl Engine {
         out.truncate(merged);
     }
 
+    /// Whether values stored under `name` (a tracing field's name) are never redacted
+    /// ([`crate::RedactorBuilder::exempt_field`]).
+    pub(crate) fn is_exempt_name(&self, name: &[u8]) -> bool {
+        self.exempt
+            .as_ref()
+            .is_some_and(|(names, _)| names.matches(name))
+    }
+
     fn allowed(&self, secret: &[u8]) -> bool {
         self.allow_literals.iter().any(|l| l.as_slice() == secret)
             || self
                 .allow_patterns
                 .as_ref()
                 .is_some_and(|set| set.is_match(secret))
+    }
+}
+
+/// Drops the findings that lie inside the value of an exempt key (`request_id=…`,
+/// `"trace_id": "…"`). Runs only on texts with findings, so exemptions cost clean text
+/// nothing. A finding that reaches past the value is kept whole: only what is certainly
+/// inside an exempt value is let through.
+fn drop_exempt_values(hay: &[u8], names: &KeyNames, stems: &Keywords, out: &mut Vec<Raw>) {
+    let mut values: Vec<Range<usize>> = Vec::new();
+    let mut key_end = 0;
+    stems.for_each(hay, |_, hit| {
+        if hit.start < key_end {
+            return;
+        }
+        let key = keyvalue::key_around(hay, hit);
+        key_end = key.end;
+        if !names.matches(&hay[key.clone()]) {
+            return;
+        }
+        if let Some(value) = keyvalue::exempt_value_after(hay, key) {
+            values.push(value);
+        }
+    });
+    if !values.is_empty() {
+        out.retain(|(_, r)| {
+            !values
+                .iter()
+                .any(|value| value.start <= r.start && r.end <= value.end)
+        });
     }
 }
 

@@ -80,6 +80,31 @@ struct Slot {
     /// Indices into `Capture::pieces`.
     pieces: Range<usize>,
     whole: Option<Whole>,
+    /// The field's name is exempt: findings in its pieces are dropped.
+    exempt: bool,
+}
+
+/// What a field's *name* calls for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NamePolicy {
+    /// Nothing: the value is scanned.
+    Scan,
+    /// The value is replaced whole by this rule (`password`, a sensitive key), unless it is a
+    /// stand-in.
+    Whole(u16),
+    /// The value is never redacted (`RedactorBuilder::exempt_field`).
+    Exempt,
+}
+
+impl NamePolicy {
+    fn of(redactor: &Redactor, name: &str) -> NamePolicy {
+        if redactor.is_exempt_name(name) {
+            return NamePolicy::Exempt;
+        }
+        redactor
+            .rule_for_key_name(name)
+            .map_or(NamePolicy::Scan, NamePolicy::Whole)
+    }
 }
 
 /// One scrubbed field value, ready to be re-emitted.
@@ -163,10 +188,10 @@ pub(crate) struct Capture {
     settled: Vec<usize>,
 }
 
-/// For each (redactor, callsite): the rule each field's *name* calls for. Field names are
+/// For each (redactor, callsite): what each field's *name* calls for. Field names are
 /// static, so classifying them once per callsite instead of once per event takes the
 /// key-name classifier off the hot path.
-type NameCache = HashMap<(u64, Identifier), Rc<[Option<u16>]>, BuildHasherDefault<FxHasher>>;
+type NameCache = HashMap<(u64, Identifier), Rc<[NamePolicy]>, BuildHasherDefault<FxHasher>>;
 
 /// The multiply-rotate hash of rustc (FxHash): a few cycles for the two words of a key,
 /// where the default SipHash costs tens of nanoseconds. Keys are not attacker-chosen.
@@ -200,15 +225,15 @@ fn name_rules(
     cache: &mut NameCache,
     redactor: &Redactor,
     metadata: &Metadata<'_>,
-) -> Rc<[Option<u16>]> {
+) -> Rc<[NamePolicy]> {
     let key = (redactor.serial(), metadata.callsite());
     if let Some(rules) = cache.get(&key) {
         return Rc::clone(rules);
     }
-    let rules: Rc<[Option<u16>]> = metadata
+    let rules: Rc<[NamePolicy]> = metadata
         .fields()
         .iter()
-        .map(|field| redactor.rule_for_key_name(field.name()))
+        .map(|field| NamePolicy::of(redactor, field.name()))
         .collect();
     cache.insert(key, Rc::clone(&rules));
     rules
@@ -297,11 +322,11 @@ impl Capture {
             findings,
             ..
         } = self;
-        // Which pieces are replaced whole, so findings inside them are neither kept nor counted.
-        let piece_is_whole = |piece: usize| {
+        // Pieces replaced whole or exempt: findings inside them are neither kept nor counted.
+        let piece_is_settled = |piece: usize| {
             slots
                 .iter()
-                .any(|s| s.whole.is_some() && s.pieces.contains(&piece))
+                .any(|s| (s.whole.is_some() || s.exempt) && s.pieces.contains(&piece))
         };
         let mut clip = |raw: &[(u16, Range<usize>)], offset: usize, first_piece: usize| {
             let mut p = first_piece;
@@ -316,7 +341,7 @@ impl Capture {
                     let piece = &pieces[q];
                     let start = range.start.max(piece.start);
                     let end = range.end.min(piece.end);
-                    if start < end && !piece_is_whole(q) {
+                    if start < end && !piece_is_settled(q) {
                         let clipped = widen_in(text, start..end, piece.clone());
                         findings.push((q, *rule, clipped));
                         if !counted {
@@ -558,7 +583,7 @@ struct Collector<'a> {
     redactor: &'a Redactor,
     /// Indexed by field index; a field of another field set (not expected) is classified
     /// on the spot.
-    name_rules: &'a [Option<u16>],
+    name_rules: &'a [NamePolicy],
     callsite: Identifier,
     max: usize,
 }
@@ -617,23 +642,26 @@ impl Collector<'_> {
         (self.end_piece(start), whole)
     }
 
-    /// The rule a field's name calls for. The cached rules are indexed by this callsite's
+    /// What a field's name calls for. The cached policies are indexed by this callsite's
     /// fields; a value set recorded from another callsite is classified by name.
-    fn name_rule(&self, field: &Field) -> Option<u16> {
+    fn name_policy(&self, field: &Field) -> NamePolicy {
         let cached = (field.callsite() == self.callsite)
             .then(|| self.name_rules.get(field.index()))
             .flatten();
         match cached {
-            Some(rule) => *rule,
-            None => self.redactor.rule_for_key_name(field.name()),
+            Some(policy) => *policy,
+            None => NamePolicy::of(self.redactor, field.name()),
         }
     }
 
     /// Records a slot; a sensitive field name replaces the whole value unless it is a
     /// stand-in such as `""` or `***`.
     fn push_slot(&mut self, field: &Field, kind: Kind, pieces: Range<usize>, whole: Option<Whole>) {
+        let policy = self.name_policy(field);
         let whole = whole.or_else(|| {
-            let rule = self.name_rule(field)?;
+            let NamePolicy::Whole(rule) = policy else {
+                return None;
+            };
             // Every piece (each error of a chain) must be a stand-in.
             let stand_in = !matches!(kind, Kind::Number(_))
                 && pieces.clone().all(|p| {
@@ -647,6 +675,7 @@ impl Collector<'_> {
             kind,
             pieces,
             whole,
+            exempt: policy == NamePolicy::Exempt,
         });
     }
 
@@ -720,7 +749,7 @@ impl Visit for Collector<'_> {
     fn record_f64(&mut self, field: &Field, value: f64) {
         // Floats pass through unscanned (a secret is not logged as an `f64`); a sensitive
         // name still replaces them.
-        if self.name_rule(field).is_some() {
+        if matches!(self.name_policy(field), NamePolicy::Whole(_)) {
             self.number(field, Number::F64(value));
         } else {
             let at = self.capture.pieces.len();
@@ -729,6 +758,7 @@ impl Visit for Collector<'_> {
                 kind: Kind::Number(Number::F64(value)),
                 pieces: at..at,
                 whole: None,
+                exempt: false,
             });
         }
     }
@@ -742,6 +772,7 @@ impl Visit for Collector<'_> {
             kind: Kind::Bool(value),
             pieces: at..at,
             whole: None,
+            exempt: false,
         });
     }
 }

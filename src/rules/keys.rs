@@ -401,17 +401,188 @@ fn is_operation_event(key: &[u8]) -> bool {
         })
 }
 
-/// Classifies a key name. `extra` are user-supplied key names, lowercase without separators.
-pub(crate) fn classify(key: &[u8], extra: &[Vec<u8>]) -> Option<KeyClass> {
+/// Key names a user listed (`RedactorBuilder::sensitive_key`, `exempt_field`): whole names
+/// and globs.
+///
+/// * A **name** matches a key whose last parts spell it, whatever the case and separators:
+///   `employee_number` matches `employeeNumber`, `EMPLOYEE-NUMBER` and `hr.employee_number`.
+/// * A **glob** (a name with `*`) matches the whole key, or the part after its last `.`, with
+///   `*` standing for any bytes, letters compared regardless of case, and the separators
+///   `-`, `_` and `.` standing for one another: `x-*-token` matches `X-Goog-Token` and
+///   `x_api_token`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct KeyNames {
+    /// Lowercase, without separators ([`normalize_key_name`]).
+    names: Vec<Vec<u8>>,
+    /// The names lowercase as written, for [`KeyNames::overlaps`].
+    written: Vec<Vec<u8>>,
+    /// Lowercase, as written.
+    globs: Vec<Vec<u8>>,
+}
+
+/// The shortest literal a glob must hold: what the keyword pass looks for in text, and what
+/// keeps `*` or `*_*` from matching every key.
+pub(crate) const GLOB_MIN_LITERAL: usize = 2;
+
+impl KeyNames {
+    /// Adds a name or glob; the reason it is refused otherwise.
+    pub(crate) fn add(&mut self, spec: &str) -> Result<(), String> {
+        if spec.contains('*') {
+            let glob = spec.to_ascii_lowercase().into_bytes();
+            if !glob
+                .iter()
+                .all(|&b| b == b'*' || b.is_ascii_alphanumeric() || is_glob_separator(b))
+            {
+                return Err("a key glob holds letters, digits, `-`, `_`, `.` and `*`".into());
+            }
+            if longest_literal(&glob).len() < GLOB_MIN_LITERAL {
+                return Err(format!(
+                    "a key glob needs {GLOB_MIN_LITERAL} letters or digits in a row, \
+                     or it matches keys at random"
+                ));
+            }
+            self.globs.push(glob);
+        } else {
+            let name = normalize_key_name(spec);
+            if name.is_empty() {
+                return Err("a key name needs at least one letter or digit".into());
+            }
+            self.names.push(name);
+            self.written.push(spec.to_ascii_lowercase().into_bytes());
+        }
+        Ok(())
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.names.is_empty() && self.globs.is_empty()
+    }
+
+    /// Whether `key` (as written in a field name or text) is one of these names.
+    pub(crate) fn matches(&self, key: &[u8]) -> bool {
+        if !self.globs.is_empty() {
+            let tail = key.rsplit(|&b| b == b'.').next().unwrap_or(key);
+            if self
+                .globs
+                .iter()
+                .any(|glob| glob_matches(glob, key) || glob_matches(glob, tail))
+            {
+                return true;
+            }
+        }
+        if self.names.is_empty() {
+            return false;
+        }
+        Parts::split(key).is_some_and(|parts| self.matches_parts(&parts))
+    }
+
+    fn matches_parts(&self, parts: &Parts) -> bool {
+        let n = parts.len;
+        self.names
+            .iter()
+            .any(|word| (0..n).any(|from| parts.joined_is(from, n, word)))
+    }
+
+    /// The literals the keyword pass looks for so that these keys are found in text: the
+    /// first four letters of each name, and of each glob's longest literal, in the three
+    /// cases keys are written in (`empl`, `Empl`, `EMPL`).
+    pub(crate) fn stems(&self) -> Vec<String> {
+        let heads = self
+            .names
+            .iter()
+            .map(|n| &n[..n.len().min(4)])
+            .chain(self.globs.iter().map(|g| {
+                let literal = longest_literal(g);
+                &literal[..literal.len().min(4)]
+            }));
+        let mut stems = Vec::new();
+        for head in heads {
+            let lower = String::from_utf8_lossy(head).into_owned();
+            let mut title = lower.clone();
+            title[..1].make_ascii_uppercase();
+            for stem in [lower.to_ascii_uppercase(), title, lower] {
+                if !stems.contains(&stem) {
+                    stems.push(stem);
+                }
+            }
+        }
+        stems
+    }
+
+    /// A name or glob of `other` that these cover too: the same name (in any spelling), a
+    /// name that a glob of the other list matches as written, or the same glob. How the
+    /// builder finds a key listed both as exempt and as sensitive.
+    pub(crate) fn overlaps(&self, other: &KeyNames) -> Option<String> {
+        let shown = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let covered = |names: &KeyNames, written: &[u8]| {
+            names.matches(written) || names.globs.iter().any(|g| glob_matches(g, written))
+        };
+        for written in &other.written {
+            if covered(self, written) {
+                return Some(shown(written));
+            }
+        }
+        for written in &self.written {
+            if covered(other, written) {
+                return Some(shown(written));
+            }
+        }
+        other
+            .globs
+            .iter()
+            .find(|glob| self.globs.contains(glob))
+            .map(|glob| shown(glob))
+    }
+}
+
+fn is_glob_separator(b: u8) -> bool {
+    matches!(b, b'-' | b'_' | b'.')
+}
+
+/// The longest run of letters and digits in a glob.
+fn longest_literal(glob: &[u8]) -> &[u8] {
+    glob.split(|&b| !b.is_ascii_alphanumeric())
+        .max_by_key(|s| s.len())
+        .unwrap_or_default()
+}
+
+/// Whether `glob` (lowercase) matches all of `key`: `*` any bytes, separators one another,
+/// letters regardless of case. Greedy with backtracking to the last `*`: linear in practice,
+/// `O(glob × key)` at worst, on key names of at most a few hundred bytes.
+fn glob_matches(glob: &[u8], key: &[u8]) -> bool {
+    let same = |g: u8, k: u8| {
+        g == k.to_ascii_lowercase() || (is_glob_separator(g) && is_glob_separator(k))
+    };
+    let (mut g, mut k) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while k < key.len() {
+        if g < glob.len() && glob[g] == b'*' {
+            star = Some((g, k));
+            g += 1;
+        } else if g < glob.len() && same(glob[g], key[k]) {
+            g += 1;
+            k += 1;
+        } else if let Some((star_g, star_k)) = star {
+            g = star_g + 1;
+            k = star_k + 1;
+            star = Some((star_g, star_k + 1));
+        } else {
+            return false;
+        }
+    }
+    glob[g..].iter().all(|&b| b == b'*')
+}
+
+/// Classifies a key name. `extra` are the user's sensitive key names.
+pub(crate) fn classify(key: &[u8], extra: &KeyNames) -> Option<KeyClass> {
     if is_operation_event(key) {
         return None;
     }
+    if !extra.globs.is_empty() && extra.matches(key) {
+        return Some(KeyClass::Sensitive { strong: true });
+    }
     let parts = Parts::split(key)?;
     let mut n = parts.len;
-    if extra
-        .iter()
-        .any(|word| (0..n).any(|from| parts.joined_is(from, n, word)))
-    {
+    if extra.matches_parts(&parts) {
         return Some(KeyClass::Sensitive { strong: true });
     }
     while n > 1 && is_wrapper_suffix(parts.get(n - 1)) {
@@ -622,7 +793,15 @@ mod tests {
     }
 
     fn class(key: &str) -> Option<KeyClass> {
-        classify(key.as_bytes(), &[])
+        classify(key.as_bytes(), &KeyNames::default())
+    }
+
+    fn names(specs: &[&str]) -> KeyNames {
+        let mut names = KeyNames::default();
+        for spec in specs {
+            names.add(spec).expect("a valid name or glob");
+        }
+        names
     }
 
     /// `classify` lowercases once and matches word sets; it must answer exactly as the
@@ -670,6 +849,8 @@ mod tests {
             "",
         ]);
         let extra = vec![normalize_key_name("employee_number")];
+        let user_keys = names(&["employee_number"]);
+        let none = KeyNames::default();
         let mut rng = crate::test_rng::XorShift(0x853C_49E6_748F_EA9B);
         let mut next = move || rng.next();
         let mut sensitive = 0;
@@ -704,9 +885,13 @@ mod tests {
                 };
                 key.push_str(&styled);
             }
-            let extra: &[Vec<u8>] = if round % 2 == 0 { &extra } else { &[] };
+            let (extra, user_keys): (&[Vec<u8>], _) = if round % 2 == 0 {
+                (&extra, &user_keys)
+            } else {
+                (&[], &none)
+            };
             let want = classify_reference(key.as_bytes(), extra);
-            assert_eq!(classify(key.as_bytes(), extra), want, "{key:?}");
+            assert_eq!(classify(key.as_bytes(), user_keys), want, "{key:?}");
             sensitive += usize::from(want.is_some());
         }
         assert!(
@@ -869,9 +1054,92 @@ mod tests {
 
     #[test]
     fn user_keys_match_whole_parts() {
-        let extra = vec![normalize_key_name("employee_number")];
+        let extra = names(&["employee_number"]);
         assert!(classify(b"employeeNumber", &extra).is_some());
         assert!(classify(b"hr.employee-number", &extra).is_some());
         assert!(classify(b"employee_numbers", &extra).is_none());
+    }
+
+    #[test]
+    fn user_globs_match_whole_keys_and_dotted_tails() {
+        let extra = names(&["*_secret", "x-*-token", "db*pass*"]);
+        for key in [
+            "client_secret",
+            "CLIENT_SECRET",
+            "app.client-secret",
+            "X-Goog-Token",
+            "x_api_token",
+            "headers.x-amz-token",
+            "dbPassword",
+            "DB_PASS",
+        ] {
+            assert!(extra.matches(key.as_bytes()), "{key}");
+            assert!(
+                matches!(
+                    classify(key.as_bytes(), &extra),
+                    Some(KeyClass::Sensitive { strong: true })
+                ),
+                "{key}"
+            );
+        }
+        for key in [
+            "secret_santa",
+            "clientsecret",
+            "x-token",
+            "my-x-api-token",
+            "x-api-tokens",
+            "database",
+        ] {
+            assert!(!extra.matches(key.as_bytes()), "{key}");
+        }
+    }
+
+    #[test]
+    fn globs_are_checked_when_added() {
+        let mut names = KeyNames::default();
+        for bad in [
+            "*",
+            "*_*",
+            "a*b",
+            "x-*-i",
+            "*sec ret*",
+            "*\u{e9}t\u{e9}*",
+            "",
+        ] {
+            assert!(names.add(bad).is_err(), "{bad:?}");
+        }
+        for good in ["*_secret", "x-*-token", "pin*", "*api*key*"] {
+            assert!(names.add(good).is_ok(), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn overlapping_lists_are_named() {
+        let exempt = names(&["request_id", "*_id"]);
+        assert_eq!(
+            exempt.overlaps(&names(&["RequestId"])).as_deref(),
+            Some("requestid")
+        );
+        assert_eq!(
+            exempt.overlaps(&names(&["session_id"])).as_deref(),
+            Some("session_id")
+        );
+        assert_eq!(
+            names(&["*_id"]).overlaps(&names(&["*_id"])).as_deref(),
+            Some("*_id")
+        );
+        assert_eq!(
+            names(&["trace_id"]).overlaps(&names(&["*_id"])).as_deref(),
+            Some("trace_id")
+        );
+        assert_eq!(exempt.overlaps(&names(&["password", "*_token"])), None);
+    }
+
+    #[test]
+    fn stems_cover_every_spelling_of_a_key() {
+        let stems = names(&["employee_number", "x-*-token"]).stems();
+        for stem in ["EMPL", "Empl", "empl", "TOKE", "Toke", "toke"] {
+            assert!(stems.contains(&stem.to_string()), "{stems:?}");
+        }
     }
 }
