@@ -136,6 +136,7 @@ mod layer;
 mod redactor;
 mod replacement;
 pub mod rules;
+pub mod secret_values;
 #[cfg(test)]
 mod test_rng;
 pub mod testing;

@@ -5,6 +5,7 @@ use crate::finding::{Finding, Findings};
 use crate::replacement::Replacement;
 use crate::rules::keys::KeyNames;
 use crate::rules::{self, Detector, Family, HandMatcher, KeywordSearch};
+use crate::secret_values::{MIN_SECRET_VALUE_LEN, SECRET_VALUE_RULE};
 use crate::Error;
 use once_cell::sync::Lazy;
 use regex::bytes::{RegexBuilder, RegexSetBuilder};
@@ -12,6 +13,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
+use zeroize::Zeroizing;
 
 /// The most passes [`Redactor::redact`] makes over a text that had something to replace. Two
 /// suffice for every input known; more would mean replacements that keep exposing new
@@ -387,6 +389,7 @@ impl CustomRule {
 /// |---|---|
 /// | stored under an [exempt](RedactorBuilder::exempt_field) name (a field, or `name=value` in text) | kept, whatever rules, key names or the allowlist say |
 /// | stored under a sensitive name: a built-in one (`password`, `authorization`, …) or a [`sensitive_key`](RedactorBuilder::sensitive_key) | redacted whole, even if the allowlist lists it; stand-ins (`""`, `***`, `${VAR}`) are kept |
+/// | a [known secret value](RedactorBuilder::secret_value), in any of its forms | redacted, even if the allowlist lists it |
 /// | found by a rule, and its text is [allowlisted](RedactorBuilder::allow_literal) | kept |
 /// | found by a rule | redacted |
 /// | none of these | kept |
@@ -413,7 +416,7 @@ impl CustomRule {
 /// assert_eq!(redactor.redact("key AKIAIOSFODNN7EXAMPLE"), "key AKIAIOSFODNN7EXAMPLE");
 /// # Ok::<(), tracing_redact::Error>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct RedactorBuilder {
     toggles: Vec<(String, bool)>,
     custom: Vec<CustomRule>,
@@ -424,6 +427,28 @@ pub struct RedactorBuilder {
     replacement: Replacement,
     per_rule: Vec<(String, Replacement)>,
     max_len: usize,
+    /// Known secret values, as given ([`RedactorBuilder::secret_value`]).
+    secret_values: Vec<Zeroizing<String>>,
+    /// Why environment variables named for secret values could not be read.
+    secret_env_errors: Vec<String>,
+}
+
+impl fmt::Debug for RedactorBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Known values are secrets: only their number is shown.
+        f.debug_struct("RedactorBuilder")
+            .field("toggles", &self.toggles)
+            .field("custom", &self.custom)
+            .field("sensitive_keys", &self.keys)
+            .field("exempt_fields", &self.exempt)
+            .field("allow_literals", &self.allow_literals)
+            .field("allow_patterns", &self.allow_patterns)
+            .field("replacement", &self.replacement)
+            .field("per_rule", &self.per_rule)
+            .field("max_len", &self.max_len)
+            .field("secret_values", &self.secret_values.len())
+            .finish()
+    }
 }
 
 impl Default for RedactorBuilder {
@@ -438,6 +463,8 @@ impl Default for RedactorBuilder {
             replacement: Replacement::Label,
             per_rule: Vec::new(),
             max_len: DEFAULT_MAX_VALUE_LEN,
+            secret_values: Vec::new(),
+            secret_env_errors: Vec::new(),
         }
     }
 }
@@ -510,6 +537,84 @@ impl RedactorBuilder {
     /// ```
     pub fn exempt_field(mut self, name: impl Into<String>) -> Self {
         self.exempt.push(name.into());
+        self
+    }
+
+    /// Redacts this exact value wherever it appears, as it is and in the encodings it is
+    /// logged in: JSON-escaped, percent-encoded, hex, base64 and base64url (also inside a
+    /// longer base64 text). For secrets the program holds at run time: a database password,
+    /// an API key read from a vault. Findings are labelled `secret-value`; the allowlist does
+    /// not apply to them.
+    ///
+    /// A value needs at least 6 bytes (shorter ones would match ordinary text). Values are
+    /// held in buffers that are zeroed when dropped, and never printed: `Debug` shows how
+    /// many there are. Each value adds up to ten literals to the keyword pass, which takes
+    /// 64 a SIMD pass (the rules use about 75 of their 128), so a handful of values costs no
+    /// pass of its own. The forms are listed in `secret_values`' docs.
+    ///
+    /// ```
+    /// let redactor = tracing_redact::Redactor::builder()
+    ///     .secret_value("correct horse+battery")
+    ///     .build()?;
+    /// assert_eq!(
+    ///     redactor.redact("retrying login with correct horse+battery"),
+    ///     "retrying login with [REDACTED:secret-value]"
+    /// );
+    /// // Percent-encoded in a query, under a name no rule knows.
+    /// assert_eq!(
+    ///     redactor.redact("GET /login?u=app&p=correct%20horse%2Bbattery&next=/"),
+    ///     "GET /login?u=app&p=[REDACTED:secret-value]&next=/"
+    /// );
+    /// // base64 of `user:correct horse+battery`, as in a Basic header a proxy logged.
+    /// assert_eq!(
+    ///     redactor.redact("auth dXNlcjpjb3JyZWN0IGhvcnNlK2JhdHRlcnk="),
+    ///     "auth dXNlcjp[REDACTED:secret-value]k="
+    /// );
+    /// # Ok::<(), tracing_redact::Error>(())
+    /// ```
+    pub fn secret_value(mut self, value: impl Into<String>) -> Self {
+        self.secret_values.push(Zeroizing::new(value.into()));
+        self
+    }
+
+    /// [`secret_value`](Self::secret_value) for the value of each of these environment
+    /// variables, read now. A variable that is not set, empty or not UTF-8 makes
+    /// [`build`](Self::build) fail with an error that names it.
+    ///
+    /// ```
+    /// # std::env::set_var("EXAMPLE_DB_PASSWORD", "s3cr3t-from-env");
+    /// let redactor = tracing_redact::Redactor::builder()
+    ///     .secret_values_from_env(["EXAMPLE_DB_PASSWORD"])
+    ///     .build()?;
+    /// assert_eq!(redactor.redact("pw s3cr3t-from-env"), "pw [REDACTED:secret-value]");
+    /// assert!(tracing_redact::Redactor::builder()
+    ///     .secret_values_from_env(["EXAMPLE_NOT_SET_ANYWHERE"])
+    ///     .build()
+    ///     .is_err());
+    /// # Ok::<(), tracing_redact::Error>(())
+    /// ```
+    pub fn secret_values_from_env<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        for name in names {
+            let name = name.as_ref();
+            match std::env::var(name) {
+                Ok(value) if !value.is_empty() => {
+                    self.secret_values.push(Zeroizing::new(value));
+                }
+                Ok(_) => self
+                    .secret_env_errors
+                    .push(format!("environment variable {name} is empty")),
+                Err(std::env::VarError::NotPresent) => self
+                    .secret_env_errors
+                    .push(format!("environment variable {name} is not set")),
+                Err(std::env::VarError::NotUnicode(_)) => self
+                    .secret_env_errors
+                    .push(format!("environment variable {name} is not UTF-8")),
+            }
+        }
         self
     }
 
@@ -590,7 +695,7 @@ impl RedactorBuilder {
             // `oversized` and `unformattable` name the markers and their counters.
             let taken = candidates.iter().any(|c| c.id == rule.id)
                 || Family::ALL.iter().any(|f| f.name() == rule.id)
-                || ["oversized", "unformattable"].contains(&rule.id.as_str());
+                || ["oversized", "unformattable", SECRET_VALUE_RULE].contains(&rule.id.as_str());
             if taken {
                 return Err(Error::DuplicateRule(rule.id.clone()));
             }
@@ -606,6 +711,29 @@ impl RedactorBuilder {
                 enabled: true,
             });
         }
+        if let Some(reason) = self.secret_env_errors.first() {
+            return Err(Error::InvalidRule {
+                rule: SECRET_VALUE_RULE.into(),
+                reason: reason.clone(),
+            });
+        }
+        for (i, value) in self.secret_values.iter().enumerate() {
+            if value.len() < MIN_SECRET_VALUE_LEN {
+                return Err(Error::InvalidRule {
+                    rule: SECRET_VALUE_RULE.into(),
+                    reason: format!(
+                        "known value #{} is shorter than {MIN_SECRET_VALUE_LEN} bytes and \
+                         would match ordinary text",
+                        i + 1
+                    ),
+                });
+            }
+        }
+        candidates.push(Candidate {
+            id: SECRET_VALUE_RULE.into(),
+            family: Family::Custom,
+            enabled: !self.secret_values.is_empty(),
+        });
         let matches = |c: &Candidate, name: &str| c.id == name || c.family.name() == name;
         for (name, on) in &self.toggles {
             let mut any = false;
@@ -742,6 +870,28 @@ impl RedactorBuilder {
             });
             keywords.push(rule.keywords.clone());
         }
+        // Known values: a rule without a regex; the engine looks for their forms as literals.
+        let mut secret_forms = Vec::new();
+        if let Some(c) = candidates.last().filter(|c| c.enabled) {
+            compiled.push(CompiledRule {
+                id: c.id.clone().into_boxed_str(),
+                shape: None,
+                secret_groups: Vec::new(),
+                regex: None,
+                anchored: None,
+                captures: None,
+                validator: Validator::None,
+                replacement: replacement_of(c),
+                hit_check: None,
+                keyword_search: KeywordSearch::Everywhere,
+                hand: HandMatcher::NONE,
+                placeholder_guard: false,
+            });
+            keywords.push(Vec::new());
+            for value in &self.secret_values {
+                secret_forms.extend(crate::secret_values::forms(value));
+            }
+        }
         let names = |specs: &[String], what: &str| {
             let mut names = KeyNames::default();
             for spec in specs {
@@ -785,6 +935,7 @@ impl RedactorBuilder {
             keywords,
             extra_keys,
             exempt_keys,
+            secret_forms,
             allow_literals: self
                 .allow_literals
                 .into_iter()

@@ -60,6 +60,15 @@ pub(crate) struct Keywords {
     overlaps: Vec<Vec<(usize, usize)>>,
 }
 
+impl Drop for Keywords {
+    /// Known secret values are among the literals: their bytes are zeroed, not just freed.
+    fn drop(&mut self) {
+        for literal in &mut self.literals {
+            zeroize::Zeroize::zeroize(&mut **literal);
+        }
+    }
+}
+
 struct Group {
     searcher: Searcher,
     /// The searcher's pattern id → the caller's literal index.

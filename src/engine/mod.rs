@@ -55,6 +55,7 @@ use keywords::Keywords;
 use regex::bytes::{Regex, RegexSet};
 use std::ops::Range;
 use std::sync::Arc;
+use zeroize::Zeroizing;
 
 /// A user validator: gets the candidate secret, returns whether it is one.
 pub(crate) type CustomValidator = Arc<dyn Fn(&str) -> bool + Send + Sync>;
@@ -110,6 +111,8 @@ enum Target {
     ByteArray,
     /// `SecureString`: the SSM parameter values around it ([`aws_context`]).
     SecureParameter,
+    /// A form of a known secret value (`crate::secret_values`), redacted by this rule.
+    SecretValue(u16),
 }
 
 /// The `Debug` of `bytes::Bytes`-like buffers that print decimal bytes (aws-sigv4's
@@ -133,6 +136,7 @@ pub(crate) struct Slots {
     pub iban: Option<u16>,
     pub ipv4: Option<u16>,
     pub ipv6: Option<u16>,
+    pub secret_value: Option<u16>,
     pub aws_secure_parameter: Option<u16>,
     pub aws_signature: Option<u16>,
 }
@@ -231,11 +235,11 @@ pub(crate) type Raw = (u16, Range<usize>);
 
 const MAX_RULES: usize = 512;
 
-/// Marks, while a text is searched, a finding made because of the key name the value is
-/// stored under: the allowlist does not apply to those (see the precedence table in
-/// `RedactorBuilder`'s docs). Cleared before findings leave the engine.
-const FROM_KEY_NAME: u16 = 0x8000;
-const _: () = assert!(MAX_RULES < FROM_KEY_NAME as usize);
+/// Marks, while a text is searched, a finding the allowlist does not apply to: a value found
+/// because of the key name it is stored under, or a known secret value (see the precedence
+/// table in `RedactorBuilder`'s docs). Cleared before findings leave the engine.
+const OVERRIDES_ALLOWLIST: u16 = 0x8000;
+const _: () = assert!(MAX_RULES < OVERRIDES_ALLOWLIST as usize);
 
 pub(crate) struct EngineParts {
     pub rules: Vec<CompiledRule>,
@@ -244,6 +248,8 @@ pub(crate) struct EngineParts {
     pub extra_keys: KeyNames,
     /// Keys whose values are never redacted.
     pub exempt_keys: KeyNames,
+    /// The forms of the known secret values (`crate::secret_values`).
+    pub secret_forms: Vec<Zeroizing<String>>,
     pub allow_literals: Vec<Vec<u8>>,
     pub allow_patterns: Option<RegexSet>,
     pub max_len: usize,
@@ -281,6 +287,7 @@ impl Engine {
             iban: index("iban"),
             ipv4: index("ipv4"),
             ipv6: index("ipv6"),
+            secret_value: index(crate::secret_values::SECRET_VALUE_RULE),
         };
         let kv_enabled = slots.aws_secret.is_some()
             || slots.aws_session.is_some()
@@ -289,7 +296,8 @@ impl Engine {
             || slots.sensitive.is_some()
             || !parts.extra_keys.is_empty();
 
-        let mut literals: Vec<String> = Vec::new();
+        // Zeroed when dropped: known secret values are among the literals.
+        let mut literals: Zeroizing<Vec<String>> = Zeroizing::new(Vec::new());
         let mut keyword_targets: Vec<Vec<Target>> = Vec::new();
         let mut add =
             |literal: &str, target: Target| match literals.iter().position(|l| l == literal) {
@@ -349,6 +357,11 @@ impl Engine {
         if !parts.rules.is_empty() {
             add(BYTE_ARRAY_OPEN, Target::ByteArray);
         }
+        if let Some(rule) = slots.secret_value {
+            for form in &parts.secret_forms {
+                add(form, Target::SecretValue(rule));
+            }
+        }
         if slots.aws_secure_parameter.is_some() {
             add(aws_context::SECURE_STRING, Target::SecureParameter);
         }
@@ -364,10 +377,12 @@ impl Engine {
             };
             order.sort_by_key(|i| !is_stem(i));
             let stems = order.iter().filter(|i| is_stem(i)).count();
-            literals = order
-                .iter()
-                .map(|&i| std::mem::take(&mut literals[i]))
-                .collect();
+            literals = Zeroizing::new(
+                order
+                    .iter()
+                    .map(|&i| std::mem::take(&mut literals[i]))
+                    .collect(),
+            );
             keyword_targets = order
                 .iter()
                 .map(|&i| std::mem::take(&mut keyword_targets[i]))
@@ -446,6 +461,9 @@ impl Engine {
                             }
                         }
                         Target::SecureParameter => {}
+                        Target::SecretValue(rule) => {
+                            out.push((rule | OVERRIDES_ALLOWLIST, range.clone()));
+                        }
                         Target::ByteArray => {
                             if byte_array_count < byte_arrays.len() {
                                 byte_arrays[byte_array_count] = range.end;
@@ -602,7 +620,7 @@ impl Engine {
         // placeholders of their own; a whole value was checked just above.
         let mut push_part = |r: Range<usize>| {
             if !keyvalue::is_placeholder(&hay[r.clone()], None) {
-                out.push((rule | FROM_KEY_NAME, r));
+                out.push((rule | OVERRIDES_ALLOWLIST, r));
             }
         };
         match class {
@@ -610,7 +628,7 @@ impl Engine {
                 http::authorization_secret(value, kv.value.start, &mut push_part)
             }
             KeyClass::Cookie => http::cookie_secrets(value, kv.value.start, &mut push_part),
-            _ => out.push((rule | FROM_KEY_NAME, kv.value.clone())),
+            _ => out.push((rule | OVERRIDES_ALLOWLIST, kv.value.clone())),
         }
         kv.value.end.max(key_end)
     }
@@ -875,10 +893,12 @@ impl Engine {
             drop_exempt_values(hay, names, stems, out);
         }
         if !self.allow_literals.is_empty() || self.allow_patterns.is_some() {
-            out.retain(|(rule, r)| rule & FROM_KEY_NAME != 0 || !self.allowed(&hay[r.clone()]));
+            out.retain(|(rule, r)| {
+                rule & OVERRIDES_ALLOWLIST != 0 || !self.allowed(&hay[r.clone()])
+            });
         }
         for (rule, _) in out.iter_mut() {
-            *rule &= !FROM_KEY_NAME;
+            *rule &= !OVERRIDES_ALLOWLIST;
         }
         // Ties go to the rule listed first in the catalogue, so labels are deterministic.
         out.sort_unstable_by(|a, b| {
