@@ -4,7 +4,9 @@
 //! "secret" events each hold one secret in the message.
 //!
 //! Baselines: a naive scrubber (each rule's regex over every formatted line, in the writer)
-//! and this crate's engine at the writer (`RedactingMakeWriter`).
+//! and this crate's engine at the writer (`RedactingMakeWriter`). `text/redact-layer+policy`
+//! is the text layer with 20 exempt field names and 20 known secret values configured: the
+//! cost of field policy.
 //!
 //! ```text
 //! cargo bench --bench layer
@@ -93,6 +95,40 @@ impl<'a> MakeWriter<'a> for NaiveScrubber {
     }
 }
 
+/// 20 exempt field names (one of them the events' `request_id`) and 20 known secret values.
+fn policy_redactor() -> tracing_redact::Redactor {
+    let mut builder = tracing_redact::Redactor::builder();
+    for name in [
+        "request_id",
+        "trace_id",
+        "span_id",
+        "parent_id",
+        "order_id",
+        "account_id",
+        "tenant_id",
+        "session_ref",
+        "commit_sha",
+        "image_digest",
+        "etag",
+        "checksum",
+        "build_id",
+        "job_id",
+        "shard",
+        "partition_key",
+        "node_id",
+        "pod_uid",
+        "correlation_id",
+        "idempotency_key",
+    ] {
+        builder = builder.exempt_field(name);
+    }
+    let mut r = Rng(0x9E37_79B9_7F4A_7C15);
+    for _ in 0..20 {
+        builder = builder.secret_value(r.hex(24));
+    }
+    builder.build().expect("the policy configuration builds")
+}
+
 fn subscribers(naive: &Arc<Vec<Regex>>) -> Vec<(&'static str, Dispatch)> {
     let text = || tracing_subscriber::fmt::layer().with_writer(io::sink);
     let json = || {
@@ -108,6 +144,19 @@ fn subscribers(naive: &Arc<Vec<Regex>>) -> Vec<(&'static str, Dispatch)> {
         (
             "text/redact-layer",
             Dispatch::new(tracing_subscriber::registry().with(tracing_redact::fmt::redact(text()))),
+        ),
+        (
+            "text/redact-layer+policy",
+            Dispatch::new(
+                tracing_subscriber::registry().with(tracing_redact::RedactLayer::with_redactor(
+                    tracing_subscriber::fmt::layer()
+                        .fmt_fields(tracing_redact::fmt::RedactedFields::<
+                            tracing_subscriber::fmt::format::DefaultFields,
+                        >::default())
+                        .with_writer(io::sink),
+                    policy_redactor(),
+                )),
+            ),
         ),
         (
             "text/redacting-writer",

@@ -49,7 +49,7 @@ const TEDDY_GROUP: usize = 64;
 
 /// Past this many rule keywords, one automaton searches them all: Teddy passes add up, an
 /// automaton's cost hardly grows with the number of literals.
-const MAX_TEDDY_RULE_LITERALS: usize = 3 * TEDDY_GROUP;
+const MAX_TEDDY_RULE_LITERALS: usize = 4 * TEDDY_GROUP;
 
 /// The keyword searcher of an engine.
 pub(crate) struct Keywords {
