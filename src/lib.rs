@@ -144,7 +144,7 @@ mod writer;
 
 pub use error::Error;
 pub use finding::{Finding, Findings};
-pub use layer::{RedactLayer, RedactLayerExt, RedactionStats};
+pub use layer::{RedactLayer, RedactLayerExt, Redaction, RedactionStats};
 pub use redactor::{CustomRule, Redactor, RedactorBuilder, DEFAULT_MAX_VALUE_LEN, MAX_PASSES};
 pub use replacement::Replacement;
 pub use rules::{catalogue_markdown, rules, Family, RuleInfo};

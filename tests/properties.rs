@@ -61,6 +61,12 @@ const EXEMPT_FORMS: &[&str] = &[
 const UNCLOSED: usize = 7;
 
 proptest! {
+    // Ambiguous texts are left out (see the `prop_assume!`s): about one case in five.
+    #![proptest_config(ProptestConfig {
+        max_global_rejects: 1_000_000,
+        ..ProptestConfig::default()
+    })]
+
     #[test]
     fn nothing_past_an_exempt_value_survives(
         form in 0..EXEMPT_FORMS.len(),
@@ -73,6 +79,9 @@ proptest! {
             .build()
             .expect("builds");
         let pair = EXEMPT_FORMS[form].replace("{}", &value);
+        // A word glued to the planted text makes another key of it (`AAPI_KEY`), which is
+        // not the case under test.
+        prop_assume!(!(gap.is_empty() && pair.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')));
         let rest = format!("{gap}{}", planted.text);
         // An unclosed quote that the rest of the line closes makes a well-formed exempt
         // value of what lies between: let through by design, so not generated.
@@ -87,7 +96,9 @@ proptest! {
             "{} leaked past an exempt value: {text:?} -> {out:?}", planted.family
         );
     }
+}
 
+proptest! {
     #[test]
     fn planted_secrets_never_survive(
         (family, secret) in standalone_secret(),

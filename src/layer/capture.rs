@@ -82,6 +82,8 @@ struct Slot {
     whole: Option<Whole>,
     /// The field's name is exempt: findings in its pieces are dropped.
     exempt: bool,
+    /// The field's name, for the audit hook.
+    name: &'static str,
 }
 
 /// What a field's *name* calls for.
@@ -185,7 +187,7 @@ pub(crate) struct Capture {
     forced: bool,
     /// Statistics slots of what a rescan found while rendering (see [`settle`]), for the
     /// caller to count: they were not known when the scan counted.
-    settled: Vec<usize>,
+    settled: Vec<(usize, &'static str)>,
 }
 
 /// For each (redactor, callsite): what each field's *name* calls for. Field names are
@@ -274,19 +276,19 @@ impl Capture {
     }
 
     /// The statistics slots of redactions made while rebuilding, beyond those `scan` counted.
-    pub(crate) fn settled_slots(&self) -> &[usize] {
+    pub(crate) fn settled_slots(&self) -> &[(usize, &'static str)] {
         &self.settled
     }
 
     /// Reads the fields `record` visits and scans them. `count` is called once per redaction
     /// with the statistics slot of the rule (see [`Redactor::counter_slot`]; `None` for an
-    /// unformattable value).
+    /// unformattable value) and the field's name.
     pub(crate) fn scan(
         &mut self,
         redactor: &Redactor,
         metadata: &Metadata<'_>,
         record: impl FnOnce(&mut dyn Visit),
-        mut count: impl FnMut(Option<usize>),
+        mut count: impl FnMut(Option<usize>, &'static str),
     ) -> bool {
         self.clear();
         let max = redactor.max_value_len();
@@ -306,11 +308,11 @@ impl Capture {
             match slot.whole {
                 Some(Whole::Rule(rule)) => {
                     dirty = true;
-                    count(Some(redactor.counter_slot(rule)));
+                    count(Some(redactor.counter_slot(rule)), slot.name);
                 }
                 Some(Whole::Unformattable) => {
                     dirty = true;
-                    count(None);
+                    count(None, slot.name);
                 }
                 None => {}
             }
@@ -345,7 +347,11 @@ impl Capture {
                         let clipped = widen_in(text, start..end, piece.clone());
                         findings.push((q, *rule, clipped));
                         if !counted {
-                            count(Some(redactor.counter_slot(*rule)));
+                            let name = slots
+                                .iter()
+                                .find(|s| s.pieces.contains(&q))
+                                .map_or("", |s| s.name);
+                            count(Some(redactor.counter_slot(*rule)), name);
                             counted = true;
                         }
                     }
@@ -515,7 +521,7 @@ impl Capture {
                 }
                 rendered.extend_from_slice(&text[at..piece.end]);
                 if replaced {
-                    settle(redactor, rendered, start, settled);
+                    settle(redactor, rendered, start, slot.name, settled);
                 }
                 rendered_pieces[p] = start..rendered.len();
             }
@@ -530,10 +536,19 @@ impl Capture {
 ///
 /// The slots of what the rescan finds go to `counted` (what later passes find, which the
 /// fuzzers have never produced, is redacted but not counted).
-fn settle(redactor: &Redactor, rendered: &mut Vec<u8>, start: usize, counted: &mut Vec<usize>) {
+fn settle(
+    redactor: &Redactor,
+    rendered: &mut Vec<u8>,
+    start: usize,
+    name: &'static str,
+    counted: &mut Vec<(usize, &'static str)>,
+) {
     let piece = &rendered[start..];
     let found = redactor.scan(piece, |raw| {
-        counted.extend(raw.iter().map(|(rule, _)| redactor.counter_slot(*rule)));
+        counted.extend(
+            raw.iter()
+                .map(|(rule, _)| (redactor.counter_slot(*rule), name)),
+        );
         !raw.is_empty()
     });
     if !found {
@@ -676,6 +691,7 @@ impl Collector<'_> {
             pieces,
             whole,
             exempt: policy == NamePolicy::Exempt,
+            name: field.name(),
         });
     }
 
@@ -759,6 +775,7 @@ impl Visit for Collector<'_> {
                 pieces: at..at,
                 whole: None,
                 exempt: false,
+                name: field.name(),
             });
         }
     }
@@ -773,6 +790,7 @@ impl Visit for Collector<'_> {
             pieces: at..at,
             whole: None,
             exempt: false,
+            name: field.name(),
         });
     }
 }

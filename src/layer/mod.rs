@@ -74,12 +74,15 @@
 //!
 //! [`Metadata`]: tracing_core::Metadata
 
+mod audit;
 mod capture;
 mod stats;
 
+pub use audit::Redaction;
 pub use stats::RedactionStats;
 
 use crate::Redactor;
+use audit::AuditHook;
 use capture::with_capture;
 use std::any::TypeId;
 use tracing_core::span::{Attributes, Id, Record};
@@ -122,6 +125,20 @@ pub struct RedactLayer<L> {
     inner: L,
     redactor: Redactor,
     stats: RedactionStats,
+    /// Count and audit findings, forward every value unchanged ([`RedactLayer::detect_only`]).
+    detect_only: bool,
+    audit: Option<AuditHook>,
+}
+
+/// What [`RedactLayer::scrub`] did with a value set.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scrubbed {
+    /// Nothing to replace: the original goes on.
+    Clean,
+    /// Something to replace, but the layer only detects: the original goes on.
+    Detected,
+    /// The rebuilt value set went on.
+    Rebuilt,
 }
 
 impl<L> RedactLayer<L> {
@@ -137,7 +154,84 @@ impl<L> RedactLayer<L> {
             inner,
             redactor,
             stats,
+            detect_only: false,
+            audit: None,
         }
+    }
+
+    /// Detect-only mode: every finding is counted ([`stats`](Self::stats)) and reported to
+    /// the [audit hook](Self::on_redaction), and every event and span reaches the wrapped
+    /// layer unchanged.
+    ///
+    /// Teams switch a redactor on in two steps. First they watch what it *would* replace, on
+    /// the logs they already have, and keep every byte; then they turn redaction on.
+    ///
+    /// Counts are those of the first scan: a neighbour that a replacement would have exposed
+    /// (which only a rebuilt value is scanned again for) is not counted. Values the layer
+    /// could not read (over the size limit, a failing `Debug`) pass too, and are counted as
+    /// `oversized` and `unformattable`.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// use std::sync::Arc;
+    /// use tracing_redact::RedactLayer;
+    /// use tracing_subscriber::prelude::*;
+    ///
+    /// let passwords = Arc::new(AtomicU64::new(0));
+    /// let seen = Arc::clone(&passwords);
+    /// let out = tracing_redact::testing::Captured::default();
+    /// let layer = RedactLayer::new(
+    ///     tracing_subscriber::fmt::layer().without_time().with_ansi(false).with_writer(out.clone()),
+    /// )
+    /// .detect_only()
+    /// .on_redaction(move |r| {
+    ///     if r.rule() == "sensitive-key" && r.field() == "message" {
+    ///         seen.fetch_add(1, Ordering::Relaxed);
+    ///     }
+    /// });
+    /// let stats = layer.stats();
+    /// tracing::subscriber::with_default(tracing_subscriber::registry().with(layer), || {
+    ///     tracing::info!("login with password=hunter22");
+    /// });
+    /// assert!(out.text().contains("password=hunter22")); // detect-only: left as it was
+    /// assert_eq!(passwords.load(Ordering::Relaxed), 1);
+    /// assert_eq!(stats.count("sensitive-key"), 1);
+    /// ```
+    pub fn detect_only(mut self) -> Self {
+        self.detect_only = true;
+        self
+    }
+
+    /// Whether the layer only detects ([`detect_only`](Self::detect_only)).
+    pub fn is_detect_only(&self) -> bool {
+        self.detect_only
+    }
+
+    /// Calls `hook` once per finding, on the thread that logged, with the rule, the field's
+    /// name and the callsite's metadata ([`Redaction`]); never with the value. Feed a
+    /// metrics crate or a sampled audit log from it. Keep it short, and do not log from it
+    /// anything the layer would redact again.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use tracing_redact::RedactLayer;
+    /// use tracing_subscriber::prelude::*;
+    ///
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let log = Arc::clone(&seen);
+    /// let layer = RedactLayer::new(tracing_subscriber::fmt::layer().with_writer(std::io::sink))
+    ///     .on_redaction(move |r| {
+    ///         let entry = format!("{} in {} at {}", r.rule(), r.field(), r.metadata().target());
+    ///         log.lock().unwrap().push(entry);
+    ///     });
+    /// tracing::subscriber::with_default(tracing_subscriber::registry().with(layer), || {
+    ///     tracing::info!(target: "billing", contact = "ann@example.com", "invoice sent");
+    /// });
+    /// assert_eq!(*seen.lock().unwrap(), ["email in contact at billing"]);
+    /// ```
+    pub fn on_redaction(mut self, hook: impl Fn(&Redaction<'_>) + Send + Sync + 'static) -> Self {
+        self.audit = Some(AuditHook(std::sync::Arc::new(hook)));
+        self
     }
 
     /// A handle on this layer's redaction counters (shared with clones of the layer).
@@ -173,28 +267,52 @@ impl<L> RedactLayer<L> {
             inner: f(self.inner),
             redactor: self.redactor,
             stats: self.stats,
+            detect_only: self.detect_only,
+            audit: self.audit,
         }
     }
 
-    /// Scans the fields `record` visits; if something is to be replaced, calls `forward`
-    /// with the rebuilt value set and returns `true`, else returns `false` without calling it.
+    /// Counts a finding and tells the audit hook.
+    fn found(
+        &self,
+        slot: Option<usize>,
+        field: &'static str,
+        metadata: &'static Metadata<'static>,
+    ) {
+        self.stats.record(slot);
+        if let Some(AuditHook(hook)) = &self.audit {
+            hook(&Redaction {
+                rule: self.stats.rule_id(slot),
+                field,
+                metadata,
+                applied: !self.detect_only,
+            });
+        }
+    }
+
+    /// Scans the fields `record` visits; if something is to be replaced (and the layer does
+    /// not only detect), calls `forward` with the rebuilt value set.
     fn scrub(
         &self,
-        metadata: &Metadata<'_>,
+        metadata: &'static Metadata<'static>,
         record: impl FnOnce(&mut dyn tracing_core::field::Visit),
         forward: impl FnOnce(&tracing_core::field::ValueSet<'_>),
-    ) -> bool {
+    ) -> Scrubbed {
         with_capture(|capture| {
-            let dirty = capture.scan(&self.redactor, metadata, record, |slot| {
-                self.stats.record(slot)
+            let dirty = capture.scan(&self.redactor, metadata, record, |slot, field| {
+                self.found(slot, field, metadata)
             });
-            if dirty {
-                capture.rebuild(&self.redactor, metadata.fields(), forward);
-                for &slot in capture.settled_slots() {
-                    self.stats.record(Some(slot));
-                }
+            if !dirty {
+                return Scrubbed::Clean;
             }
-            dirty
+            if self.detect_only {
+                return Scrubbed::Detected;
+            }
+            capture.rebuild(&self.redactor, metadata.fields(), forward);
+            for &(slot, field) in capture.settled_slots() {
+                self.found(Some(slot), field, metadata);
+            }
+            Scrubbed::Rebuilt
         })
     }
 }
@@ -239,9 +357,10 @@ where
                 }
             },
         );
-        if rebuilt {
+        if rebuilt != Scrubbed::Clean {
             self.stats.record_span();
-        } else if let Some(ctx) = ctx {
+        }
+        if let Some(ctx) = ctx {
             self.inner.on_new_span(attrs, id, ctx);
         }
     }
@@ -266,9 +385,10 @@ where
                 }
             },
         );
-        if rebuilt {
+        if rebuilt != Scrubbed::Clean {
             self.stats.record_span();
-        } else if let Some(ctx) = ctx {
+        }
+        if let Some(ctx) = ctx {
             self.inner.on_record(span, values, ctx);
         }
     }
@@ -300,9 +420,10 @@ where
                 }
             },
         );
-        if rebuilt {
+        if rebuilt != Scrubbed::Clean {
             self.stats.record_event();
-        } else if let Some(ctx) = ctx {
+        }
+        if let Some(ctx) = ctx {
             self.inner.on_event(event, ctx);
         }
     }

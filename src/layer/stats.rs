@@ -66,12 +66,21 @@ impl RedactionStats {
         }
     }
 
-    /// Counts one redaction in `slot` (a redactor counter slot, or `None` for an
-    /// unformattable value).
-    pub(crate) fn record(&self, slot: Option<usize>) {
+    /// The counter index of `slot` (a redactor counter slot, or `None` for an unformattable
+    /// value).
+    fn index(&self, slot: Option<usize>) -> usize {
         let last = self.inner.counts.len() - 1;
-        let slot = slot.map_or(last, |s| s.min(last));
-        self.inner.counts[slot].fetch_add(1, Ordering::Relaxed);
+        slot.map_or(last, |s| s.min(last))
+    }
+
+    /// Counts one redaction in `slot` (see [`index`](Self::index)).
+    pub(crate) fn record(&self, slot: Option<usize>) {
+        self.inner.counts[self.index(slot)].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The rule id of `slot` (see [`index`](Self::index)).
+    pub(crate) fn rule_id(&self, slot: Option<usize>) -> &str {
+        &self.inner.ids[self.index(slot)]
     }
 
     pub(crate) fn record_event(&self) {
@@ -111,6 +120,80 @@ impl RedactionStats {
     /// Span creations and span `record` calls that had something replaced.
     pub fn redacted_spans(&self) -> u64 {
         self.inner.spans.load(Ordering::Relaxed)
+    }
+
+    /// The counters in the OpenMetrics text format, which Prometheus and the OpenTelemetry
+    /// Collector's Prometheus receiver scrape as they are: serve it from your metrics
+    /// endpoint. Three counters, named after `namespace` (anything but `[A-Za-z0-9_:]` becomes
+    /// `_`; empty is `tracing_redact`): `<namespace>_redactions_total` with a `rule` label (every
+    /// rule, zeros included), `<namespace>_redacted_events_total` and
+    /// `<namespace>_redacted_spans_total`.
+    ///
+    /// ```
+    /// use tracing_redact::RedactLayer;
+    /// use tracing_subscriber::prelude::*;
+    ///
+    /// let layer = RedactLayer::new(tracing_subscriber::fmt::layer().with_writer(std::io::sink));
+    /// let stats = layer.stats();
+    /// tracing::subscriber::with_default(tracing_subscriber::registry().with(layer), || {
+    ///     tracing::info!("mail ann@example.com");
+    /// });
+    /// let text = stats.openmetrics("app_logs");
+    /// assert!(text.contains("app_logs_redactions_total{rule=\"email\"} 1\n"));
+    /// assert!(text.contains("app_logs_redacted_events_total 1\n"));
+    /// assert!(text.ends_with("# EOF\n"));
+    /// ```
+    pub fn openmetrics(&self, namespace: &str) -> String {
+        let mut ns: String = namespace
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' || c == ':' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        if ns.is_empty() {
+            ns.push_str("tracing_redact");
+        }
+        if ns.starts_with(|c: char| c.is_ascii_digit()) {
+            ns.insert(0, '_');
+        }
+        let mut out = String::new();
+        out.push_str(&format!(
+            "# TYPE {ns}_redactions counter\n# HELP {ns}_redactions Values replaced, by rule.\n"
+        ));
+        for (id, n) in self.iter() {
+            let mut label = String::with_capacity(id.len());
+            for c in id.chars() {
+                match c {
+                    '\\' => label.push_str("\\\\"),
+                    '"' => label.push_str("\\\""),
+                    '\n' => label.push_str("\\n"),
+                    c => label.push(c),
+                }
+            }
+            out.push_str(&format!("{ns}_redactions_total{{rule=\"{label}\"}} {n}\n"));
+        }
+        for (name, help, n) in [
+            (
+                "redacted_events",
+                "Events that had something replaced.",
+                self.redacted_events(),
+            ),
+            (
+                "redacted_spans",
+                "Span creations and records that had something replaced.",
+                self.redacted_spans(),
+            ),
+        ] {
+            out.push_str(&format!(
+                "# TYPE {ns}_{name} counter\n# HELP {ns}_{name} {help}\n{ns}_{name}_total {n}\n"
+            ));
+        }
+        out.push_str("# EOF\n");
+        out
     }
 
     /// Sets every counter back to zero.
