@@ -160,6 +160,12 @@ impl Redactor {
         self.engine.is_exempt_name(name.as_bytes())
     }
 
+    /// Whether findings of rule `index` are known secret values, which even an exempt field
+    /// does not let through.
+    pub(crate) fn is_secret_value_rule(&self, index: u16) -> bool {
+        self.engine.is_secret_value_rule(index)
+    }
+
     /// Whether a value stored under a sensitive name is a stand-in rather than a secret (empty,
     /// `***`, `<redacted>`, `${VAR}`, our own markers).
     pub(crate) fn is_placeholder(&self, index: u16, value: &[u8]) -> bool {
@@ -387,15 +393,15 @@ impl CustomRule {
 ///
 /// | the value is… | outcome |
 /// |---|---|
+/// | a [known secret value](RedactorBuilder::secret_value), in any of its forms | redacted, even in an exempt field, even if the allowlist lists it |
 /// | stored under an [exempt](RedactorBuilder::exempt_field) name (a field, or `name=value` in text) | kept, whatever rules, key names or the allowlist say |
 /// | stored under a sensitive name: a built-in one (`password`, `authorization`, …) or a [`sensitive_key`](RedactorBuilder::sensitive_key) | redacted whole, even if the allowlist lists it; stand-ins (`""`, `***`, `${VAR}`) are kept |
-/// | a [known secret value](RedactorBuilder::secret_value), in any of its forms | redacted, even if the allowlist lists it |
 /// | found by a rule, and its text is [allowlisted](RedactorBuilder::allow_literal) | kept |
 /// | found by a rule | redacted |
 /// | none of these | kept |
 ///
 /// A name both exempt and sensitive is a contradiction: [`build`](RedactorBuilder::build)
-/// refuses it. An allowlist never switches off a sensitive name, however wide its pattern.
+/// refuses it, and an exempt name that covers the message or a name that says secret. An allowlist never switches off a sensitive name, however wide its pattern.
 /// A value that cannot be read (over the size limit, a failing `Debug`) is replaced in every
 /// case: nothing is let through unread.
 ///
@@ -499,6 +505,10 @@ impl RedactorBuilder {
     /// `-`, `_` and `.` match one another, so `x-*-token` covers `X-Goog-Token` and
     /// `x_api_token`. A glob needs two letters or digits in a row (`*_id`).
     ///
+    /// In text, a key is found by the first four letters of the name (of a glob: of its
+    /// longest run of letters and digits) in lower, Title or upper case; a key that writes
+    /// them otherwise (`hrEmpNum` for `*empnum*`) is matched as a field name only.
+    ///
     /// ```
     /// let redactor = tracing_redact::Redactor::builder()
     ///     .sensitive_key("employee_number")
@@ -517,7 +527,11 @@ impl RedactorBuilder {
     /// and spans), and the values of `name=value` / `"name": value` / `name: value` pairs in
     /// text. For ids and digests that rules would otherwise take for secrets
     /// (`trace_id`, `request_id`, `sha`). Names and globs are matched as in
-    /// [`sensitive_key`](Self::sensitive_key); a key both exempt and sensitive is an error.
+    /// [`sensitive_key`](Self::sensitive_key). A key both exempt and sensitive is an error,
+    /// and so is an exempt name that covers the message or a name that says secret
+    /// (`password`, `api_key`, `*_token`, `authorization`, …): those would let through what
+    /// the name promises to hide. Weak names that mark ids as often as secrets (`session_id`)
+    /// may be exempted. A known secret value is redacted even in an exempt field.
     ///
     /// In text, an exempt value is read narrowly: a bare value ends at a blank or a
     /// delimiter, a quoted one at its quote on the same line. A finding that reaches past
@@ -547,10 +561,12 @@ impl RedactorBuilder {
     /// not apply to them.
     ///
     /// A value needs at least 6 bytes (shorter ones would match ordinary text). Values are
-    /// held in buffers that are zeroed when dropped, and never printed: `Debug` shows how
-    /// many there are. Each value adds up to ten literals to the keyword pass, which takes
-    /// 64 a SIMD pass (the rules use about 75 of their 128), so a handful of values costs no
-    /// pass of its own. The forms are listed in `secret_values`' docs.
+    /// held in buffers that are zeroed when dropped, and never printed: the builder's `Debug`
+    /// shows how many there are. Each value adds 6 to 15 literals to the keyword pass
+    /// (listed in [`secret_values`](crate::secret_values)), which takes 64 a SIMD pass: the
+    /// rules use about 75 of their 128, so a handful of values costs no pass of its own, and
+    /// each further 64 literals one more. The values count as rules you added: `disable("custom")`
+    /// turns them off with your custom rules, `disable("secret-value")` alone.
     ///
     /// ```
     /// let redactor = tracing_redact::Redactor::builder()
@@ -904,6 +920,13 @@ impl RedactorBuilder {
         };
         let extra_keys = names(&self.keys, "sensitive key")?;
         let exempt_keys = names(&self.exempt, "exempt field")?;
+        if let Some(name) = exempt_keys.covers_a_secret_name() {
+            return Err(Error::InvalidRule {
+                rule: name,
+                reason: "an exempt field may not cover the message or a name that says secret"
+                    .into(),
+            });
+        }
         if let Some(both) = exempt_keys.overlaps(&extra_keys) {
             return Err(Error::InvalidRule {
                 rule: both,

@@ -7,13 +7,18 @@
 //! [`RedactorBuilder::secret_value`](crate::RedactorBuilder::secret_value) turns each value
 //! into the literals below, and the engine looks for them in its keyword pass, beside the
 //! rules' keywords: no pass of their own while the pass has room (64 literals a SIMD pass).
+//! Forms that come out the same are looked for once: an alphanumeric value has 6 to 9 (as
+//! it is, hex twice, base64 three times, base64url where it differs), one with every kind of
+//! byte up to 15.
 //!
 //! | form | of `p@ss/wörd` |
 //! |---|---|
 //! | as it is | `p@ss/wörd` |
-//! | JSON-escaped (`"`, `\`, control characters) | the same here |
+//! | JSON-escaped as serde_json writes it (`\"`, `\\`, `\b` `\f` `\n` `\r` `\t`, `\u00xx`) | the same here |
+//! | JSON-escaped with non-ASCII as `\uxxxx`, as Python's `json.dumps` writes it | `p@ss/w\u00f6rd` |
 //! | percent-encoded (all but `A-Za-z0-9-._~`), hex digits upper and lower case | `p%40ss%2Fw%C3%B6rd` |
-//! | hex, lower and upper case | `7040737327...` |
+//! | percent-encoded keeping `/` (Python's `quote`), and with `+` for a space (form bodies) | `p%40ss/w%C3%B6rd` |
+//! | hex, lower and upper case | `704073732f77…` |
 //! | base64 and base64url, at each of the three byte offsets it can sit at inside a longer encoded text | the characters that encode the value's bytes alone |
 //!
 //! A base64 form leaves out the one or two characters at each end that also encode a
@@ -48,11 +53,20 @@ pub(crate) fn forms(value: &str) -> Vec<Zeroizing<String>> {
         }
     };
     push(Zeroizing::new(value.to_owned()));
-    push(json_escaped(value));
-    push(percent_encoded(bytes, b"0123456789ABCDEF"));
-    push(percent_encoded(bytes, b"0123456789abcdef"));
-    push(hex(bytes, b"0123456789abcdef"));
-    push(hex(bytes, b"0123456789ABCDEF"));
+    push(json_escaped(value, false));
+    push(json_escaped(value, true));
+    for (digits, keep_slash, space_plus) in [
+        (HEX_UPPER, false, false),
+        (HEX_LOWER, false, false),
+        // Python's `quote` keeps `/`; form bodies (`quote_plus`, `URLSearchParams`) write
+        // a space as `+`.
+        (HEX_UPPER, true, false),
+        (HEX_UPPER, false, true),
+    ] {
+        push(percent_encoded(bytes, digits, keep_slash, space_plus));
+    }
+    push(hex(bytes, HEX_LOWER));
+    push(hex(bytes, HEX_UPPER));
     for alphabet in [STANDARD, URL_SAFE] {
         for offset in 0..3 {
             push(base64_core(bytes, offset, alphabet));
@@ -61,20 +75,32 @@ pub(crate) fn forms(value: &str) -> Vec<Zeroizing<String>> {
     out
 }
 
-fn json_escaped(value: &str) -> Zeroizing<String> {
-    let mut out = Zeroizing::new(String::with_capacity(value.len()));
+/// JSON string contents as serde_json writes them (`\"`, `\\`, `\b` `\f` `\n` `\r` `\t`, other
+/// control characters as `\u00xx`); with `ascii_only`, every non-ASCII character as `\uxxxx`
+/// (UTF-16, lower-case hex) too, as Python's `json.dumps` writes it by default.
+fn json_escaped(value: &str, ascii_only: bool) -> Zeroizing<String> {
+    // Room for the longest escape of every character: a reallocation would leave a copy.
+    let mut out = Zeroizing::new(String::with_capacity(value.len() * 12));
+    let unit = |out: &mut String, code: u16| {
+        out.push_str("\\u");
+        for shift in [12, 8, 4, 0] {
+            out.push(char::from(HEX_LOWER[usize::from(code >> shift & 15)]));
+        }
+    };
     for c in value.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => {
-                let code = u32::from(c);
-                out.push_str("\\u00");
-                out.push(char::from(HEX_LOWER[(code >> 4) as usize]));
-                out.push(char::from(HEX_LOWER[(code & 15) as usize]));
+            c if u32::from(c) < 0x20 || (ascii_only && !c.is_ascii()) => {
+                let mut units = [0u16; 2];
+                for &code in c.encode_utf16(&mut units).iter() {
+                    unit(&mut out, code);
+                }
             }
             c => out.push(c),
         }
@@ -83,12 +109,23 @@ fn json_escaped(value: &str) -> Zeroizing<String> {
 }
 
 const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
-fn percent_encoded(bytes: &[u8], digits: &[u8; 16]) -> Zeroizing<String> {
+fn percent_encoded(
+    bytes: &[u8],
+    digits: &[u8; 16],
+    keep_slash: bool,
+    space_plus: bool,
+) -> Zeroizing<String> {
     let mut out = Zeroizing::new(String::with_capacity(bytes.len() * 3));
     for &b in bytes {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+        if b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'.' | b'_' | b'~')
+            || (keep_slash && b == b'/')
+        {
             out.push(char::from(b));
+        } else if space_plus && b == b' ' {
+            out.push('+');
         } else {
             out.push('%');
             out.push(char::from(digits[usize::from(b >> 4)]));
@@ -137,17 +174,12 @@ mod tests {
 
     /// Plain base64 of `bytes`, the reference for the cores.
     fn base64(bytes: &[u8], alphabet: &[u8; 64]) -> String {
-        let mut out = String::new();
-        for chunk in bytes.chunks(3) {
-            let n = chunk
-                .iter()
-                .enumerate()
-                .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-            for i in 0..=chunk.len() {
-                out.push(char::from(alphabet[(n >> (18 - 6 * i) & 0x3f) as usize]));
-            }
+        let standard = crate::testing::base64(bytes);
+        if alphabet == URL_SAFE {
+            standard.replace('+', "-").replace('/', "_")
+        } else {
+            standard
         }
-        out
     }
 
     /// Every core is inside the base64 of the value with any neighbours, at its offset.

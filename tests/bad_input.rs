@@ -196,6 +196,13 @@ fn adversarial(len: usize) -> Vec<(String, String)> {
         "$6$rounds=5000$",
         "$1$",
         "pbkdf2_sha256$1$a$",
+        // Field policy: exempt values looked for around every finding, quotes that never
+        // close, values that never end, known values glued to themselves.
+        "note=a 4111111111111111 ",
+        "note='",
+        "note=note=",
+        "\"note\": \"",
+        "s3cr3t-",
     ];
     seeds
         .iter()
@@ -213,6 +220,9 @@ fn assert_linear(size: usize, limit: Duration) {
     let redactor = Redactor::builder()
         .enable("network")
         .max_value_len(size + 1024)
+        .exempt_field("note")
+        .exempt_field("*_ref")
+        .secret_value("s3cr3t-s3cr3t")
         .build()
         .expect("config");
     for (seed, text) in adversarial(size) {

@@ -1,10 +1,11 @@
 //! The precedence between exempt fields, sensitive keys, the allowlist and the rules
 //! (`RedactorBuilder`'s "Precedence" table), one test per cell, in text and in the layer.
 
+mod support;
+
+use support::logged;
 use tracing::{info, info_span};
-use tracing_redact::testing::Captured;
-use tracing_redact::{Error, RedactLayer, Redactor};
-use tracing_subscriber::prelude::*;
+use tracing_redact::{Error, Redactor};
 
 /// Passes the Luhn check: the payment-card rule takes it for a card.
 const CARD: &str = "4111111111111111";
@@ -17,20 +18,6 @@ fn build(
     f(Redactor::builder())
         .build()
         .expect("the configuration builds")
-}
-
-/// Runs `f` under a fmt text layer behind a `RedactLayer` with `redactor`; returns the output.
-fn logged(redactor: Redactor, f: impl FnOnce()) -> String {
-    let out = Captured::default();
-    let layer = RedactLayer::with_redactor(
-        tracing_subscriber::fmt::layer()
-            .without_time()
-            .with_ansi(false)
-            .with_writer(out.clone()),
-        redactor,
-    );
-    tracing::subscriber::with_default(tracing_subscriber::registry().with(layer), f);
-    out.text()
 }
 
 // Cell: exempt field × rule. The rule would fire; the exempt value is left alone.
@@ -255,4 +242,56 @@ fn bad_globs_are_refused_with_their_reason() {
             "{err}"
         );
     }
+}
+
+#[test]
+fn an_exempt_name_may_not_cover_the_message_or_a_secret_name() {
+    for covering in ["*_key", "*ss*", "password", "x-*-token", "authorization"] {
+        let err = Redactor::builder()
+            .exempt_field(covering)
+            .build()
+            .expect_err("covers a secret name");
+        assert!(
+            matches!(&err, Error::InvalidRule { reason, .. } if reason.contains("says secret")),
+            "{covering}: {err}"
+        );
+    }
+}
+
+// Cell: known value × exempt field. A known secret is never an id.
+
+#[test]
+fn a_known_value_is_redacted_even_in_an_exempt_field() {
+    let r = build(|b| b.exempt_field("note").secret_value("s3cr3t-value-1"));
+    assert_eq!(
+        r.redact("note=s3cr3t-value-1 other=1"),
+        "note=[REDACTED:secret-value] other=1"
+    );
+    let out = logged(r, || info!(note = "s3cr3t-value-1", "x"));
+    assert!(!out.contains("s3cr3t-value-1"), "{out}");
+}
+
+#[test]
+fn a_quoted_exempt_value_holding_a_pair_exempts_nothing() {
+    let r = build(|b| b.exempt_field("note"));
+    assert_eq!(
+        r.redact(r#"note='{"password":"hunter22"}'"#),
+        r#"note='{"password":"[REDACTED:sensitive-key]"}'"#
+    );
+    // Inside what may be a quoted string, the password's value is read on to the quote.
+    assert_eq!(
+        r.redact("note='s password=hunter22 for the users' data"),
+        "note='s password=[REDACTED:sensitive-key]"
+    );
+}
+
+#[test]
+fn the_allowlist_does_not_apply_twice_to_a_decoded_byte_list() {
+    // `password=hunter22` as the decimal bytes a `Bytes` Debug prints.
+    let bytes: Vec<String> = "password=hunter22".bytes().map(|b| b.to_string()).collect();
+    let text = format!("body: Bytes([{}])", bytes.join(", "));
+    let r = build(|b| b.allow_pattern("[0-9, ]+"));
+    let out = r.redact(&text);
+    assert!(out.contains("[REDACTED:sensitive-key]"), "{out}");
+    assert!(!out.contains("104, 117, 110"), "{out}");
 }

@@ -12,7 +12,8 @@ const CARD: &str = "4111111111111111";
 
 /// One call of the audit hook: (rule, field, target, is_span, applied).
 type Call = (String, String, String, bool, bool);
-type Seen = Arc<Mutex<Vec<Call>>>;
+/// The calls, and the `Debug` of every `Redaction` the hook was given.
+type Seen = Arc<Mutex<(Vec<Call>, String)>>;
 
 fn layer(
     out: &Captured,
@@ -27,13 +28,15 @@ fn layer(
         Redactor::default(),
     )
     .on_redaction(move |r| {
-        log.lock().expect("not poisoned").push((
+        let mut log = log.lock().expect("not poisoned");
+        log.0.push((
             r.rule().to_string(),
             r.field().to_string(),
             r.metadata().target().to_string(),
             r.is_span(),
             r.applied(),
-        ))
+        ));
+        log.1.push_str(&format!("{r:?}\n"));
     })
 }
 
@@ -63,7 +66,12 @@ fn run(detect_only: bool) -> (String, Vec<Call>, String) {
         info!(target: "app::auth", "nothing here");
     });
     let seen = seen.lock().expect("not poisoned").clone();
-    (out.text(), seen, stats.to_string())
+    // What the hook was handed, printed in full, holds no value.
+    for value in ["hunter22", CARD, "ann@example.com"] {
+        assert!(!seen.1.contains(value), "{value} in {}", seen.1);
+    }
+    assert!(seen.1.contains("Redaction"), "{}", seen.1);
+    (out.text(), seen.0, stats.to_string())
 }
 
 #[test]
@@ -99,7 +107,7 @@ fn detect_only_forwards_everything_and_counts_what_redaction_would() {
 }
 
 #[test]
-fn the_audit_hook_gets_rule_field_and_callsite_never_the_value() {
+fn the_audit_hook_gets_rule_field_and_callsite() {
     let (_, seen, _) = run(false);
     let want: Vec<Call> = [
         ("payment-card", "card", "app::users", true),
@@ -123,11 +131,6 @@ fn the_audit_hook_gets_rule_field_and_callsite_never_the_value() {
     let mut want_sorted = want.clone();
     want_sorted.sort();
     assert_eq!(got, want_sorted);
-    let all = format!("{seen:?}");
-    assert!(
-        !all.contains("hunter22") && !all.contains(CARD) && !all.contains("ann@"),
-        "{all}"
-    );
 }
 
 #[test]

@@ -461,10 +461,25 @@ mod tests {
     fn a_classified_text_reads_like_the_masks() {
         let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
         let alphabet = b"aZ09+/=_-. ()@:%\\\"\n";
+        let (mut long, mut short) = (0, 0);
         for len in (0..200).chain(HELD_BLOCKS * 64 - 70..HELD_BLOCKS * 64 + 140) {
-            let text: Vec<u8> = (0..len)
+            let mut text: Vec<u8> = (0..len)
                 .map(|_| alphabet[rng.next() as usize % alphabet.len()])
                 .collect();
+            // Every other text gets a run of LONG_RUN - 1 or LONG_RUN token bytes, often
+            // across a block edge or the held limit: both answers must be exercised.
+            if len > LONG_RUN && len % 2 == 0 {
+                let run = LONG_RUN - 1 + (rng.next() % 2) as usize;
+                let edge = [64, 128, HELD_BLOCKS * 64][(rng.next() % 3) as usize];
+                let at = edge.saturating_sub(run / 2).min(len.saturating_sub(run));
+                if at + run <= len {
+                    text[at..at + run].fill(b'a');
+                    text[at.saturating_sub(1)] = b' ';
+                    if at + run < len {
+                        text[at + run] = b' ';
+                    }
+                }
+            }
             let classified = Classified::new(&text);
             assert_eq!(classified.hay(), &text[..]);
             let longest = text
@@ -474,8 +489,10 @@ mod tests {
                 .unwrap_or(0);
             if longest >= LONG_RUN {
                 assert!(classified.may_hold_long_token_runs(), "{text:?}");
+                long += 1;
             } else if len <= HELD_BLOCKS * 64 {
                 assert!(!classified.may_hold_long_token_runs(), "{text:?}");
+                short += 1;
             }
             for from in (0..len + 64).step_by(64) {
                 assert_eq!(classified.run(from), token_run_mask(&text, from));
@@ -484,5 +501,6 @@ mod tests {
                 assert_eq!(classified.number(from), number_mask(&text, from));
             }
         }
+        assert!(long > 50 && short > 50, "{long} {short}");
     }
 }

@@ -49,6 +49,10 @@ use std::ops::Range;
 /// redact to the end of the line instead (failing closed).
 const MAX_QUOTED: usize = 64 * 1024;
 
+/// The longest exempt value (`RedactorBuilder::exempt_field`): ids and digests are far
+/// shorter, and the bound keeps the search linear.
+const MAX_EXEMPT_VALUE: usize = 4096;
+
 #[inline]
 fn is_key_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
@@ -112,8 +116,10 @@ pub(crate) fn key_around(hay: &[u8], hit: Range<usize>) -> Range<usize> {
 ///   `)` `]` `}`, a backslash, the line's end); otherwise there is no value: an unclosed
 ///   quote closed by another string's quote later on the line exempts nothing.
 /// * A bare value ends at a blank, a quote, `,` `;` `&` `)` `]` `}` `<` `>` or a
-///   backslash, and is no value if it holds a pair of its own (`note: password=x`): a `=`,
-///   or a `:` other than between digits (`12:00:00` is fine).
+///   backslash.
+/// * Either is no value if it holds a pair of its own (`note: password=x`,
+///   `note='{"password":"x"}'`): a `=`, or a `:` other than between digits (`12:00:00` is
+///   fine); nor if it is longer than 4 KiB.
 pub(crate) fn exempt_value_after(hay: &[u8], key: Range<usize>) -> Option<Range<usize>> {
     let quote_at = |i: usize| -> Option<&'static [u8]> {
         let rest = hay.get(i..)?;
@@ -121,61 +127,63 @@ pub(crate) fn exempt_value_after(hay: &[u8], key: Range<usize>) -> Option<Range<
             .into_iter()
             .find(|q| rest.starts_with(q))
     };
-    let blanks = |mut i: usize| {
-        while hay.get(i).is_some_and(|&b| b == b' ' || b == b'\t') {
-            i += 1;
-        }
-        i
-    };
     let mut i = key.end;
     if let Some(q) = quote_at(i) {
         i += q.len();
     }
-    i = blanks(i);
+    i = skip_blanks(hay, i);
     if !matches!(hay.get(i), Some(b'=' | b':')) {
         return None;
     }
-    i = blanks(i + 1);
-    if let Some(q) = quote_at(i) {
+    i = skip_blanks(hay, i + 1);
+    // Ids are short: a value is looked for within a bound, so that a text of `note='`
+    // repeated stays linear, and a longer one is no exempt value.
+    let window = &hay[i..hay.len().min(i.saturating_add(MAX_EXEMPT_VALUE))];
+    let value = if let Some(q) = quote_at(i) {
         let start = i + q.len();
-        let line_end = memchr::memchr(b'\n', &hay[start..]).map_or(hay.len(), |e| start + e);
-        let close = start + memchr::memmem::find(&hay[start..line_end], q)?;
+        let close = start + memchr::memmem::find(window.get(q.len()..)?, q)?;
         let ends_value = hay.get(close + q.len()).map_or(true, |&b| {
             matches!(
                 b,
                 b' ' | b'\t' | b'\r' | b'\n' | b',' | b';' | b'&' | b')' | b']' | b'}' | b'\\'
             )
         });
-        return ends_value.then_some(start..close);
-    }
-    let len = hay[i..]
-        .iter()
-        .take_while(|&&b| {
-            !matches!(
-                b,
-                b' ' | b'\t'
-                    | b'\r'
-                    | b'\n'
-                    | b'"'
-                    | b'\''
-                    | b','
-                    | b';'
-                    | b'&'
-                    | b')'
-                    | b']'
-                    | b'}'
-                    | b'<'
-                    | b'>'
-                    | b'\\'
-            )
-        })
-        .count();
-    let value = i..i + len;
+        if !ends_value || hay[start..close].contains(&b'\n') {
+            return None;
+        }
+        start..close
+    } else {
+        let len = window
+            .iter()
+            .position(|&b| {
+                matches!(
+                    b,
+                    b' ' | b'\t'
+                        | b'\r'
+                        | b'\n'
+                        | b'"'
+                        | b'\''
+                        | b','
+                        | b';'
+                        | b'&'
+                        | b')'
+                        | b']'
+                        | b'}'
+                        | b'<'
+                        | b'>'
+                        | b'\\'
+                )
+            })
+            .or((window.len() < MAX_EXEMPT_VALUE).then_some(window.len()))?;
+        i..i + len
+    };
+    // A pair inside the value (`note: password=x`, `note='{"password":"x"}'`) is no id.
     let holds_pair = hay[value.clone()].iter().enumerate().any(|(j, &b)| {
+        let at = value.start + j;
         let digit_at = |k: usize| hay.get(k).is_some_and(u8::is_ascii_digit);
-        b == b'=' || (b == b':' && !(digit_at(i + j + 1) && j > 0 && digit_at(i + j - 1)))
+        b == b'=' || (b == b':' && !(j > 0 && digit_at(at - 1) && digit_at(at + 1)))
     });
-    (len > 0 && !holds_pair).then_some(value)
+    (!value.is_empty() && !holds_pair).then_some(value)
 }
 
 /// Parses the separator and value after `key`. `until_eol` is for header-like keys whose

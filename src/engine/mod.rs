@@ -461,9 +461,12 @@ impl Engine {
                             }
                         }
                         Target::SecureParameter => {}
-                        Target::SecretValue(rule) => {
+                        // Not inside one of our markers: a value that spells part of one
+                        // (`REDACTED`) would be replaced again on every pass.
+                        Target::SecretValue(rule) if !validate::inside_marker(hay, range.start) => {
                             out.push((rule | OVERRIDES_ALLOWLIST, range.clone()));
                         }
+                        Target::SecretValue(_) => {}
                         Target::ByteArray => {
                             if byte_array_count < byte_arrays.len() {
                                 byte_arrays[byte_array_count] = range.end;
@@ -539,7 +542,9 @@ impl Engine {
             if let (Some(first), Some(last)) =
                 (elements.get(r.start), elements.get(r.end.saturating_sub(1)))
             {
-                out.push((rule, first.start..last.end));
+                // The inner search applied the allowlist to the decoded bytes already; the
+                // list's digits must not be matched against it again.
+                out.push((rule | OVERRIDES_ALLOWLIST, first.start..last.end));
             }
         }
     }
@@ -889,9 +894,6 @@ impl Engine {
         if out.is_empty() {
             return;
         }
-        if let Some((names, stems)) = &self.exempt {
-            drop_exempt_values(hay, names, stems, out);
-        }
         if !self.allow_literals.is_empty() || self.allow_patterns.is_some() {
             out.retain(|(rule, r)| {
                 rule & OVERRIDES_ALLOWLIST != 0 || !self.allowed(&hay[r.clone()])
@@ -908,6 +910,9 @@ impl Engine {
                 b.0,
             ))
         });
+        if let Some((names, stems)) = &self.exempt {
+            drop_exempt_values(hay, names, stems, self.slots.secret_value, out);
+        }
         let mut merged = 0;
         for i in 0..out.len() {
             if merged > 0 && out[i].1.start < out[merged - 1].1.end {
@@ -929,6 +934,11 @@ impl Engine {
             .is_some_and(|(names, _)| names.matches(name))
     }
 
+    /// Whether `index` is the rule of known secret values.
+    pub(crate) fn is_secret_value_rule(&self, index: u16) -> bool {
+        self.slots.secret_value == Some(index)
+    }
+
     fn allowed(&self, secret: &[u8]) -> bool {
         self.allow_literals.iter().any(|l| l.as_slice() == secret)
             || self
@@ -939,10 +949,17 @@ impl Engine {
 }
 
 /// Drops the findings that lie inside the value of an exempt key (`request_id=…`,
-/// `"trace_id": "…"`). Runs only on texts with findings, so exemptions cost clean text
-/// nothing. A finding that reaches past the value is kept whole: only what is certainly
-/// inside an exempt value is let through.
-fn drop_exempt_values(hay: &[u8], names: &KeyNames, stems: &Keywords, out: &mut Vec<Raw>) {
+/// `"trace_id": "…"`), except known secret values (`secret_value`), which are never an id.
+/// Runs only on texts with findings, so exemptions cost clean text nothing. A finding that
+/// reaches past the value is kept whole: only what is certainly inside an exempt value is let
+/// through. `out` is sorted by start, and the values come in text order: one merge.
+fn drop_exempt_values(
+    hay: &[u8],
+    names: &KeyNames,
+    stems: &Keywords,
+    secret_value: Option<u16>,
+    out: &mut Vec<Raw>,
+) {
     let mut values: Vec<Range<usize>> = Vec::new();
     let mut key_end = 0;
     stems.for_each(hay, |_, hit| {
@@ -958,13 +975,22 @@ fn drop_exempt_values(hay: &[u8], names: &KeyNames, stems: &Keywords, out: &mut 
             values.push(value);
         }
     });
-    if !values.is_empty() {
-        out.retain(|(_, r)| {
-            !values
-                .iter()
-                .any(|value| value.start <= r.start && r.end <= value.end)
-        });
+    if values.is_empty() {
+        return;
     }
+    let mut next = 0;
+    out.retain(|(rule, r)| {
+        // The values do not overlap (each key is read past the last one's key) and come in
+        // text order: the first value not ending before this finding's start is the only one
+        // that can hold it.
+        while next < values.len() && values[next].end < r.start {
+            next += 1;
+        }
+        let inside = values
+            .get(next)
+            .is_some_and(|value| value.start <= r.start && r.end <= value.end);
+        !inside || Some(*rule) == secret_value
+    });
 }
 
 #[cfg(test)]

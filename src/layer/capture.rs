@@ -324,11 +324,13 @@ impl Capture {
             findings,
             ..
         } = self;
-        // Pieces replaced whole or exempt: findings inside them are neither kept nor counted.
-        let piece_is_settled = |piece: usize| {
-            slots
-                .iter()
-                .any(|s| (s.whole.is_some() || s.exempt) && s.pieces.contains(&piece))
+        // Pieces replaced whole, or exempt: findings inside them are neither kept nor counted,
+        // except known secret values in an exempt field (never an id).
+        let piece_is_settled = |piece: usize, rule: u16| {
+            slots.iter().any(|s| {
+                s.pieces.contains(&piece)
+                    && (s.whole.is_some() || s.exempt && !redactor.is_secret_value_rule(rule))
+            })
         };
         let mut clip = |raw: &[(u16, Range<usize>)], offset: usize, first_piece: usize| {
             let mut p = first_piece;
@@ -343,7 +345,7 @@ impl Capture {
                     let piece = &pieces[q];
                     let start = range.start.max(piece.start);
                     let end = range.end.min(piece.end);
-                    if start < end && !piece_is_settled(q) {
+                    if start < end && !piece_is_settled(q, *rule) {
                         let clipped = widen_in(text, start..end, piece.clone());
                         findings.push((q, *rule, clipped));
                         if !counted {

@@ -141,6 +141,19 @@ enum Scrubbed {
     Rebuilt,
 }
 
+impl Scrubbed {
+    /// Whether something was found (and counted as a rebuilt event or span).
+    fn found(self) -> bool {
+        self != Scrubbed::Clean
+    }
+
+    /// Whether the original value set goes on: only a clean or detect-only one. A rebuilt
+    /// one went on inside `scrub`, and nothing else may (fail closed).
+    fn forwards_original(self) -> bool {
+        self != Scrubbed::Rebuilt
+    }
+}
+
 impl<L> RedactLayer<L> {
     /// Wraps `inner` with the default [`Redactor`] (every default-on rule).
     pub fn new(inner: L) -> RedactLayer<L> {
@@ -357,10 +370,10 @@ where
                 }
             },
         );
-        if rebuilt != Scrubbed::Clean {
+        if rebuilt.found() {
             self.stats.record_span();
         }
-        if let Some(ctx) = ctx {
+        if let (true, Some(ctx)) = (rebuilt.forwards_original(), ctx) {
             self.inner.on_new_span(attrs, id, ctx);
         }
     }
@@ -385,10 +398,10 @@ where
                 }
             },
         );
-        if rebuilt != Scrubbed::Clean {
+        if rebuilt.found() {
             self.stats.record_span();
         }
-        if let Some(ctx) = ctx {
+        if let (true, Some(ctx)) = (rebuilt.forwards_original(), ctx) {
             self.inner.on_record(span, values, ctx);
         }
     }
@@ -420,10 +433,10 @@ where
                 }
             },
         );
-        if rebuilt != Scrubbed::Clean {
+        if rebuilt.found() {
             self.stats.record_event();
         }
-        if let Some(ctx) = ctx {
+        if let (true, Some(ctx)) = (rebuilt.forwards_original(), ctx) {
             self.inner.on_event(event, ctx);
         }
     }

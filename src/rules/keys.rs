@@ -534,6 +534,58 @@ impl KeyNames {
     }
 }
 
+/// Names an exempt name or glob may not cover: the message, and the names that say "secret"
+/// in the spellings logs use. Exempting one would let through what the name promises to hide.
+const NEVER_EXEMPT: &[&str] = &[
+    "message",
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "client_secret",
+    "api_key",
+    "apikey",
+    "x-api-key",
+    "access_key",
+    "secret_key",
+    "private_key",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "auth_token",
+    "bearer_token",
+    "session_token",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "x-amz-security-token",
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "credentials",
+    "signature",
+];
+
+impl KeyNames {
+    /// A name these must not cover, if they do: the message, a name in [`NEVER_EXEMPT`], or
+    /// a listed name the built-in classifier calls secret (weak names such as `session_id`
+    /// or `token` may be exempted; they mark ids as often as secrets).
+    pub(crate) fn covers_a_secret_name(&self) -> Option<String> {
+        if let Some(name) = NEVER_EXEMPT.iter().find(|n| self.matches(n.as_bytes())) {
+            return Some((*name).to_string());
+        }
+        self.written
+            .iter()
+            .find(|written| {
+                !matches!(
+                    classify(written, &KeyNames::default()),
+                    None | Some(KeyClass::Sensitive { strong: false })
+                )
+            })
+            .map(|written| String::from_utf8_lossy(written).into_owned())
+    }
+}
+
 fn is_glob_separator(b: u8) -> bool {
     matches!(b, b'-' | b'_' | b'.')
 }
@@ -1133,6 +1185,29 @@ mod tests {
             Some("trace_id")
         );
         assert_eq!(exempt.overlaps(&names(&["password", "*_token"])), None);
+    }
+
+    #[test]
+    fn secret_names_cannot_be_exempted() {
+        for covering in [
+            "*_key", "*pass*", "*ss*", "password", "API_KEY", "x-*-key", "*token", "token",
+        ] {
+            assert!(
+                names(&[covering]).covers_a_secret_name().is_some(),
+                "{covering}"
+            );
+        }
+        for fine in [
+            "request_id",
+            "*_id",
+            "trace_id",
+            "session_id",
+            "*_sha",
+            "etag",
+            "note",
+        ] {
+            assert_eq!(names(&[fine]).covers_a_secret_name(), None, "{fine}");
+        }
     }
 
     #[test]
