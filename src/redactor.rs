@@ -868,41 +868,21 @@ impl RedactorBuilder {
                 Some(compile_anchored(&rule.id, &rule.pattern, true)?)
             };
             compiled.push(CompiledRule {
-                id: rule.id.clone().into_boxed_str(),
-                shape: None,
                 secret_groups,
                 regex: Some(regex),
-                anchored: None,
                 captures,
                 validator: rule
                     .validator
                     .clone()
                     .map_or(Validator::None, Validator::Custom),
-                replacement: replacement_of(c),
-                hit_check: None,
-                keyword_search: KeywordSearch::Everywhere,
-                hand: HandMatcher::NONE,
-                placeholder_guard: false,
+                ..CompiledRule::plain(&rule.id, replacement_of(c))
             });
             keywords.push(rule.keywords.clone());
         }
         // Known values: a rule without a regex; the engine looks for their forms as literals.
         let mut secret_forms = Vec::new();
         if let Some(c) = candidates.last().filter(|c| c.enabled) {
-            compiled.push(CompiledRule {
-                id: c.id.clone().into_boxed_str(),
-                shape: None,
-                secret_groups: Vec::new(),
-                regex: None,
-                anchored: None,
-                captures: None,
-                validator: Validator::None,
-                replacement: replacement_of(c),
-                hit_check: None,
-                keyword_search: KeywordSearch::Everywhere,
-                hand: HandMatcher::NONE,
-                placeholder_guard: false,
-            });
+            compiled.push(CompiledRule::plain(&c.id, replacement_of(c)));
             keywords.push(Vec::new());
             for value in &self.secret_values {
                 secret_forms.extend(crate::secret_values::forms(value));

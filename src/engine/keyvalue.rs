@@ -155,25 +155,7 @@ pub(crate) fn exempt_value_after(hay: &[u8], key: Range<usize>) -> Option<Range<
     } else {
         let len = window
             .iter()
-            .position(|&b| {
-                matches!(
-                    b,
-                    b' ' | b'\t'
-                        | b'\r'
-                        | b'\n'
-                        | b'"'
-                        | b'\''
-                        | b','
-                        | b';'
-                        | b'&'
-                        | b')'
-                        | b']'
-                        | b'}'
-                        | b'<'
-                        | b'>'
-                        | b'\\'
-                )
-            })
+            .position(|&b| ends_scalar(b) || matches!(b, b'&' | b'<' | b'>'))
             .or((window.len() < MAX_EXEMPT_VALUE).then_some(window.len()))?;
         i..i + len
     };
@@ -542,22 +524,7 @@ impl Extent {
         };
         match self {
             Extent::Line => line_end(hay, from),
-            Extent::Scalar => stop_at(hay, from, |b| {
-                matches!(
-                    b,
-                    b' ' | b'\t'
-                        | b'\r'
-                        | b'\n'
-                        | b','
-                        | b';'
-                        | b')'
-                        | b'}'
-                        | b']'
-                        | b'"'
-                        | b'\''
-                        | b'\\'
-                )
-            }),
+            Extent::Scalar => stop_at(hay, from, ends_scalar),
             // Not at `#`: a fragment after a secret is rare, an unencoded `#` inside one
             // (`&password=a#b` in a form body someone logged) is not.
             Extent::Query => stop_at(hay, from, |b| {
@@ -593,6 +560,15 @@ impl Extent {
         }
         end
     }
+}
+
+/// Whether `b` ends a scalar after a quoted key (`"pin": 1234,`): a blank, a delimiter of
+/// the enclosing structure, a quote or a backslash.
+fn ends_scalar(b: u8) -> bool {
+    matches!(
+        b,
+        b' ' | b'\t' | b'\r' | b'\n' | b',' | b';' | b')' | b'}' | b']' | b'"' | b'\'' | b'\\'
+    )
 }
 
 fn stop_at(hay: &[u8], from: usize, stop: impl Fn(u8) -> bool) -> usize {

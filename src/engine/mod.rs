@@ -92,6 +92,25 @@ pub(crate) struct CompiledRule {
 }
 
 impl CompiledRule {
+    /// A rule with only an id and a replacement: no pattern, checks or hand matchers. What a
+    /// rule found by literals alone is (known secret values); custom rules add their regex.
+    pub(crate) fn plain(id: &str, replacement: Replacement) -> CompiledRule {
+        CompiledRule {
+            id: id.into(),
+            shape: None,
+            regex: None,
+            anchored: None,
+            captures: None,
+            secret_groups: Vec::new(),
+            validator: Validator::None,
+            replacement,
+            hit_check: None,
+            keyword_search: KeywordSearch::Everywhere,
+            hand: crate::rules::HandMatcher::NONE,
+            placeholder_guard: false,
+        }
+    }
+
     /// Whether a keyword hit at `hit` passes the rule's necessary condition, if it has one.
     fn accepts_hit(&self, hay: &[u8], hit: Range<usize>) -> bool {
         self.hit_check.map_or(true, |check| check(hay, hit))

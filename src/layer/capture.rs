@@ -324,14 +324,8 @@ impl Capture {
             findings,
             ..
         } = self;
-        // Pieces replaced whole, or exempt: findings inside them are neither kept nor counted,
-        // except known secret values in an exempt field (never an id).
-        let piece_is_settled = |piece: usize, rule: u16| {
-            slots.iter().any(|s| {
-                s.pieces.contains(&piece)
-                    && (s.whole.is_some() || s.exempt && !redactor.is_secret_value_rule(rule))
-            })
-        };
+        // The slot a piece belongs to (each piece belongs to one).
+        let owner = |piece: usize| slots.iter().find(|s| s.pieces.contains(&piece));
         let mut clip = |raw: &[(u16, Range<usize>)], offset: usize, first_piece: usize| {
             let mut p = first_piece;
             for (rule, range) in raw {
@@ -345,15 +339,20 @@ impl Capture {
                     let piece = &pieces[q];
                     let start = range.start.max(piece.start);
                     let end = range.end.min(piece.end);
-                    if start < end && !piece_is_settled(q, *rule) {
+                    let slot = owner(q);
+                    // Pieces replaced whole, or exempt: findings inside them are neither kept
+                    // nor counted, except known secret values in an exempt field (never an id).
+                    let settled = slot.is_some_and(|s| {
+                        s.whole.is_some() || s.exempt && !redactor.is_secret_value_rule(*rule)
+                    });
+                    if start < end && !settled {
                         let clipped = widen_in(text, start..end, piece.clone());
                         findings.push((q, *rule, clipped));
                         if !counted {
-                            let name = slots
-                                .iter()
-                                .find(|s| s.pieces.contains(&q))
-                                .map_or("", |s| s.name);
-                            count(Some(redactor.counter_slot(*rule)), name);
+                            count(
+                                Some(redactor.counter_slot(*rule)),
+                                slot.map_or("", |s| s.name),
+                            );
                             counted = true;
                         }
                     }

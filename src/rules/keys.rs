@@ -513,16 +513,14 @@ impl KeyNames {
     /// builder finds a key listed both as exempt and as sensitive.
     pub(crate) fn overlaps(&self, other: &KeyNames) -> Option<String> {
         let shown = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        let covered = |names: &KeyNames, written: &[u8]| {
-            names.matches(written) || names.globs.iter().any(|g| glob_matches(g, written))
-        };
+        // `matches` tries each name and glob on the name as written.
         for written in &other.written {
-            if covered(self, written) {
+            if self.matches(written) {
                 return Some(shown(written));
             }
         }
         for written in &self.written {
-            if covered(other, written) {
+            if other.matches(written) {
                 return Some(shown(written));
             }
         }
