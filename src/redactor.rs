@@ -4,7 +4,7 @@ use crate::engine::{self, CompiledRule, Engine, EngineParts, Raw, Validator};
 use crate::finding::{Finding, Findings};
 use crate::replacement::Replacement;
 use crate::rules::keys::KeyNames;
-use crate::rules::{self, Detector, Family, HandMatcher, KeywordSearch};
+use crate::rules::{self, Detector, Family, HandMatcher, KeywordSearch, SecretForm};
 use crate::secret_values::{MIN_SECRET_VALUE_LEN, SECRET_VALUE_RULE};
 use crate::Error;
 use once_cell::sync::Lazy;
@@ -169,19 +169,21 @@ impl Redactor {
     /// Whether a value stored under a sensitive name is a stand-in rather than a secret (empty,
     /// `***`, `<redacted>`, `${VAR}`, our own markers).
     pub(crate) fn is_placeholder(&self, index: u16, value: &[u8]) -> bool {
-        let fixed = self
+        let own = self
             .engine
             .rules
             .get(usize::from(index))
-            .and_then(|r| r.replacement.fixed_text());
-        engine::keyvalue::is_placeholder(value, fixed)
+            .map(|r| &r.replacement);
+        engine::keyvalue::is_placeholder(value, own)
     }
 
     /// Appends the replacement for `matched`, found by rule `index`, to `out`.
     pub(crate) fn write_replacement(&self, index: u16, matched: &[u8], out: &mut Vec<u8>) {
         match self.engine.rules.get(usize::from(index)) {
-            Some(rule) if index != u16::MAX => rule.replacement.write(&rule.id, matched, out),
-            _ => Replacement::Label.write(engine::OVERSIZED, matched, out),
+            Some(rule) if index != u16::MAX => {
+                rule.replacement.write(&rule.id, rule.form, matched, out)
+            }
+            _ => Replacement::Label.write(engine::OVERSIZED, SecretForm::Opaque, matched, out),
         }
     }
 
@@ -313,6 +315,8 @@ fn widen(text: &str, mut r: std::ops::Range<usize>) -> std::ops::Range<usize> {
 ///   on text holding one of them (the fast path). Without, it runs on every value.
 /// * A **validator** gets each candidate and returns whether it is a secret (a checksum, a
 ///   lookup).
+/// * **Proximity words** ([`near`](CustomRule::near), [`not_near`](CustomRule::not_near))
+///   make a match count only with (or without) a word shortly before it.
 ///
 /// ```
 /// use tracing_redact::{CustomRule, Redactor};
@@ -336,6 +340,8 @@ pub struct CustomRule {
     keywords: Vec<String>,
     validator: Option<engine::CustomValidator>,
     description: String,
+    near: Option<(Vec<String>, usize)>,
+    not_near: Option<(Vec<String>, usize)>,
 }
 
 impl fmt::Debug for CustomRule {
@@ -345,6 +351,8 @@ impl fmt::Debug for CustomRule {
             .field("pattern", &self.pattern)
             .field("keywords", &self.keywords)
             .field("validator", &self.validator.is_some())
+            .field("near", &self.near)
+            .field("not_near", &self.not_near)
             .finish()
     }
 }
@@ -358,6 +366,8 @@ impl CustomRule {
             keywords: Vec::new(),
             validator: None,
             description: String::new(),
+            near: None,
+            not_near: None,
         }
     }
 
@@ -381,6 +391,76 @@ impl CustomRule {
     pub fn description(mut self, text: impl Into<String>) -> Self {
         self.description = text.into();
         self
+    }
+
+    /// Counts a match only if one of `words` begins a word in the `within` bytes before the
+    /// match's start (the proximity keywords of Datadog's scanner). Words match regardless of
+    /// ASCII case, at the start of a word or of a camelCase part: `card` is found in
+    /// `Card:`, `card_number`, `creditCard`, not in `discard`. Calling it again replaces the
+    /// list.
+    ///
+    /// The words are looked for in the text being scanned: in an event, the field's own
+    /// value. A field *name* is not part of it, so `info!(card = %n)` is matched by a rule
+    /// with `near(["card"], …)` only if the value itself says so; for field names, use
+    /// [`sensitive_key`](RedactorBuilder::sensitive_key).
+    ///
+    /// `within` must be 1 to 4096 bytes and the list must hold a non-empty word:
+    /// [`build`](RedactorBuilder::build) checks.
+    ///
+    /// ```
+    /// use tracing_redact::{CustomRule, Redactor};
+    ///
+    /// let redactor = Redactor::builder()
+    ///     .custom_rule(
+    ///         CustomRule::new("employee-id", r"\b\d{7}\b")
+    ///             .near(["employee", "staff id"], 20)
+    ///             .not_near(["order"], 30),
+    ///     )
+    ///     .build()?;
+    /// assert_eq!(redactor.redact("employee #1234567"), "employee #[REDACTED:employee-id]");
+    /// assert_eq!(redactor.redact("Staff ID: 1234567"), "Staff ID: [REDACTED:employee-id]");
+    /// assert_eq!(redactor.redact("retry 1234567"), "retry 1234567");
+    /// assert_eq!(redactor.redact("order for employee 1234567"), "order for employee 1234567");
+    /// # Ok::<(), tracing_redact::Error>(())
+    /// ```
+    pub fn near<I, S>(mut self, words: I, within: usize) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.near = Some((words.into_iter().map(Into::into).collect(), within));
+        self
+    }
+
+    /// Drops a match if one of `words` begins a word in the `within` bytes before it: for
+    /// contexts that say a number is not a secret (`order`, `invoice`, `test`). Words are
+    /// matched as in [`near`](CustomRule::near). Calling it again replaces the list.
+    pub fn not_near<I, S>(mut self, words: I, within: usize) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.not_near = Some((words.into_iter().map(Into::into).collect(), within));
+        self
+    }
+
+    fn proximity(&self) -> Result<Option<engine::proximity::Proximity>, Error> {
+        if self.near.is_none() && self.not_near.is_none() {
+            return Ok(None);
+        }
+        let window = |list: &Option<(Vec<String>, usize)>| {
+            list.as_ref()
+                .map(|(words, within)| engine::proximity::WordWindow::new(words, *within))
+                .transpose()
+                .map_err(|reason| Error::InvalidRule {
+                    rule: self.id.clone(),
+                    reason,
+                })
+        };
+        Ok(Some(engine::proximity::Proximity {
+            near: window(&self.near)?,
+            not_near: window(&self.not_near)?,
+        }))
     }
 }
 
@@ -647,14 +727,18 @@ impl RedactorBuilder {
     }
 
     /// The replacement for every rule without its own.
-    pub fn replacement(mut self, replacement: Replacement) -> Self {
-        self.replacement = replacement;
+    pub fn replacement(mut self, replacement: impl Into<Replacement>) -> Self {
+        self.replacement = replacement.into();
         self
     }
 
     /// The replacement for one rule (or every rule of a family).
-    pub fn replacement_for(mut self, id: impl Into<String>, replacement: Replacement) -> Self {
-        self.per_rule.push((id.into(), replacement));
+    pub fn replacement_for(
+        mut self,
+        id: impl Into<String>,
+        replacement: impl Into<Replacement>,
+    ) -> Self {
+        self.per_rule.push((id.into(), replacement.into()));
         self
     }
 
@@ -761,7 +845,17 @@ impl RedactorBuilder {
                 return Err(Error::UnknownRule(name.clone()));
             }
         }
-        for (name, _) in &self.per_rule {
+        self.replacement
+            .check()
+            .map_err(|reason| Error::InvalidRule {
+                rule: "replacement".into(),
+                reason,
+            })?;
+        for (name, replacement) in &self.per_rule {
+            replacement.check().map_err(|reason| Error::InvalidRule {
+                rule: name.clone(),
+                reason,
+            })?;
             if !candidates.iter().any(|c| matches(c, name))
                 && !Family::ALL.iter().any(|f| f.name() == name)
             {
@@ -852,6 +946,8 @@ impl RedactorBuilder {
                 keyword_search,
                 hand,
                 placeholder_guard,
+                form: info.form,
+                proximity: None,
             });
             keywords.push(words);
         }
@@ -875,6 +971,7 @@ impl RedactorBuilder {
                     .validator
                     .clone()
                     .map_or(Validator::None, Validator::Custom),
+                proximity: rule.proximity()?,
                 ..CompiledRule::plain(&rule.id, replacement_of(c))
             });
             keywords.push(rule.keywords.clone());

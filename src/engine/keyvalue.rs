@@ -43,6 +43,7 @@
 //! It never allocates and never panics: every index is checked.
 
 use super::validate::ByteSet;
+use crate::replacement::Replacement;
 use std::ops::Range;
 
 /// How far (in bytes) a quoted value may run before we stop looking for its closing quote and
@@ -1171,11 +1172,11 @@ fn is_blank_or_escaped_blank(mut value: &[u8]) -> bool {
 ///
 /// The whole value must have the stand-in's shape: `$VAR` is a stand-in, `$uperS3cret!` and a
 /// `$2b$12$…` bcrypt hash are not; `***` is, `***hunter2` is not.
-pub(crate) fn is_placeholder(value: &[u8], fixed_replacement: Option<&[u8]>) -> bool {
+pub(crate) fn is_placeholder(value: &[u8], own: Option<&Replacement>) -> bool {
     if value.is_empty() || is_blank_or_escaped_blank(value) {
         return true;
     }
-    if fixed_replacement.is_some_and(|fixed| !fixed.is_empty() && value == fixed) {
+    if own.is_some_and(|r| r.produced(value)) {
         return true;
     }
     let name = |b: &[u8]| {
@@ -1392,7 +1393,7 @@ mod tests {
         }
         assert!(!is_placeholder(b"hunter2", None));
         assert!(is_placeholder(b"[REDACTED:aws-signature]/[REDACTED]", None));
-        assert!(is_placeholder(b"###", Some(b"###")));
+        assert!(is_placeholder(b"###", Some(&Replacement::fixed("###"))));
         for secret in [
             "$uperS3cret!",
             "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
@@ -1406,10 +1407,13 @@ mod tests {
             assert!(!is_placeholder(secret.as_bytes(), None), "{secret}");
         }
         assert!(
-            !is_placeholder(b"x", Some(b"")),
+            !is_placeholder(b"x", Some(&Replacement::fixed(""))),
             "an empty fixed text stands for nothing"
         );
-        assert!(!is_placeholder(b"***hunter2", Some(b"***")));
+        assert!(!is_placeholder(
+            b"***hunter2",
+            Some(&Replacement::fixed("***"))
+        ));
         for marker in [
             "** redacted **",
             "** redacted (length=224) **,",

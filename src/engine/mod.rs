@@ -42,6 +42,7 @@
 pub(crate) mod classify;
 pub(crate) mod keyvalue;
 mod keywords;
+pub(crate) mod proximity;
 pub(crate) mod shapes;
 pub(crate) mod validate;
 
@@ -89,6 +90,10 @@ pub(crate) struct CompiledRule {
     /// Reject matches with fewer than five distinct letters and digits: `AKIAXXXXXXXXXXXXXXXX`
     /// and `ghp_xxxx…` are documentation placeholders, not credentials.
     pub placeholder_guard: bool,
+    /// What the rule's secrets look like, for masks that keep parts of them.
+    pub form: crate::rules::SecretForm,
+    /// Words that must, or must not, occur shortly before a match (custom rules).
+    pub proximity: Option<proximity::Proximity>,
 }
 
 impl CompiledRule {
@@ -108,6 +113,8 @@ impl CompiledRule {
             keyword_search: KeywordSearch::Everywhere,
             hand: crate::rules::HandMatcher::NONE,
             placeholder_guard: false,
+            form: crate::rules::SecretForm::Opaque,
+            proximity: None,
         }
     }
 
@@ -625,19 +632,19 @@ impl Engine {
             return key_end;
         }
         let value = &hay[kv.value.clone()];
-        let fixed = self.rules[usize::from(rule)].replacement.fixed_text();
+        let own = Some(&self.rules[usize::from(rule)].replacement);
         if aws::is_sigv4_credential(value) {
             // `Credential=AKID/date/region/service/aws4_request`: the access-key rule takes
             // the key id; the scope is not secret and stays readable.
             return key_end;
         }
         if aws::sigv4_credential_key_id(value).is_some_and(|key_id| {
-            validate::contains_marker(key_id) || keyvalue::is_placeholder(key_id, fixed)
+            validate::contains_marker(key_id) || keyvalue::is_placeholder(key_id, own)
         }) {
             // The same, once the key id is redacted: the fixed point keeps the scope.
             return key_end;
         }
-        if keyvalue::is_placeholder(value, fixed) {
+        if keyvalue::is_placeholder(value, own) {
             return key_end;
         }
         // Parts of a header value (a cookie's value, the credentials after the scheme) can be
@@ -704,6 +711,11 @@ impl Engine {
         m: Range<usize>,
         out: &mut Vec<Raw>,
     ) {
+        if let Some(proximity) = &rule.proximity {
+            if !proximity.allows(hay, m.start) {
+                return;
+            }
+        }
         if rule.secret_groups.is_empty() {
             self.validate_push(rule, index, hay, m, out);
             return;
@@ -753,6 +765,7 @@ impl Engine {
     ) {
         if r.is_empty()
             || (rule.placeholder_guard && validate::looks_like_placeholder(&hay[r.clone()]))
+            || rule.replacement.produced(&hay[r.clone()])
         {
             return;
         }

@@ -4,7 +4,7 @@
 //! `Credential=` and the `Signature=` hex are redacted, so `20260101/us-east-1/sts/aws4_request`
 //! and `SignedHeaders=host;x-amz-date` survive for debugging.
 
-use super::{Detector, Family, HandMatcher, KeywordSearch, RuleInfo};
+use super::{Detector, Family, HandMatcher, KeywordSearch, RuleInfo, SecretForm};
 use crate::engine::validate::{count_while, ends_token, starts_token, ByteSet, ALNUM};
 use std::ops::Range;
 
@@ -31,6 +31,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "AWS access key id (`AKIA`, `ASIA`, `ABIA`, `ACCA`, `A3T…` + 16 chars)",
         validation: "prefix, length, token boundaries (seen through `%2F` and `\\n`)",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}",
             keywords: ACCESS_KEY_PREFIXES,
@@ -51,6 +52,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "AWS secret access key after `aws_secret_access_key`, `SecretAccessKey`, `secret_access_key: \"…\"` (any form), or any 40-char key-shaped token in text that holds an access key id",
         validation: "key context; or pairing with an access key id and not hex",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::KeyValue,
     },
     RuleInfo {
@@ -59,6 +61,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "bare 40-char `[A-Za-z0-9+/]` token shaped like an AWS secret key, anywhere",
         validation: "exact length, upper+lower+digit, not hex, Shannon entropy ≥ 4.2 bits",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Scanner,
     },
     RuleInfo {
@@ -67,6 +70,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "STS session token: `x-amz-security-token`, `SessionToken`, `aws_session_token` values, or bare by its `IQoJb3JpZ2luX2Vj`/`FwoGZXIvYXdz`/`FQoGZXIvYXdz`/`AQoDYXdz` prefix",
         validation: "key context, or known prefix + ≥ 40 more base64 chars (URL-encoded too)",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz|FQoGZXIvYXdz|AQoDYXdz)(?:[A-Za-z0-9+/=]|%[0-9A-Fa-f]{2}|\\/){40,}",
             keywords: SESSION_TOKEN_PREFIXES,
@@ -87,6 +91,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "key id in `AWS4-HMAC-SHA256`/`AWS4-ECDSA-P256-SHA256 Credential=…` (scope and SignedHeaders stay readable)",
         validation: "SigV4 algorithm name",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"AWS4-(?:HMAC-SHA256|ECDSA-P256-SHA256)[ \t]+Credential=(?P<secret>[^/\s,\x22\\]+)",
             keywords: &["AWS4-"],
@@ -107,6 +112,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "the `Value` of an SSM parameter whose `Type` is `SecureString` (PutParameter, GetParameter(s), GetParametersByPath), in JSON at any escape depth and in Rust `Debug`",
         validation: "a `SecureString` in the same object, before or after the value",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Scanner,
     },
     RuleInfo {
@@ -115,6 +121,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "request signature: `Signature=` in SigV4 headers, `X-Amz-Signature` and SigV2 `Signature` query parameters (URL-encoded too)",
         validation: "hex (SigV4) or base64 (SigV2) of signature length",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             // One-pass (every byte says which branch it takes), so the engine reads the secret
             // group with a one-pass DFA instead of the backtracker: 1.3 µs less on a SigV4
@@ -141,6 +148,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "`X-Amz-Credential` key id and `X-Amz-Security-Token` in presigned URLs and canonical requests, plain or URL-encoded",
         validation: "parameter name",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"(?i:X-Amz-)(?:(?i:Credential)(?:=|%3D)(?P<secret>[A-Za-z0-9]+)|(?i:Security-Token)(?:=|%3D)(?P<secret2>(?:[A-Za-z0-9+/=_.~-]|%(?:[013-9A-Fa-f][0-9A-Fa-f]|2[0-57-9A-Fa-f]))+))",
             // The whole parameter names, not `X-Amz-`: SDK debug lines hold three
@@ -172,6 +180,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "SigV2 header value `AWS AKID:signature` (both parts)",
         validation: "shape `AWS <id>:<base64>`",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"\bAWS (?P<secret>[A-Z0-9]{16,128}):(?P<secret2>[A-Za-z0-9+/]{20,}={0,2})",
             keywords: &["AWS "],
@@ -188,6 +197,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "Amazon Bedrock API keys, long-lived `ABSK…` and short-lived `bedrock-api-key-…`",
         validation: "prefix and length",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"ABSK[A-Za-z0-9+/]{109,269}={0,2}|bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t(?:[A-Za-z0-9+/=_-]|%[0-9A-Fa-f]{2})*",
             keywords: &["ABSK", "bedrock-api-key-"],

@@ -7,7 +7,7 @@
 //! family is on by default; switch it off with `disable("password-hashes")` where hashes
 //! are what the logs are about.
 
-use super::{Detector, Family, HandMatcher, KeywordSearch, RuleInfo};
+use super::{Detector, Family, HandMatcher, KeywordSearch, RuleInfo, SecretForm};
 
 /// A pattern rule anchored at its `$` keywords.
 macro_rules! hash_rule {
@@ -18,6 +18,7 @@ macro_rules! hash_rule {
             description: $description,
             validation: $validation,
             default_enabled: true,
+            form: SecretForm::Opaque,
             detector: Detector::Pattern {
                 regex: $regex,
                 keywords: &[$($k),+],

@@ -4,7 +4,7 @@
 //! `"authorization": "…"`, `authorization=…` and their kin, and these rules decide which part
 //! of the value is secret.
 
-use super::{Detector, Family, RuleInfo};
+use super::{Detector, Family, RuleInfo, SecretForm};
 use std::ops::Range;
 
 pub(crate) static RULES: &[RuleInfo] = &[
@@ -14,6 +14,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "credentials of `Authorization` / `Proxy-Authorization` (Bearer, Basic, Digest, any scheme); the scheme name stays",
         validation: "header name in header-line, Debug-map, JSON or key=value form",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::KeyValue,
     },
     RuleInfo {
@@ -22,6 +23,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "values in `Cookie` and `Set-Cookie` (cookie names and attributes stay)",
         validation: "header name in header-line, Debug-map, JSON or key=value form",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::KeyValue,
     },
 ];

@@ -16,7 +16,7 @@
 //! | `max_tokens` | max, tokens | not secret: a count |
 //! | `author` | author | not secret: whole parts only, never substrings |
 
-use super::{Detector, Family, RuleInfo};
+use super::{Detector, Family, RuleInfo, SecretForm};
 
 pub(crate) static RULES: &[RuleInfo] = &[RuleInfo {
     id: "sensitive-key",
@@ -24,6 +24,7 @@ pub(crate) static RULES: &[RuleInfo] = &[RuleInfo {
     description: "any value after a sensitive key (`password`, `passwd`, `pwd`, `secret`, `token`, `api_key`, `client_secret`, `private_key`, `credentials`, `auth`, `session`, `ssn`, `signature`, KMS `Plaintext`, `SecretString`/`SecretBinary`, S3 SSE-C keys, …) in `k=v`, `k: v`, `\"k\":\"v\"`, `k=\"v\"`, XML, Debug and next-line forms, to the end of the value's syntax (quotes at their escape depth, header lines to their end, logfmt to the next pair)",
     validation: "whole key parts (snake/kebab/camel), last part decides; cursor and idempotency tokens (`NextToken`, `ClientRequestToken`) and operation events (`before-call.iam.CreateAccessKey`) are not keys; placeholders (`$VAR`, `${…}`, `****`) kept",
     default_enabled: true,
+    form: SecretForm::Opaque,
     detector: Detector::KeyValue,
 }];
 

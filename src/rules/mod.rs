@@ -214,7 +214,20 @@ pub struct RuleInfo {
     pub(crate) description: &'static str,
     pub(crate) validation: &'static str,
     pub(crate) default_enabled: bool,
+    /// What the rule's secrets look like, for a [`Mask`](crate::Mask) that keeps parts of them.
+    pub(crate) form: SecretForm,
     pub(crate) detector: Detector,
+}
+
+/// What a rule's secrets look like, where a [`Mask`](crate::Mask) treats them apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SecretForm {
+    /// Any text: masked character by character.
+    Opaque,
+    /// Digits with separators: the last four (and optionally the first six) digits stay.
+    PaymentCard,
+    /// `local@domain`: the domain may stay.
+    Email,
 }
 
 impl RuleInfo {

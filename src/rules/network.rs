@@ -2,7 +2,7 @@
 //! personal data only in some jurisdictions and contexts. Enable with
 //! `.enable("network")` or per rule.
 
-use super::{Detector, Family, RuleInfo};
+use super::{Detector, Family, RuleInfo, SecretForm};
 use std::ops::Range;
 
 pub(crate) static RULES: &[RuleInfo] = &[
@@ -12,6 +12,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "IPv4 address",
         validation: "four dotted octets ≤ 255, no leading zeros",
         default_enabled: false,
+        form: SecretForm::Opaque,
         detector: Detector::Scanner,
     },
     RuleInfo {
@@ -20,6 +21,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "IPv6 address",
         validation: "parsed by `std::net::Ipv6Addr`",
         default_enabled: false,
+        form: SecretForm::Opaque,
         detector: Detector::Scanner,
     },
 ];

@@ -12,7 +12,7 @@
 //! * SSNs need the `ddd-dd-dddd` (or spaced) layout and valid area/group/serial numbers;
 //! * dates (`2026-11-24`), versions and IPv4 addresses do not have any of these layouts.
 
-use super::{Detector, Family, RuleInfo};
+use super::{Detector, Family, RuleInfo, SecretForm};
 use crate::engine::classify::{portable::is_number as is_number_byte, Classified};
 use crate::engine::validate::{for_each_long_run_masked, iban_length, iban_mod97, is_alnum, luhn};
 use std::ops::Range;
@@ -24,6 +24,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "e-mail address",
         validation: "local part, dotted domain, alphabetic TLD that is not a file extension",
         default_enabled: true,
+        form: SecretForm::Email,
         detector: Detector::Scanner,
     },
     RuleInfo {
@@ -32,6 +33,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "payment card number, 13–19 digits, plain or grouped by spaces/dashes",
         validation: "Luhn and issuer prefix/length (Visa, Mastercard incl. 2221–2720, Amex, Discover, JCB, Diners, UnionPay)",
         default_enabled: true,
+        form: SecretForm::PaymentCard,
         detector: Detector::Scanner,
     },
     RuleInfo {
@@ -40,6 +42,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "US social security number `ddd-dd-dddd` or `ddd dd dddd`",
         validation: "area not 000/666/9xx, group not 00, serial not 0000",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Scanner,
     },
     RuleInfo {
@@ -48,6 +51,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "phone number: E.164 `+…`, NANP `(555) 123-4567` / `555-123-4567`, national `0…` formats",
         validation: "layout and digit count; bare digit runs only with `+`",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Scanner,
     },
     RuleInfo {
@@ -56,6 +60,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "IBAN, with or without spaces",
         validation: "country length table and ISO 13616 mod-97",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Scanner,
     },
 ];

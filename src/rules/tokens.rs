@@ -3,7 +3,7 @@
 //! Each rule's keywords are the literal prefix every token carries, so the engine runs a rule's
 //! regex only on text that contains that prefix.
 
-use super::{Detector, Family, HandMatcher, KeywordSearch, RuleInfo};
+use super::{Detector, Family, HandMatcher, KeywordSearch, RuleInfo, SecretForm};
 use crate::engine::validate::{
     contains_marker, count_while, ends_token, github_checksum_ok, starts_token, ByteSet, ALNUM,
 };
@@ -251,6 +251,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "JSON Web Token (`eyJ…` header and payload, signature optional; JWE too), and a JWT base64-encoded once more (`ZXlK…`)",
         validation: "base64url JSON header `{\"` and segment shape",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"\beyJ[A-Za-z0-9_-]{8,}={0,2}\.(?:[A-Za-z0-9_-]{8,}={0,2}\.){0,3}(?:[A-Za-z0-9_-]{8,}={0,2}|\.)?[A-Za-z0-9_/+-]*={0,2}|\bZXlK[A-Za-z0-9+/_-]{40,}={0,2}",
             keywords: &["eyJ", "ZXlK"],
@@ -271,6 +272,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "GitHub tokens `ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_` and fine-grained `github_pat_`",
         validation: "prefix and length at token boundaries; a valid CRC32 checksum also admits a token glued to other text",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255}",
             keywords: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
@@ -291,6 +293,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "GitLab tokens: `glpat-`, `gldt-`, `glptt-`, `glrt-`, `glcbt-`, `glffct-`, `glft-`, `glimt-`, `glagent-`, `gloas-`, `glsoat-`, `GR1348941`, `_gitlab_session`",
         validation: "prefix and length",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"gl(?:pat|dt|ptt|rt|ffct|ft|imt|agent|oas|soat)-[A-Za-z0-9_.-]{20,300}|glcbt-[A-Za-z0-9]{1,5}_[A-Za-z0-9_-]{20,}|GR1348941[A-Za-z0-9_-]{20,}|_gitlab_session=(?P<secret>[0-9a-z]{32})",
             keywords: &[
@@ -310,6 +313,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "Slack tokens `xoxb-`, `xoxp-`, `xoxa-`, `xoxr-`, `xoxs-`, `xoxo-`, `xoxe-`, `xapp-`",
         validation: "prefix and segment shape",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"(?i:xoxe\.)?xox[abeoprs]-[A-Za-z0-9-]{8,}|(?i:xapp)-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+",
             keywords: &["xox", "XOX", "xapp", "XAPP"],
@@ -330,6 +334,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "Slack incoming-webhook and workflow URLs (`hooks.slack.com/services/…`)",
         validation: "host and path shape",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<secret>[A-Za-z0-9+/]{20,})",
             keywords: &["hooks.slack.com"],
@@ -346,6 +351,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "Stripe secret and restricted keys `sk_live_`, `sk_test_`, `rk_live_`, `rk_test_`",
         validation: "prefix and length",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,247}",
             keywords: &["sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_"],
@@ -362,6 +368,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "Google API key `AIza…` (39 chars)",
         validation: "prefix and exact length",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"AIza[A-Za-z0-9_-]{35}",
             keywords: &["AIza"],
@@ -378,6 +385,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "OpenAI API keys (`sk-…T3BlbkFJ…`, `sk-proj-`, `sk-svcacct-`, `sk-admin-`)",
         validation: "embedded `T3BlbkFJ` marker, or project prefix and length",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}",
             keywords: &["T3BlbkFJ", "sk-proj-", "sk-svcacct-", "sk-admin-"],
@@ -394,6 +402,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "Anthropic API and admin keys `sk-ant-api03-…`, `sk-ant-admin01-…`",
         validation: "prefix and length",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"sk-ant-[a-z]{2,10}[0-9]{2}-[A-Za-z0-9_-]{80,}",
             keywords: &["sk-ant-"],
@@ -410,6 +419,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "npm access token `npm_` + 36 chars",
         validation: "prefix and exact length",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"(?i:npm_)[A-Za-z0-9]{36}",
             keywords: &["npm_", "NPM_"],
@@ -426,6 +436,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "PyPI upload token `pypi-AgEIcHlwaS5vcmc…`",
         validation: "macaroon prefix and length",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}",
             keywords: &["pypi-AgEIcHlwaS5vcmc"],
@@ -442,6 +453,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "SendGrid API key `SG.<22>.<43>`",
         validation: "prefix and segment lengths",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}",
             keywords: &["SG."],
@@ -458,6 +470,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "Twilio API key SID `SK` + 32 hex",
         validation: "prefix, exact length, token boundaries",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"SK[0-9a-fA-F]{32}",
             // "SK" is in every "ASK" and "DISK", and three-byte variants of it took 22 slots
@@ -477,6 +490,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "Azure AD (Entra) client secret `xxx8Q~…`",
         validation: "`Q~` marker at its fixed offset and length",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}",
             // `~` is rare in logs: a byte search finds it faster than ten SIMD keyword slots.
@@ -494,6 +508,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "Heroku platform key `HRKU-AA…`",
         validation: "prefix and length",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"HRKU-AA[A-Za-z0-9_-]{58}",
             keywords: &["HRKU-AA"],
@@ -510,6 +525,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "PEM private key blocks (RSA, EC, DSA, OpenSSH, PGP, encrypted), multi-line or with `\\n` escaped",
         validation: "BEGIN marker and ≥ 32 chars of body; a missing END redacts to the end of the body",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s:,.()]|\\[nrt]|-[A-Za-z0-9]){32,}(?:-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)?",
             keywords: &["-----BEGIN"],
@@ -526,6 +542,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "password in `scheme://user:password@host`, dictionary words included (placeholders such as `$VAR`, `${…}`, `<…>`, `%s`, `****`, `xxx` are left alone); the host may be a percent-encoded socket path",
         validation: "URL shape; placeholder check",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             // The host may start percent-encoded: a socket path (`@%2Ftmp%2Fmongodb.sock`).
             regex: r"[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s:/@\x22'<>\[\]]{0,256}:(?P<secret>[^\s/@\x22'<>]{1,256})@[A-Za-z0-9.\[\]%-]",
@@ -547,6 +564,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "password in `curl -u user:password` / `--user` (also `:password`, `'user':'password'`), or a token as the user with no password (`-u sk_test_…:`)",
         validation: "curl command shape; a user alone only with a digit and ≥ 8 bytes",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             // Each `-u` flag is matched on its own (a command may carry several); the
             // validator checks that `curl` starts the command.

@@ -11,7 +11,7 @@
 //! the `keys` and `http` families (`tests/vendor_context.rs`).
 
 use super::shape::{Alphabet::*, Anchor, Check, Segment::*, TokenShape};
-use super::{Detector, Family, HandMatcher, KeywordSearch, RuleInfo, ShapeRule};
+use super::{Detector, Family, HandMatcher, KeywordSearch, RuleInfo, SecretForm, ShapeRule};
 
 macro_rules! vendor {
     (
@@ -43,6 +43,7 @@ macro_rules! vendor {
             description: $description,
             validation: $validation,
             default_enabled: true,
+            form: SecretForm::Opaque,
             detector: Detector::Shape(&ShapeRule {
                 shape: TokenShape {
                     anchor: $anchor,
@@ -956,6 +957,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "Azure shared access signature `sig=` in SAS URLs and connection strings (Storage, Service Bus, Event Hubs, Logic Apps and Power Automate triggers)",
         validation: "`sig` as a whole query or connection-string parameter, 16 or more base64 characters, percent-encoded or not",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"[?&;]sig=(?P<secret>[A-Za-z0-9%+/=_-]{16,})",
             keywords: &["?sig=", "&sig=", ";sig="],
@@ -972,6 +974,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         description: "HCP Terraform (Terraform Cloud) and Terraform Enterprise API token `<14>.atlasv1.<60 or more>`",
         validation: "the `.atlasv1.` marker at its fixed offset and the parts' lengths",
         default_enabled: true,
+        form: SecretForm::Opaque,
         detector: Detector::Pattern {
             // The marker sits 14 bytes into the token, so it is found by the keyword pass
             // (no run start or prefix anchors it) and the regex runs over the text.
