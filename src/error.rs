@@ -39,6 +39,14 @@ pub enum Error {
         /// Why it was rejected.
         reason: String,
     },
+    /// An entry of a configuration file (`config::RedactionConfig`, feature `serde`) is at
+    /// fault.
+    Config {
+        /// Where the entry is: `custom_rules[1]`, `replacements.email`, `enable[0]`.
+        entry: String,
+        /// What is wrong with it.
+        error: Box<Error>,
+    },
 }
 
 impl fmt::Display for Error {
@@ -50,8 +58,18 @@ impl fmt::Display for Error {
             Error::UnknownRule(id) => write!(f, "no rule or family is called `{id}`"),
             Error::DuplicateRule(id) => write!(f, "rule id `{id}` is used twice"),
             Error::InvalidRule { rule, reason } => write!(f, "rule `{rule}`: {reason}"),
+            Error::Config { entry, error } => {
+                write!(f, "configuration entry `{entry}`: {error}")
+            }
         }
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Config { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}

@@ -128,6 +128,9 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod aws;
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+pub mod config;
 mod engine;
 mod error;
 mod finding;

@@ -172,6 +172,30 @@ impl<L> RedactLayer<L> {
         }
     }
 
+    /// Replaces the redactor, keeping the wrapped layer and every other setting: for layers
+    /// that [`fmt::layer`](crate::fmt::layer) and [`fmt::redact`](crate::fmt::redact) made
+    /// with the default one. The counters start afresh for the new redactor's rules, so call
+    /// this before [`stats`](Self::stats).
+    ///
+    /// ```
+    /// use tracing_redact::Redactor;
+    /// use tracing_subscriber::prelude::*;
+    ///
+    /// let redactor = Redactor::builder().sensitive_key("employee_number").build()?;
+    /// let layer = tracing_redact::fmt::layer().redacting_with(redactor);
+    /// assert_eq!(
+    ///     layer.redactor().redact("employee_number=42"),
+    ///     "employee_number=[REDACTED:sensitive-key]"
+    /// );
+    /// let _subscriber = tracing_subscriber::registry().with(layer);
+    /// # Ok::<(), tracing_redact::Error>(())
+    /// ```
+    pub fn redacting_with(mut self, redactor: Redactor) -> Self {
+        self.stats = RedactionStats::new(&redactor);
+        self.redactor = redactor;
+        self
+    }
+
     /// Detect-only mode: every finding is counted ([`stats`](Self::stats)) and reported to
     /// the [audit hook](Self::on_redaction), and every event and span reaches the wrapped
     /// layer unchanged.
