@@ -35,6 +35,7 @@
 //! | `replacement` | [`replacement`](RedactorBuilder::replacement) | see below |
 //! | `replacements` | [`replacement_for`](RedactorBuilder::replacement_for) | a table from rule or family to replacement; a rule's entry beats its family's |
 //! | `max_value_len` | [`max_value_len`](RedactorBuilder::max_value_len) | bytes |
+//! | `scopes` | [`scope`](RedactorBuilder::scope) | a table from target prefix to a configuration of these same entries (but `scopes`), added to the one outside |
 //!
 //! A replacement is `"label"`, `{ fixed = "***" }`, `{ mask = { … } }` with the fields
 //! `keep_leading`, `keep_trailing`, `fill`, `fixed_len`, `keep_card_bin` and
@@ -80,6 +81,14 @@ pub struct RedactionConfig {
     replacements: BTreeMap<String, ReplacementConfig>,
     #[serde(default)]
     max_value_len: Option<usize>,
+    #[serde(default)]
+    scopes: BTreeMap<String, RedactionConfig>,
+}
+
+/// A configuration's replacements, with their keys read.
+struct Resolved {
+    replacement: Option<Replacement>,
+    per_rule: Vec<(String, Replacement)>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -263,15 +272,38 @@ impl RedactionConfig {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when a name is in both `enable` and `disable`, or a keyed-hash key
-    /// variable is unset or not 64 hex digits. Everything else is checked by
-    /// [`RedactorBuilder::build`]; [`build`](Self::build) names the entry of such errors.
+    /// [`Error::Config`] when a name is in both `enable` and `disable`, a keyed-hash key
+    /// variable is unset or not 64 hex digits, or a scope holds scopes. Everything else is
+    /// checked by [`RedactorBuilder::build`]; [`build`](Self::build) names the entry of such
+    /// errors.
     pub fn to_builder(&self) -> Result<RedactorBuilder, Error> {
-        let mut builder = Redactor::builder();
+        let resolved = self.resolve("")?;
+        let mut builder = self.apply(Redactor::builder(), &resolved);
+        for (target, scope) in &self.scopes {
+            let entry = format!("scopes.{target}.");
+            if !scope.scopes.is_empty() {
+                return Err(config_error(
+                    format!("{entry}scopes"),
+                    Error::InvalidRule {
+                        rule: target.clone(),
+                        reason: "a scope cannot hold scopes of its own".into(),
+                    },
+                ));
+            }
+            let resolved = scope.resolve(&entry)?;
+            let scope = scope.clone();
+            builder = builder.scope(target.as_str(), move |b| scope.apply(b, &resolved));
+        }
+        Ok(builder)
+    }
+
+    /// Checks what [`apply`](Self::apply) cannot, and reads the replacements' keys. `entry`
+    /// prefixes the entries errors name (`scopes.app::users.` inside a scope).
+    fn resolve(&self, entry: &str) -> Result<Resolved, Error> {
         for (i, name) in self.enable.iter().enumerate() {
             if self.disable.contains(name) {
                 return Err(config_error(
-                    format!("enable[{i}]"),
+                    format!("{entry}enable[{i}]"),
                     Error::InvalidRule {
                         rule: name.clone(),
                         reason: "named in both `enable` and `disable`".into(),
@@ -279,7 +311,49 @@ impl RedactionConfig {
                 ));
             }
         }
+        let replacement = self
+            .replacement
+            .as_ref()
+            .map(|r| {
+                r.to_replacement().map_err(|reason| {
+                    config_error(
+                        format!("{entry}replacement"),
+                        Error::InvalidRule {
+                            rule: "replacement".into(),
+                            reason,
+                        },
+                    )
+                })
+            })
+            .transpose()?;
+        let mut per_rule = Vec::new();
         // Families first, so a rule's own entry wins over its family's.
+        for families in [true, false] {
+            for (name, replacement) in &self.replacements {
+                if is_family(name) != families {
+                    continue;
+                }
+                let replacement = replacement.to_replacement().map_err(|reason| {
+                    config_error(
+                        format!("{entry}replacements.{name}"),
+                        Error::InvalidRule {
+                            rule: name.clone(),
+                            reason,
+                        },
+                    )
+                })?;
+                per_rule.push((name.clone(), replacement));
+            }
+        }
+        Ok(Resolved {
+            replacement,
+            per_rule,
+        })
+    }
+
+    /// Adds this configuration's settings to `builder`.
+    fn apply(&self, mut builder: RedactorBuilder, resolved: &Resolved) -> RedactorBuilder {
+        // Families first, then rules, so a rule's own entry wins over its family's.
         for families in [true, false] {
             for name in self.disable.iter().filter(|n| is_family(n) == families) {
                 builder = builder.disable(name.as_str());
@@ -314,39 +388,16 @@ impl RedactionConfig {
             builder = builder.allow_pattern(pattern.as_str());
         }
         builder = builder.secret_values_from_env(&self.secret_values_from_env);
-        if let Some(replacement) = &self.replacement {
-            let replacement = replacement.to_replacement().map_err(|reason| {
-                config_error(
-                    "replacement".into(),
-                    Error::InvalidRule {
-                        rule: "replacement".into(),
-                        reason,
-                    },
-                )
-            })?;
-            builder = builder.replacement(replacement);
+        if let Some(replacement) = &resolved.replacement {
+            builder = builder.replacement(replacement.clone());
         }
-        for families in [true, false] {
-            for (name, replacement) in &self.replacements {
-                if is_family(name) != families {
-                    continue;
-                }
-                let replacement = replacement.to_replacement().map_err(|reason| {
-                    config_error(
-                        format!("replacements.{name}"),
-                        Error::InvalidRule {
-                            rule: name.clone(),
-                            reason,
-                        },
-                    )
-                })?;
-                builder = builder.replacement_for(name.as_str(), replacement);
-            }
+        for (name, replacement) in &resolved.per_rule {
+            builder = builder.replacement_for(name.as_str(), replacement.clone());
         }
         if let Some(bytes) = self.max_value_len {
             builder = builder.max_value_len(bytes);
         }
-        Ok(builder)
+        builder
     }
 
     /// Builds the redactor.
@@ -373,7 +424,11 @@ impl RedactionConfig {
         self.to_builder()?
             .build()
             .map_err(|error| match self.locate(&error) {
-                Some(entry) => config_error(entry, error),
+                // A scope's error names the scope; the located entry says more.
+                Some(entry) => match error {
+                    Error::Config { error, .. } => config_error(entry, *error),
+                    error => config_error(entry, error),
+                },
                 None => error,
             })
     }
@@ -438,7 +493,17 @@ impl RedactionConfig {
                             .then(|| format!("replacements.{rule}"))
                     })
             }
-            Error::Config { .. } => None,
+            Error::Config { entry, error } => {
+                // An error inside a scope: the scope's entry, then the entry within it.
+                let target = entry.strip_prefix("scope(")?.strip_suffix(')')?;
+                let scope = self.scopes.get(target)?;
+                let inner = scope.locate(error).unwrap_or_default();
+                Some(
+                    format!("scopes.{target}.{inner}")
+                        .trim_end_matches('.')
+                        .to_owned(),
+                )
+            }
         }
     }
 }

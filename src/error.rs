@@ -39,10 +39,11 @@ pub enum Error {
         /// Why it was rejected.
         reason: String,
     },
-    /// An entry of a configuration file (`config::RedactionConfig`, feature `serde`) is at
-    /// fault.
+    /// A part of the configuration is at fault: an entry of a configuration file
+    /// (`config::RedactionConfig`, feature `serde`) or a scope
+    /// ([`RedactorBuilder::scope`](crate::RedactorBuilder::scope)).
     Config {
-        /// Where the entry is: `custom_rules[1]`, `replacements.email`, `enable[0]`.
+        /// Where: `custom_rules[1]`, `replacements.email`, `enable[0]`, `scope(app::users)`.
         entry: String,
         /// What is wrong with it.
         error: Box<Error>,

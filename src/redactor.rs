@@ -54,6 +54,28 @@ pub const DEFAULT_MAX_VALUE_LEN: usize = 1 << 20;
 #[derive(Clone)]
 pub struct Redactor {
     engine: Arc<Engine>,
+    /// The counters' rule ids, shared by a redactor and its scopes: every rule any of them
+    /// has, then `oversized`.
+    slot_ids: Arc<[Box<str>]>,
+    /// The counter slot of each of this engine's rule indexes.
+    slot_of: Arc<[usize]>,
+    /// Redactors for targets configured apart ([`RedactorBuilder::scope`]).
+    scopes: Arc<[Scope]>,
+}
+
+/// The redactor for events whose target is `prefix` or below it.
+#[derive(Clone)]
+struct Scope {
+    prefix: Box<str>,
+    redactor: Redactor,
+}
+
+/// Whether `target` is `prefix` or a module below it (`app::users` covers `app::users::db`,
+/// not `app::users2`).
+fn covers(prefix: &str, target: &str) -> bool {
+    target
+        .strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
 }
 
 static DEFAULT: Lazy<Redactor> = Lazy::new(|| {
@@ -72,10 +94,20 @@ impl Default for Redactor {
 
 impl fmt::Debug for Redactor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Redactor")
-            .field("rules", &self.rule_ids().collect::<Vec<_>>())
-            .field("max_value_len", &self.engine.max_len)
-            .finish()
+        let mut d = f.debug_struct("Redactor");
+        d.field("rules", &self.rule_ids().collect::<Vec<_>>())
+            .field("max_value_len", &self.engine.max_len);
+        if !self.scopes.is_empty() {
+            d.field(
+                "scopes",
+                &self
+                    .scopes
+                    .iter()
+                    .map(|s| (&*s.prefix, &s.redactor))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        d.finish()
     }
 }
 
@@ -87,6 +119,51 @@ impl Redactor {
     /// Starts a configuration from the default rule set.
     pub fn builder() -> RedactorBuilder {
         RedactorBuilder::default()
+    }
+
+    /// A redactor with one engine and no scopes; its counter slots are its rule indexes.
+    fn unscoped(engine: Engine) -> Redactor {
+        let slot_ids: Arc<[Box<str>]> = engine
+            .rules
+            .iter()
+            .map(|r| r.id.clone())
+            .chain(std::iter::once(Box::from(engine::OVERSIZED)))
+            .collect();
+        Redactor {
+            slot_of: (0..engine.rules.len()).collect(),
+            slot_ids,
+            engine: Arc::new(engine),
+            scopes: Arc::from([]),
+        }
+    }
+
+    /// The redactor for events and spans of `target`: the one configured for the longest
+    /// [scope](RedactorBuilder::scope) that covers it, else `self`. The layer calls this
+    /// for every event and span; call it yourself when you redact text that comes from a
+    /// known module.
+    ///
+    /// ```
+    /// let redactor = tracing_redact::Redactor::builder()
+    ///     .disable("pii")
+    ///     .scope("app::users", |s| s.enable("pii"))
+    ///     .build()?;
+    /// let line = "signup from jane@example.com";
+    /// assert_eq!(redactor.redact(line), line);
+    /// assert_eq!(redactor.for_target("app::users").redact(line), "signup from [REDACTED:email]");
+    /// assert_eq!(redactor.for_target("app::users::db").redact(line), "signup from [REDACTED:email]");
+    /// assert_eq!(redactor.for_target("app::users2").redact(line), line);
+    /// # Ok::<(), tracing_redact::Error>(())
+    /// ```
+    pub fn for_target(&self, target: &str) -> &Redactor {
+        let mut best: Option<&Scope> = None;
+        for scope in self.scopes.iter() {
+            if covers(&scope.prefix, target)
+                && best.map_or(true, |b| scope.prefix.len() > b.prefix.len())
+            {
+                best = Some(scope);
+            }
+        }
+        best.map_or(self, |scope| &scope.redactor)
     }
 
     /// The ids of the enabled rules.
@@ -128,20 +205,21 @@ impl Redactor {
     /// The number of counters a statistics table needs: one per enabled rule, plus one for
     /// oversized values.
     pub(crate) fn counter_slots(&self) -> usize {
-        self.engine.rules.len() + 1
+        self.slot_ids.len()
     }
 
-    /// The counter slot of a rule index from [`scan`](Self::scan).
+    /// The counter slot of a rule index from [`scan`](Self::scan); the slots are shared with
+    /// this redactor's scopes.
     pub(crate) fn counter_slot(&self, index: u16) -> usize {
-        usize::from(index).min(self.engine.rules.len())
+        self.slot_of
+            .get(usize::from(index))
+            .copied()
+            .unwrap_or(self.slot_ids.len() - 1)
     }
 
     /// The rule id of a counter slot.
     pub(crate) fn slot_rule_id(&self, slot: usize) -> &str {
-        self.engine
-            .rules
-            .get(slot)
-            .map_or(engine::OVERSIZED, |r| &r.id)
+        self.slot_ids.get(slot).map_or(engine::OVERSIZED, |id| id)
     }
 
     /// Identifies this redactor's configuration for caches (shared by clones).
@@ -517,7 +595,12 @@ pub struct RedactorBuilder {
     secret_values: Vec<Zeroizing<String>>,
     /// Why environment variables named for secret values could not be read.
     secret_env_errors: Vec<String>,
+    /// Targets configured apart: a prefix, and what changes there ([`RedactorBuilder::scope`]).
+    scopes: Vec<(String, ScopeChange)>,
 }
+
+/// What a [scope](RedactorBuilder::scope) changes in the configuration it starts from.
+type ScopeChange = Arc<dyn Fn(RedactorBuilder) -> RedactorBuilder + Send + Sync>;
 
 impl fmt::Debug for RedactorBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -533,6 +616,10 @@ impl fmt::Debug for RedactorBuilder {
             .field("per_rule", &self.per_rule)
             .field("max_len", &self.max_len)
             .field("secret_values", &self.secret_values.len())
+            .field(
+                "scopes",
+                &self.scopes.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -551,6 +638,7 @@ impl Default for RedactorBuilder {
             max_len: DEFAULT_MAX_VALUE_LEN,
             secret_values: Vec::new(),
             secret_env_errors: Vec::new(),
+            scopes: Vec::new(),
         }
     }
 }
@@ -742,6 +830,41 @@ impl RedactorBuilder {
         self
     }
 
+    /// Configures events and spans of `target` (a module path such as `app::users`, or an
+    /// explicit `target:`) and the modules below it apart: `change` gets this builder, with
+    /// every setting made before or after this call, and returns what applies there. The
+    /// layer picks, for each event and span, the scope with the longest prefix that covers
+    /// its target ([`Redactor::for_target`]); text redacted without a target
+    /// ([`Redactor::redact`], [`RedactingMakeWriter`](crate::RedactingMakeWriter)) uses the
+    /// configuration outside every scope.
+    ///
+    /// A prefix covers its target and the modules below it at `::` boundaries:
+    /// `app::users` covers `app::users::db`, not `app::users2`. Each scope is a redactor of
+    /// its own, built with the others: a mistake in one is an error from
+    /// [`build`](Self::build) naming the scope. Counters are shared: a rule counts the same
+    /// wherever it fired.
+    ///
+    /// ```
+    /// use tracing_redact::Redactor;
+    ///
+    /// let redactor = Redactor::builder()
+    ///     .disable("pii")                           // no PII rules by default…
+    ///     .scope("app::users", |s| s.enable("pii")) // …but where users are handled
+    ///     .build()?;
+    /// let line = "jane@example.com from 10.1.2.3";
+    /// assert_eq!(redactor.for_target("app::users::signup").redact(line), "[REDACTED:email] from 10.1.2.3");
+    /// assert_eq!(redactor.for_target("app::billing").redact(line), line);
+    /// # Ok::<(), tracing_redact::Error>(())
+    /// ```
+    pub fn scope(
+        mut self,
+        target: impl Into<String>,
+        change: impl Fn(RedactorBuilder) -> RedactorBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.scopes.push((target.into(), Arc::new(change)));
+        self
+    }
+
     /// Values longer than this many bytes are replaced whole by `[REDACTED:oversized]`
     /// without being scanned.
     pub fn max_value_len(mut self, bytes: usize) -> Self {
@@ -758,14 +881,102 @@ impl RedactorBuilder {
     /// a rule nor a family, [`Error::DuplicateRule`] for a custom id already taken, and
     /// [`Error::InvalidRule`] for an empty id, keyword or key name.
     pub fn build(self) -> Result<Redactor, Error> {
-        self.build_with(false)
+        self.build_scoped(false)
+    }
+
+    /// Builds the redactor outside every scope and one per scope, with counter slots shared
+    /// by all of them.
+    fn build_scoped(mut self, simd_keywords_only: bool) -> Result<Redactor, Error> {
+        let scopes = std::mem::take(&mut self.scopes);
+        if scopes.is_empty() {
+            return self.build_with(simd_keywords_only);
+        }
+        let mut built: Vec<(String, Redactor)> = Vec::with_capacity(scopes.len());
+        for (prefix, change) in &scopes {
+            let in_scope = |error: Error| Error::Config {
+                entry: format!("scope({prefix})"),
+                error: Box::new(error),
+            };
+            let malformed = prefix.is_empty()
+                || prefix.contains(|c: char| c.is_whitespace() || c == '*')
+                || prefix.starts_with("::")
+                || prefix.ends_with("::");
+            if malformed {
+                return Err(in_scope(Error::InvalidRule {
+                    rule: prefix.clone(),
+                    reason: "a scope is a target or module path such as `app::users`".into(),
+                }));
+            }
+            if built.iter().any(|(p, _)| p == prefix) {
+                return Err(in_scope(Error::InvalidRule {
+                    rule: prefix.clone(),
+                    reason: "this scope is configured twice".into(),
+                }));
+            }
+            let changed = change(self.clone());
+            if !changed.scopes.is_empty() {
+                return Err(in_scope(Error::InvalidRule {
+                    rule: prefix.clone(),
+                    reason: "a scope cannot hold scopes of its own".into(),
+                }));
+            }
+            built.push((
+                prefix.clone(),
+                changed.build_with(simd_keywords_only).map_err(in_scope)?,
+            ));
+        }
+        let mut base = self.build_with(simd_keywords_only)?;
+        // One counter per rule id, whichever redactors have it.
+        let mut ids: Vec<Box<str>> = Vec::new();
+        for redactor in std::iter::once(&base).chain(built.iter().map(|(_, r)| r)) {
+            for rule in &redactor.engine.rules {
+                if !ids.contains(&rule.id) {
+                    ids.push(rule.id.clone());
+                }
+            }
+        }
+        let slot_of = |redactor: &Redactor| -> Arc<[usize]> {
+            redactor
+                .engine
+                .rules
+                .iter()
+                .map(|rule| {
+                    ids.iter()
+                        .position(|id| *id == rule.id)
+                        .unwrap_or(ids.len())
+                })
+                .collect()
+        };
+        base.slot_of = slot_of(&base);
+        let scopes: Vec<Scope> = built
+            .into_iter()
+            .map(|(prefix, mut redactor)| {
+                redactor.slot_of = slot_of(&redactor);
+                Scope {
+                    prefix: prefix.into_boxed_str(),
+                    redactor,
+                }
+            })
+            .collect();
+        ids.push(Box::from(engine::OVERSIZED));
+        let slot_ids: Arc<[Box<str>]> = ids.into();
+        base.slot_ids = Arc::clone(&slot_ids);
+        let scopes: Vec<Scope> = scopes
+            .into_iter()
+            .map(|mut scope| {
+                scope.redactor.slot_ids = Arc::clone(&slot_ids);
+                scope
+            })
+            .collect();
+        base.scopes = scopes.into();
+        Ok(base)
     }
 
     /// Builds with every keyword in the SIMD keyword pass, whatever the rule asks
     /// ([`KeywordSearch`]): what the other keyword searches are compared with.
     #[cfg(test)]
     pub(crate) fn build_simd_keywords_only(self) -> Result<Redactor, Error> {
-        self.build_with(true)
+        self.build_scoped(true)
     }
 
     fn build_with(self, simd_keywords_only: bool) -> Result<Redactor, Error> {
@@ -1044,9 +1255,7 @@ impl RedactorBuilder {
             allow_patterns,
             max_len: self.max_len,
         })?;
-        Ok(Redactor {
-            engine: Arc::new(engine),
-        })
+        Ok(Redactor::unscoped(engine))
     }
 }
 

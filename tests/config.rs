@@ -66,7 +66,11 @@ fn check_rows(redactor: &Redactor, format: &str) {
 
 #[test]
 fn the_example_file_configures_what_it_says() {
-    check_rows(&from_toml(EXAMPLE).build().unwrap(), "toml");
+    let redactor = from_toml(EXAMPLE).build().unwrap();
+    check_rows(&redactor, "toml");
+    let card = "card 4111 1111 1111 1111";
+    assert_eq!(redactor.for_target("app::billing").redact(card), "card 4111 11** **** 1111");
+    assert_eq!(redactor.for_target("app::users").redact(card), card);
 }
 
 #[test]
@@ -280,6 +284,71 @@ fn every_mistake_names_its_entry() {
         assert!(text.contains(word), "{json}: {text}");
         // Never a value read from the environment.
         assert!(!text.contains("zzzz") && !text.contains("abc\""), "{text}");
+    }
+}
+
+#[test]
+fn scopes_add_to_the_configuration_outside_them() {
+    let config = from_toml(
+        r#"disable = ["pii"]
+           sensitive_keys = ["employee_number"]
+           [scopes."app::users"]
+           enable = ["pii"]
+           [scopes."app::users".replacements]
+           email = { mask = { keep_email_domain = true } }
+           [scopes."noisy"]
+           exempt_fields = ["trace_blob"]"#,
+    );
+    let r = config.build().unwrap();
+    let line = "jo@example.com employee_number=7";
+    assert_eq!(
+        r.redact(line),
+        "jo@example.com employee_number=[REDACTED:sensitive-key]"
+    );
+    assert_eq!(
+        r.for_target("app::users::db").redact(line),
+        "**@example.com employee_number=[REDACTED:sensitive-key]"
+    );
+    assert_eq!(
+        r.for_target("noisy")
+            .redact("trace_blob=AKIA2E0A8F3B244C9986"),
+        "trace_blob=AKIA2E0A8F3B244C9986"
+    );
+    assert_eq!(
+        r.redact("trace_blob=AKIA2E0A8F3B244C9986"),
+        "trace_blob=[REDACTED:aws-access-key-id]"
+    );
+
+    for (text, entry) in [
+        (
+            "[scopes.\"app\"]\nenable = [\"nope\"]",
+            "scopes.app.enable[0]",
+        ),
+        (
+            "[scopes.\"app\"]\nenable = [\"pii\"]\ndisable = [\"pii\"]",
+            "scopes.app.enable[0]",
+        ),
+        (
+            "[scopes.\"app\".replacements]\nemail = { mask = { fill = \"\\u0007\" } }",
+            "scopes.app.replacements.email",
+        ),
+        (
+            "[scopes.\"app\".scopes.\"inner\"]\nenable = [\"pii\"]",
+            "scopes.app.scopes",
+        ),
+        ("[scopes.\"app::\"]\nenable = [\"pii\"]", "scopes.app::"),
+    ] {
+        let err = from_toml(text).build().unwrap_err();
+        match &err {
+            Error::Config {
+                entry: named,
+                error,
+            } => {
+                assert_eq!(named, entry, "{text}: {err}");
+                assert!(!matches!(**error, Error::Config { .. }), "{err:?}");
+            }
+            other => panic!("{text}: {other:?}"),
+        }
     }
 }
 

@@ -335,8 +335,10 @@ impl<L> RedactLayer<L> {
         record: impl FnOnce(&mut dyn tracing_core::field::Visit),
         forward: impl FnOnce(&tracing_core::field::ValueSet<'_>),
     ) -> Scrubbed {
+        // Scopes are chosen by target; without scopes this is `self.redactor`.
+        let redactor = self.redactor.for_target(metadata.target());
         with_capture(|capture| {
-            let dirty = capture.scan(&self.redactor, metadata, record, |slot, field| {
+            let dirty = capture.scan(redactor, metadata, record, |slot, field| {
                 self.found(slot, field, metadata)
             });
             if !dirty {
@@ -345,7 +347,7 @@ impl<L> RedactLayer<L> {
             if self.detect_only {
                 return Scrubbed::Detected;
             }
-            capture.rebuild(&self.redactor, metadata.fields(), forward);
+            capture.rebuild(redactor, metadata.fields(), forward);
             for &(slot, field) in capture.settled_slots() {
                 self.found(Some(slot), field, metadata);
             }
