@@ -47,6 +47,9 @@
 //! * [`RedactingMakeWriter`]: a second line of defence on the formatted bytes.
 //! * [`testing`]: capture writers, the leak check and (feature `proptest`) strategies to
 //!   property-test your own subscriber stack.
+//! * `otel` (feature `opentelemetry`): the OpenTelemetry trace and log bridges, wrapped, and
+//!   scrubbed replacements for the span calls that bypass every layer.
+//! * `config` (feature `serde`): the whole configuration read from TOML, YAML or JSON.
 //!
 //! # The engine
 //!
@@ -136,6 +139,9 @@ mod error;
 mod finding;
 pub mod fmt;
 mod layer;
+#[cfg(feature = "opentelemetry")]
+#[cfg_attr(docsrs, doc(cfg(feature = "opentelemetry")))]
+pub mod otel;
 mod redactor;
 mod replacement;
 pub mod rules;

@@ -272,6 +272,63 @@ impl Redactor {
             .map_or(engine::OVERSIZED, |r| &r.id)
     }
 
+    /// What the layer writes for a field called `name` that holds `value`: the value whole
+    /// replaced under a sensitive name (a stand-in such as `***` or `${VAR}` kept), only
+    /// known secret values replaced under an exempt name, and [`redact`](Self::redact)
+    /// otherwise. A value over the size limit is `[REDACTED:oversized]` in every case. For
+    /// writing attributes the layer does not see (see [`otel`](crate::otel) with the
+    /// `opentelemetry` feature) and for sinks of your own.
+    ///
+    /// ```
+    /// let redactor = tracing_redact::Redactor::builder().exempt_field("request_id").build()?;
+    /// assert_eq!(redactor.redact_field("password", "hunter2"), "[REDACTED:sensitive-key]");
+    /// assert_eq!(redactor.redact_field("password", "${DB_PASSWORD}"), "${DB_PASSWORD}");
+    /// assert_eq!(redactor.redact_field("request_id", "4111111111111111"), "4111111111111111");
+    /// assert_eq!(redactor.redact_field("note", "4111111111111111"), "[REDACTED:payment-card]");
+    /// # Ok::<(), tracing_redact::Error>(())
+    /// ```
+    pub fn redact_field<'t>(&self, name: &str, value: &'t str) -> Cow<'t, str> {
+        if value.len() > self.engine.max_len {
+            let mut out = Vec::new();
+            self.write_replacement(u16::MAX, value.as_bytes(), &mut out);
+            return Cow::Owned(String::from_utf8_lossy(&out).into_owned());
+        }
+        if self.is_exempt_name(name) {
+            // Only known secret values: their forms are literals, so one pass finds them all.
+            let rebuilt = self.with_findings(value.as_bytes(), |raw| {
+                let mut out: Option<Vec<u8>> = None;
+                let mut at = 0;
+                for (rule, range) in raw {
+                    if !self.is_secret_value_rule(*rule) {
+                        continue;
+                    }
+                    let range = widen(value, range.clone());
+                    let buf = out.get_or_insert_with(|| Vec::with_capacity(value.len()));
+                    buf.extend_from_slice(&value.as_bytes()[at..range.start]);
+                    self.write_replacement(*rule, &value.as_bytes()[range.clone()], buf);
+                    at = range.end;
+                }
+                out.map(|mut buf| {
+                    buf.extend_from_slice(&value.as_bytes()[at..]);
+                    buf
+                })
+            });
+            return match rebuilt {
+                Some(buf) => Cow::Owned(String::from_utf8_lossy(&buf).into_owned()),
+                None => Cow::Borrowed(value),
+            };
+        }
+        if let Some(rule) = self.rule_for_key_name(name) {
+            if self.is_placeholder(rule, value.as_bytes()) {
+                return Cow::Borrowed(value);
+            }
+            let mut out = Vec::new();
+            self.write_replacement(rule, value.as_bytes(), &mut out);
+            return Cow::Owned(String::from_utf8_lossy(&out).into_owned());
+        }
+        self.redact(value)
+    }
+
     /// Finds every secret in `text`.
     ///
     /// Findings are sorted, never overlap, and their ranges always fall on `char` boundaries

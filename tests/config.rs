@@ -69,7 +69,10 @@ fn the_example_file_configures_what_it_says() {
     let redactor = from_toml(EXAMPLE).build().unwrap();
     check_rows(&redactor, "toml");
     let card = "card 4111 1111 1111 1111";
-    assert_eq!(redactor.for_target("app::billing").redact(card), "card 4111 11** **** 1111");
+    assert_eq!(
+        redactor.for_target("app::billing").redact(card),
+        "card 4111 11** **** 1111"
+    );
     assert_eq!(redactor.for_target("app::users").redact(card), card);
 }
 

@@ -484,13 +484,18 @@ where
     }
 
     // tracing-subscriber asks layers, through this method, whether they hold a per-layer
-    // filter (and finds `WithContext` hooks such as tracing-error's). Not forwarding it would
-    // make an inner per-layer filter's level the global maximum. The trait declares it
-    // `unsafe fn`, so forwarding needs the crate's one `unsafe` block.
+    // filter (and finds `WithContext` hooks such as tracing-error's and tracing-opentelemetry's).
+    // Not forwarding it would make an inner per-layer filter's level the global maximum. The
+    // trait declares it `unsafe fn`, so forwarding needs the crate's one `unsafe` block.
+    // The layer answers for itself and for its `Redactor`, which `otel::RedactedSpanExt` looks
+    // up with `Dispatch::downcast_ref` (both pointers are into `self`).
     #[allow(unsafe_code)]
     unsafe fn downcast_raw(&self, id: TypeId) -> Option<*const ()> {
         if id == TypeId::of::<Self>() {
             return Some(self as *const Self as *const ());
+        }
+        if id == TypeId::of::<Redactor>() {
+            return Some(&self.redactor as *const Redactor as *const ());
         }
         // SAFETY: forwarding the caller's request unchanged; the inner layer upholds the
         // contract for the pointer it returns, which points into `self.inner` and so lives
