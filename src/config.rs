@@ -1,7 +1,7 @@
 //! Configuration from a file: [`RedactionConfig`] (feature `serde`).
 //!
 //! Everything [`RedactorBuilder`] takes, as data that `serde` reads from TOML, YAML, JSON or
-//! any other format it has a crate for: rules and families on or off, rules of your own with
+//! any other self-describing format it has a crate for: rules and families on or off, rules of your own with
 //! their proximity words, sensitive and exempt names, the allowlist, known secret values
 //! named by environment variable, and replacements. A file never holds a secret: known values
 //! and keyed-hash keys are read from the environment when the redactor is built.
@@ -435,6 +435,12 @@ impl RedactionConfig {
 
     /// The entry a builder error comes from, found by the name the error carries.
     fn locate(&self, error: &Error) -> Option<String> {
+        self.locate_with(error, 0)
+    }
+
+    /// [`locate`](Self::locate), for a configuration whose known values come after
+    /// `values_before` others (a scope's, after those outside it).
+    fn locate_with(&self, error: &Error, values_before: usize) -> Option<String> {
         let position = |list: &[String], name: &str| list.iter().position(|n| n == name);
         let in_list = |list: &[String], key: &str, name: &str| {
             position(list, name).map(|i| format!("{key}[{i}]"))
@@ -473,7 +479,9 @@ impl RedactionConfig {
                         .and_then(|rest| rest.split(' ').next())
                         .and_then(|n| n.parse::<usize>().ok())
                     {
-                        return Some(format!("secret_values_from_env[{}]", n.checked_sub(1)?));
+                        let index = n.checked_sub(1)?.checked_sub(values_before)?;
+                        return (index < self.secret_values_from_env.len())
+                            .then(|| format!("secret_values_from_env[{index}]"));
                     }
                     return self
                         .secret_values_from_env
@@ -482,7 +490,7 @@ impl RedactionConfig {
                         .map(|i| format!("secret_values_from_env[{i}]"));
                 }
                 if rule == "replacement" {
-                    return Some("replacement".into());
+                    return self.replacement.is_some().then(|| "replacement".into());
                 }
                 custom(rule)
                     .or_else(|| in_list(&self.exempt_fields, "exempt_fields", rule))
@@ -497,7 +505,9 @@ impl RedactionConfig {
                 // An error inside a scope: the scope's entry, then the entry within it.
                 let target = entry.strip_prefix("scope(")?.strip_suffix(')')?;
                 let scope = self.scopes.get(target)?;
-                let inner = scope.locate(error).unwrap_or_default();
+                let inner = scope
+                    .locate_with(error, self.secret_values_from_env.len())
+                    .unwrap_or_default();
                 Some(
                     format!("scopes.{target}.{inner}")
                         .trim_end_matches('.')

@@ -166,6 +166,19 @@ impl Redactor {
         best.map_or(self, |scope| &scope.redactor)
     }
 
+    /// Whether values stored under `name` are redacted whole (a built-in or configured
+    /// sensitive name).
+    #[cfg_attr(not(feature = "opentelemetry"), allow(dead_code))]
+    pub(crate) fn is_sensitive_name(&self, name: &str) -> bool {
+        self.rule_for_key_name(name).is_some()
+    }
+
+    /// Whether some events are scanned with another configuration
+    /// ([`RedactorBuilder::scope`]).
+    pub(crate) fn has_scopes(&self) -> bool {
+        !self.scopes.is_empty()
+    }
+
     /// The ids of the enabled rules.
     pub fn rule_ids(&self) -> impl Iterator<Item = &str> {
         self.engine.rules.iter().map(|r| &*r.id)
@@ -327,6 +340,57 @@ impl Redactor {
             return Cow::Owned(String::from_utf8_lossy(&out).into_owned());
         }
         self.redact(value)
+    }
+
+    /// [`redact_field`](Self::redact_field) for several fields logged together, as the layer
+    /// scans an event: values under exempt or sensitive names by their name, the others as
+    /// one text (lines joined), so a finding that needs its neighbour (a secret key next to
+    /// its key id) is found across them. Returns the new text of each field that changed.
+    #[cfg_attr(not(feature = "opentelemetry"), allow(dead_code))]
+    pub(crate) fn redact_fields(&self, fields: &[(&str, &str)]) -> Vec<Option<String>> {
+        let mut out = vec![None; fields.len()];
+        let mut joined = String::new();
+        let mut spans: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        for (i, (name, value)) in fields.iter().enumerate() {
+            let by_name = self.is_exempt_name(name) || self.rule_for_key_name(name).is_some();
+            if by_name || value.len() > self.engine.max_len {
+                if let Cow::Owned(changed) = self.redact_field(name, value) {
+                    out[i] = Some(changed);
+                }
+                continue;
+            }
+            if !spans.is_empty() {
+                joined.push('\n');
+            }
+            let start = joined.len();
+            joined.push_str(value);
+            spans.push((i, start..joined.len()));
+        }
+        if spans.is_empty() {
+            return out;
+        }
+        let found: Vec<Raw> = self.scan(joined.as_bytes(), <[Raw]>::to_vec);
+        for (i, span) in spans {
+            let mut buf: Option<Vec<u8>> = None;
+            let mut at = span.start;
+            for (rule, r) in &found {
+                if r.end <= span.start || r.start >= span.end {
+                    continue;
+                }
+                let r = widen(&joined, r.start.max(span.start)..r.end.min(span.end));
+                let buf = buf.get_or_insert_with(Vec::new);
+                buf.extend_from_slice(&joined.as_bytes()[at..r.start]);
+                self.write_replacement(*rule, &joined.as_bytes()[r.clone()], buf);
+                at = r.end;
+            }
+            if let Some(mut buf) = buf {
+                buf.extend_from_slice(&joined.as_bytes()[at..span.end]);
+                // A replacement can expose more (the layer settles a rebuilt value the same way).
+                let text = String::from_utf8_lossy(&buf).into_owned();
+                out[i] = Some(self.redact(&text).into_owned());
+            }
+        }
+        out
     }
 
     /// Finds every secret in `text`.
@@ -529,15 +593,20 @@ impl CustomRule {
     }
 
     /// Counts a match only if one of `words` begins a word in the `within` bytes before the
-    /// match's start (the proximity keywords of Datadog's scanner). Words match regardless of
-    /// ASCII case, at the start of a word or of a camelCase part: `card` is found in
-    /// `Card:`, `card_number`, `creditCard`, not in `discard`. Calling it again replaces the
-    /// list.
+    /// match's start, on its line (the proximity keywords of Datadog's scanner). Words match
+    /// regardless of ASCII case, at the start of a word or of a camelCase part: `card` is
+    /// found in `Card:`, `card_number`, `creditCard`, `cards`, not in `discard`. Words inside
+    /// our own markers do not count. Calling it again replaces the list.
     ///
     /// The words are looked for in the text being scanned: in an event, the field's own
-    /// value. A field *name* is not part of it, so `info!(card = %n)` is matched by a rule
-    /// with `near(["card"], …)` only if the value itself says so; for field names, use
+    /// value (the layer scans fields as lines of one text). A field *name* is not part of
+    /// it, so `info!(card = %n)` is matched by a rule with `near(["card"], …)` only if the
+    /// value itself says so; for field names, use
     /// [`sensitive_key`](RedactorBuilder::sensitive_key).
+    ///
+    /// A match is judged on the text as given. With a replacement shorter than what it
+    /// replaces (a fixed text, a fixed-length mask), redacting the output again can bring a
+    /// word within reach of a match that was out of it; labels, which are longer, cannot.
     ///
     /// `within` must be 1 to 4096 bytes and the list must hold a non-empty word:
     /// [`build`](RedactorBuilder::build) checks.
@@ -889,11 +958,13 @@ impl RedactorBuilder {
 
     /// Configures events and spans of `target` (a module path such as `app::users`, or an
     /// explicit `target:`) and the modules below it apart: `change` gets this builder, with
-    /// every setting made before or after this call, and returns what applies there. The
+    /// every setting made before or after this call and the changes of the scopes around
+    /// this one (outermost first), and returns what applies there. The
     /// layer picks, for each event and span, the scope with the longest prefix that covers
-    /// its target ([`Redactor::for_target`]); text redacted without a target
-    /// ([`Redactor::redact`], [`RedactingMakeWriter`](crate::RedactingMakeWriter)) uses the
-    /// configuration outside every scope.
+    /// its target ([`Redactor::for_target`]); a record of the `log` crate is scoped by its
+    /// own target, and [`RedactingMakeWriter`](crate::RedactingMakeWriter) by the event's.
+    /// Text redacted without a target ([`Redactor::redact`]) uses the configuration outside
+    /// every scope.
     ///
     /// A prefix covers its target and the modules below it at `::` boundaries:
     /// `app::users` covers `app::users::db`, not `app::users2`. Each scope is a redactor of
@@ -948,6 +1019,9 @@ impl RedactorBuilder {
         if scopes.is_empty() {
             return self.build_with(simd_keywords_only);
         }
+        // The configuration outside every scope first: its mistakes are its own, not a
+        // scope's.
+        let mut base = self.clone().build_with(simd_keywords_only)?;
         let mut built: Vec<(String, Redactor)> = Vec::with_capacity(scopes.len());
         for (prefix, change) in &scopes {
             let in_scope = |error: Error| Error::Config {
@@ -970,7 +1044,18 @@ impl RedactorBuilder {
                     reason: "this scope is configured twice".into(),
                 }));
             }
-            let changed = change(self.clone());
+            // The scopes around this one apply first, outermost first, then its own change:
+            // `app::users::export` keeps what `app::users` turned on.
+            let mut around: Vec<&(String, ScopeChange)> = scopes
+                .iter()
+                .filter(|(outer, _)| outer != prefix && covers(outer, prefix))
+                .collect();
+            around.sort_by_key(|(outer, _)| outer.len());
+            let mut changed = self.clone();
+            for (_, outer_change) in around {
+                changed = outer_change(changed);
+            }
+            let changed = change(changed);
             if !changed.scopes.is_empty() {
                 return Err(in_scope(Error::InvalidRule {
                     rule: prefix.clone(),
@@ -982,7 +1067,6 @@ impl RedactorBuilder {
                 changed.build_with(simd_keywords_only).map_err(in_scope)?,
             ));
         }
-        let mut base = self.build_with(simd_keywords_only)?;
         // One counter per rule id, whichever redactors have it.
         let mut ids: Vec<Box<str>> = Vec::new();
         for redactor in std::iter::once(&base).chain(built.iter().map(|(_, r)| r)) {

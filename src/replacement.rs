@@ -11,7 +11,7 @@ use std::sync::Arc;
 /// | [`Replacement::Label`] (default) | `[REDACTED:aws-access-key-id]` | a copy of the rule id |
 /// | [`Replacement::fixed`] | whatever text you give | a copy |
 /// | [`Replacement::mask`] | `AKIA****************` with `mask(4, 0)` | one pass over the secret |
-/// | [`Replacement::Mask`] with a [`Mask`] | `AKIA####` with `Mask::keep(4, 0).fill('#').fixed_len(4)` | one pass over the secret |
+/// | [`Replacement::Mask`] with a [`Mask`] | `AKIA############` with `Mask::keep(4, 0).fill('#').fixed_len(12)` | one pass over the secret |
 /// | [`Replacement::keyed_hash`] | `[REDACTED:aws-access-key-id:5c1f0e9a2b7d]` | one keyed BLAKE3 of the secret |
 ///
 /// A keyed hash lets equal secrets correlate across lines ("the same token was used by both
@@ -65,11 +65,11 @@ pub enum Replacement {
 /// use tracing_redact::{Mask, Redactor};
 ///
 /// let redactor = Redactor::builder()
-///     .replacement(Mask::keep(4, 0).fill('#').fixed_len(6))
+///     .replacement(Mask::keep(4, 0).fill('#').fixed_len(12))
 ///     .replacement_for("payment-card", Mask::keep(0, 4).keep_card_bin())
 ///     .replacement_for("email", Mask::all().fixed_len(4).keep_email_domain())
 ///     .build()?;
-/// assert_eq!(redactor.redact("id AKIAIOSFODNN7EXAMPLE"), "id AKIA######");
+/// assert_eq!(redactor.redact("id AKIAIOSFODNN7EXAMPLE"), "id AKIA############");
 /// assert_eq!(redactor.redact("card 4111 1111 1111 1111"), "card 4111 11** **** 1111");
 /// assert_eq!(redactor.redact("to jane.doe@example.com"), "to ****@example.com");
 /// # Ok::<(), tracing_redact::Error>(())
@@ -105,8 +105,11 @@ impl Mask {
         }
     }
 
-    /// Writes `c` in place of hidden characters. A control character is refused by
-    /// [`build`](crate::RedactorBuilder::build): it could break a log line in two.
+    /// Writes `c` in place of hidden characters: `*` (the default), `#`, or a non-ASCII
+    /// symbol (`•`, `█`). [`build`](crate::RedactorBuilder::build) refuses the rest: letters
+    /// and digits, blanks, control and format characters (a line break or a bidi override
+    /// would change how the line reads), and ASCII punctuation, which rules read as part of
+    /// tokens and values, so masked output would be found again.
     pub fn fill(mut self, c: char) -> Self {
         self.fill = c;
         self
@@ -114,7 +117,8 @@ impl Mask {
 
     /// Writes exactly `len` fill characters in place of the hidden ones, however many there
     /// are, so the mask does not reveal the secret's length. `len` must be 1 to
-    /// [`MAX_MASK_LEN`] ([`build`](crate::RedactorBuilder::build) checks).
+    /// [`MAX_MASK_LEN`], and at least three times the kept characters, so the output keeps
+    /// at most a quarter ([`build`](crate::RedactorBuilder::build) checks).
     pub fn fixed_len(mut self, len: usize) -> Self {
         self.fixed_len = Some(len);
         self
@@ -132,41 +136,34 @@ impl Mask {
         self
     }
 
-    /// Whether `value` is this mask's output for a plain secret: the kept characters (all of
-    /// them or none) around a run of fill characters as long as the mask writes.
-    fn produced(&self, value: &[u8]) -> bool {
-        let Ok(text) = std::str::from_utf8(value) else {
-            return false;
-        };
-        let chars: Vec<char> = text.chars().collect();
-        let n = chars.len();
-        let kept_shapes = [(0, 0), (self.keep_leading, self.keep_trailing)];
-        kept_shapes.iter().any(|&(leading, trailing)| {
-            let Some(hidden) = n.checked_sub(leading.saturating_add(trailing)) else {
-                return false;
-            };
-            let fill_ok = chars[leading..leading + hidden]
-                .iter()
-                .all(|&c| c == self.fill);
-            let len_ok = match self.fixed_len {
-                Some(len) => hidden == len,
-                None => hidden > 0 && (leading + trailing).saturating_mul(4) <= n,
-            };
-            fill_ok && len_ok
-        })
+    /// Whether masking `value` (a secret of `form`) gives `value` back: then keeping it shows
+    /// exactly what masking it would, and it is our own output met again (on the fixed
+    /// point's next pass, or logged twice).
+    fn produced(&self, form: SecretForm, value: &[u8]) -> bool {
+        let mut again = Vec::with_capacity(value.len());
+        self.write(form, value, &mut again);
+        again == value
     }
 
     /// Why this mask cannot be used, if it cannot.
     pub(crate) fn check(&self) -> Result<(), String> {
-        if self.fill.is_control() {
+        if !fill_allowed(self.fill) {
             return Err(format!(
-                "mask fill {:?} is a control character",
-                self.fill.escape_default().to_string()
+                "mask fill {:?} is not allowed: use `*`, `#` or a non-ASCII symbol; letters, \
+                 digits, blanks, control and format characters, and the punctuation that \
+                 delimits tokens and values would be read as text again",
+                self.fill
             ));
         }
+        let kept = self.keep_leading.saturating_add(self.keep_trailing);
         match self.fixed_len {
             Some(len) if len == 0 || len > MAX_MASK_LEN => Err(format!(
                 "mask length {len} is not between 1 and {MAX_MASK_LEN}"
+            )),
+            // The output itself must keep at most a quarter: else masking it again (the
+            // fixed point's next pass) would take the kept characters away.
+            Some(len) if len < kept.saturating_mul(3) => Err(format!(
+                "mask length {len} is shorter than three times the {kept} kept characters"
             )),
             _ => Ok(()),
         }
@@ -265,6 +262,30 @@ impl Mask {
     }
 }
 
+/// Whether `c` may fill a mask: `*`, `#`, or a non-ASCII symbol that no rule reads as part of
+/// a token, a value's syntax or a line (not alphanumeric, not blank, not a control or format
+/// character such as a bidi override).
+fn fill_allowed(c: char) -> bool {
+    let format = matches!(
+        c,
+        '\u{ad}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61c}'
+            | '\u{6dd}'
+            | '\u{70f}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+    );
+    if c.is_ascii() {
+        return matches!(c, '*' | '#');
+    }
+    !c.is_alphanumeric() && !c.is_whitespace() && !c.is_control() && !format
+}
+
 fn push_char(c: char, out: &mut Vec<u8>) {
     let mut buf = [0u8; 4];
     out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
@@ -323,16 +344,22 @@ impl Replacement {
         Ok(Replacement::keyed_hash(key))
     }
 
-    /// Whether `value` is what this replacement writes: a fixed text, or a mask's output.
-    /// Such a value met again (on the fixed point's next pass, or logged twice) is a
-    /// stand-in, not a secret; masking it again could only change how much of it shows.
-    /// A secret that happened to look like this would show no more than its mask shows.
-    pub(crate) fn produced(&self, value: &[u8]) -> bool {
+    /// Whether `value`, a secret of `form`, is what this replacement writes for it: a fixed
+    /// text, or a mask's output that masking again leaves as it is. Such a value met again
+    /// (on the fixed point's next pass, or logged twice) is a stand-in; keeping it writes
+    /// exactly what replacing it would.
+    pub(crate) fn produced(&self, form: SecretForm, value: &[u8]) -> bool {
         match self {
             Replacement::Fixed(text) => !text.is_empty() && value == text.as_bytes(),
-            Replacement::Mask(mask) => mask.produced(value),
+            Replacement::Mask(mask) => mask.produced(form, value),
             Replacement::Label | Replacement::KeyedHash(_) => false,
         }
+    }
+
+    /// Whether this replacement may write what a rule finds again ([`produced`](Self::produced)
+    /// can be true for text that is not a fixed string).
+    pub(crate) fn is_mask(&self) -> bool {
+        matches!(self, Replacement::Mask(_))
     }
 
     /// Why this replacement cannot be used, if it cannot.

@@ -61,10 +61,12 @@ impl<'a, M: MakeWriter<'a>> MakeWriter<'a> for RedactingMakeWriter<M> {
         }
     }
 
+    /// A writer for one event: scrubs with the [scope](crate::RedactorBuilder::scope) of the
+    /// event's target, as the layer does.
     fn make_writer_for(&'a self, meta: &Metadata<'_>) -> Self::Writer {
         RedactingWriter {
             inner: self.inner.make_writer_for(meta),
-            redactor: self.redactor.clone(),
+            redactor: self.redactor.for_target(meta.target()).clone(),
         }
     }
 }

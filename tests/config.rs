@@ -144,26 +144,33 @@ fn an_empty_file_is_the_default_redactor() {
 
 #[test]
 fn a_rule_beats_its_family_whatever_the_order() {
+    // In each file the family's entries come first in one and last in the other; a rule's
+    // own entry wins either way, for toggles and for replacements.
     for text in [
-        r#"enable = ["email"]
+        r#"disable = ["pii"]
+           enable = ["payment-card"]
+           [replacements]
+           pii = { fixed = "<pii>" }
+           payment-card = { mask = { keep_card_bin = true } }"#,
+        r#"enable = ["payment-card"]
            disable = ["pii"]
            [replacements]
-           payment-card = { mask = { keep_trailing = 4 } }
-           pii = "label""#,
-        r#"disable = ["pii"]
-           enable = ["email", "payment-card"]
-           [replacements]
-           pii = "label"
-           payment-card = { mask = { keep_card_bin = true } }"#,
+           payment-card = { mask = { keep_card_bin = true } }
+           pii = { fixed = "<pii>" }"#,
     ] {
         let r = from_toml(text).build().unwrap();
-        assert_eq!(r.redact("a@example.com"), "[REDACTED:email]", "{text}");
+        assert_eq!(
+            r.redact("4111 1111 1111 1111"),
+            "4111 11** **** 1111",
+            "{text}"
+        );
+        assert_eq!(r.redact("a@example.com"), "a@example.com", "{text}");
         assert_eq!(r.redact("ssn 078-05-1120"), "ssn 078-05-1120", "{text}");
     }
     let r = from_toml(
         r#"[replacements]
-           pii = { fixed = "<pii>" }
-           payment-card = { mask = { keep_card_bin = true } }"#,
+           payment-card = { mask = { keep_card_bin = true } }
+           pii = { fixed = "<pii>" }"#,
     )
     .build()
     .unwrap();
@@ -257,7 +264,7 @@ fn every_mistake_names_its_entry() {
         (
             r#"{"replacement": {"mask": {"fill": "\n"}}}"#,
             "replacement",
-            "control",
+            "not allowed",
         ),
         (
             r#"{"replacements": {"email": {"mask": {"fixed_len": 0}}}}"#,
@@ -286,7 +293,7 @@ fn every_mistake_names_its_entry() {
         assert!(text.contains(&format!("`{entry}`")), "{text}");
         assert!(text.contains(word), "{json}: {text}");
         // Never a value read from the environment.
-        assert!(!text.contains("zzzz") && !text.contains("abc\""), "{text}");
+        assert!(!text.contains("zzzz") && !text.contains("abc"), "{text}");
     }
 }
 
@@ -340,6 +347,15 @@ fn scopes_add_to_the_configuration_outside_them() {
             "scopes.app.scopes",
         ),
         ("[scopes.\"app::\"]\nenable = [\"pii\"]", "scopes.app::"),
+        // A mistake outside the scopes is named as such, scopes or not.
+        (
+            "enable = [\"nope\"]\n[scopes.\"app\"]\nenable = [\"pii\"]",
+            "enable[0]",
+        ),
+        (
+            "replacement = { mask = { fill = \"x\" } }\n[scopes.\"app\"]\nenable = [\"pii\"]",
+            "replacement",
+        ),
     ] {
         let err = from_toml(text).build().unwrap_err();
         match &err {

@@ -6,6 +6,8 @@
 //! mask setting lets a whole secret through and that masked output is stable under a second
 //! pass.
 
+mod support;
+
 use proptest::prelude::*;
 use tracing_redact::testing::find_leak;
 use tracing_redact::testing::strategies::standalone_secret;
@@ -50,23 +52,23 @@ fn masks_keep_what_they_promise_and_nothing_more() {
         ),
         // Kept characters around a fixed-length fill.
         (
-            Mask::keep(4, 0).fixed_len(3),
+            Mask::keep(4, 0).fixed_len(12),
             "aws",
             "AKIAIOSFODNN7EXAMPLF",
-            "AKIA***",
+            "AKIA************",
         ),
         (
-            Mask::keep(0, 2).fixed_len(3),
+            Mask::keep(0, 2).fixed_len(6),
             "keys",
             "password=abcdefghij",
-            "password=***ij",
+            "password=******ij",
         ),
         // The quarter rule still holds with a fixed length: 2+2 of 8 is too much.
         (
-            Mask::keep(2, 2).fixed_len(3),
+            Mask::keep(2, 2).fixed_len(12),
             "keys",
             "password=abcdefgh",
-            "password=***",
+            "password=************",
         ),
         // Cards: the last four always, the first six with the BIN option on long cards only.
         (
@@ -95,10 +97,10 @@ fn masks_keep_what_they_promise_and_nothing_more() {
             "visa *********2222",
         ),
         (
-            Mask::all().keep_card_bin().fixed_len(4).fill('x'),
+            Mask::all().keep_card_bin().fixed_len(4).fill('#'),
             "payment-card",
             "card 4111 1111 1111 1111",
-            "card 4111 11xxxx1111",
+            "card 4111 11####1111",
         ),
         // E-mail: the domain stays, the counts apply to the local part.
         (
@@ -139,23 +141,28 @@ fn masks_keep_what_they_promise_and_nothing_more() {
         let out = redactor.redact(input);
         assert_eq!(out, expected, "{mask:?} for {rule} on {input:?}");
         assert_eq!(redactor.redact(&out), out, "second pass over {out:?}");
+        assert!(!redactor.is_match(&out), "found again in {out:?}");
     }
 }
 
 #[test]
 fn only_a_masks_own_output_passes_as_a_stand_in() {
-    let redactor = masked(Mask::keep(0, 2).fixed_len(3), "keys");
+    let redactor = masked(Mask::keep(0, 2).fixed_len(6), "keys");
     // What the mask writes is left alone when met again…
-    assert_eq!(redactor.redact("password=***ij"), "password=***ij");
+    assert_eq!(redactor.redact("password=******ij"), "password=******ij");
     // …but not a value with more kept characters, a longer or shorter fill, or another fill.
     for (input, expected) in [
-        ("password=***hunter2", "password=***r2"),
-        ("password=****ij", "password=***"),
-        ("password=**ij", "password=***"),
-        ("password=###hunter", "password=***er"),
+        ("password=***hunter2", "password=******r2"),
+        ("password=*******ij", "password=******ij"),
+        ("password=**ij", "password=******"),
+        ("password=###hunter", "password=******er"),
     ] {
         assert_eq!(redactor.redact(input), expected, "{input}");
     }
+    // A secret that merely contains the fill is masked: keeping it would show more.
+    let redactor = masked(Mask::keep(1, 1).fill('#').fixed_len(6), "keys");
+    assert_eq!(redactor.redact("password=pass#word"), "password=p######d");
+    assert_eq!(redactor.redact("password=p######d"), "password=p######d");
 }
 
 #[test]
@@ -174,8 +181,21 @@ fn a_fixed_length_mask_says_nothing_about_the_length() {
 #[test]
 fn bad_masks_are_refused_at_build_naming_the_setting() {
     for (mask, rule, needle) in [
-        (Mask::all().fill('\n'), "email", "control"),
-        (Mask::all().fill('\u{1b}'), "email", "control"),
+        (Mask::all().fill('\n'), "email", "not allowed"),
+        (Mask::all().fill('\u{1b}'), "email", "not allowed"),
+        (Mask::all().fill('\u{202e}'), "email", "not allowed"),
+        (Mask::all().fill('\u{2028}'), "email", "not allowed"),
+        (Mask::all().fill(' '), "email", "not allowed"),
+        (Mask::all().fill('x'), "email", "not allowed"),
+        (Mask::all().fill('_'), "email", "not allowed"),
+        (Mask::all().fill('-'), "email", "not allowed"),
+        (Mask::all().fill('é'), "email", "not allowed"),
+        (
+            Mask::keep(4, 4).fill('#').fixed_len(1),
+            "keys",
+            "three times",
+        ),
+        (Mask::keep(2, 0).fixed_len(5), "keys", "three times"),
         (Mask::all().fixed_len(0), "payment-card", "length 0"),
         (Mask::all().fixed_len(MAX_MASK_LEN + 1), "pii", "length 65"),
     ] {
@@ -231,10 +251,14 @@ fn proximity_words_decide_which_matches_count() {
             "employee 1234567 then 7654321 much later",
             "employee [REDACTED:employee-id] then 7654321 much later",
         ),
+        // The second number is 17 bytes from the word's start; a marker's own words do not
+        // count, so the next pass judges it as the first did.
         (
             "employee 1234567 7654321",
-            "employee [REDACTED:employee-id] [REDACTED:employee-id]",
+            "employee [REDACTED:employee-id] 7654321",
         ),
+        // The window stays on the match's line.
+        ("employee\n1234567", "employee\n1234567"),
         // Too far: 17 bytes between the word's start and the match.
         ("employee ....... 1234567", "employee ....... 1234567"),
         // Glued to a word, after the match, or absent.
@@ -243,7 +267,9 @@ fn proximity_words_decide_which_matches_count() {
         ("order 1234567", "order 1234567"),
     ];
     for (input, expected) in rows {
-        assert_eq!(near.redact(input), expected, "{input:?}");
+        let out = near.redact(input);
+        assert_eq!(out, expected, "{input:?}");
+        assert!(!near.is_match(&out), "{out:?}");
     }
 
     let not_near = employee_ids(
@@ -257,6 +283,8 @@ fn proximity_words_decide_which_matches_count() {
             "order was 12 ... 1234567",
             "order was 12 ... [REDACTED:employee-id]",
         ),
+        // A word on another line (another field, in the layer) excludes nothing.
+        ("order\n1234567", "order\n[REDACTED:employee-id]"),
     ] {
         assert_eq!(not_near.redact(input), expected, "{input:?}");
     }
@@ -275,6 +303,23 @@ fn proximity_words_decide_which_matches_count() {
         both.redact("test employee 1234567"),
         "test employee 1234567"
     );
+}
+
+#[test]
+fn in_the_layer_words_of_other_fields_do_not_count() {
+    let redactor = employee_ids(CustomRule::new("badge", r"\b\d{7}\b").not_near(["test"], 30));
+    let out = support::logged(redactor, || {
+        tracing::info!(badge = "1234567", "test run");
+    });
+    assert!(out.contains("badge=\"[REDACTED:badge]\""), "{out}");
+    let near = employee_ids(CustomRule::new("badge", r"\b\d{7}\b").near(["badge"], 30));
+    let out = support::logged(near, || {
+        tracing::info!(id = "1234567", "badge");
+        tracing::info!(id = "badge 1234567");
+    });
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].contains("id=\"1234567\""), "{out}");
+    assert!(lines[1].contains("id=\"badge [REDACTED:badge]\""), "{out}");
 }
 
 #[test]
@@ -317,14 +362,15 @@ proptest! {
         (family, secret) in standalone_secret(),
         leading in 0usize..6,
         trailing in 0usize..6,
-        fill in prop::sample::select(vec!['*', '#', 'x', '•', '_']),
+        fill in prop::sample::select(vec!['*', '#', '•', '█']),
         fixed in prop::option::of(1usize..=MAX_MASK_LEN),
         bin in any::<bool>(),
         domain in any::<bool>(),
     ) {
         let mut mask = Mask::keep(leading, trailing).fill(fill);
         if let Some(len) = fixed {
-            mask = mask.fixed_len(len);
+            // At least three times the kept characters, as `build` requires.
+            mask = mask.fixed_len(len.max(3 * (leading + trailing)));
         }
         if bin {
             mask = mask.keep_card_bin();
@@ -337,6 +383,7 @@ proptest! {
         let out = redactor.redact(&text).into_owned();
         prop_assert!(!out.contains(&secret), "{family}: {out}");
         prop_assert_eq!(redactor.redact(&out), out.clone());
+        prop_assert!(!redactor.is_match(&out), "{family}: found again in {out}");
         let keeps_part = leading + trailing > 0
             || (bin && family == "payment-card")
             || (domain && family == "email");

@@ -493,3 +493,62 @@ fn set_attribute_bypasses_every_layer_and_the_redacted_calls_do_not() {
         "token [REDACTED:github-token] rejected"
     );
 }
+
+#[test]
+fn redacted_calls_use_the_traces_layers_redactor_and_field_semantics() {
+    use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
+    let exporter = InMemorySpanExporter::default();
+    let provider = SdkTracerProvider::builder()
+        .with_simple_exporter(exporter.clone())
+        .build();
+    let redactor = tracing_redact::Redactor::builder()
+        .sensitive_key("employee_number")
+        .exempt_field("request_id")
+        .build()
+        .unwrap();
+    // Another `RedactLayer`, with the default redactor, sits outside: it is asked first.
+    let subscriber = tracing_subscriber::registry()
+        .with(tracing_redact::otel::traces(provider.tracer("t")).redacting_with(redactor))
+        .with(tracing_redact::fmt::layer().map_inner(|l| l.with_writer(std::io::sink)));
+    tracing::subscriber::with_default(subscriber, || {
+        let span = tracing::info_span!("s");
+        span.set_attribute_redacted("employee_number", "E-42");
+        span.set_attribute_redacted("password", 1234.5);
+        span.set_attribute_redacted("ratio", 0.25);
+        span.set_attribute_redacted("has_token", true);
+        span.set_attribute_redacted("request_id", "4111111111111111");
+        span.set_attribute_redacted("note", "4111111111111111");
+        span.add_event_with_timestamp_redacted(
+            format!("issued {AWS_KEY_ID}"),
+            std::time::SystemTime::now(),
+            vec![KeyValue::new("aws_secret_access_key", AWS_SECRET)],
+        );
+    });
+    provider.force_flush().unwrap();
+    let spans = exporter.get_finished_spans().unwrap();
+    let span = spans.iter().find(|s| s.name == "s").unwrap();
+    let attr = |key: &str| {
+        span.attributes
+            .iter()
+            .find(|kv| kv.key.as_str() == key)
+            .map(|kv| kv.value.to_string())
+    };
+    assert_eq!(
+        attr("employee_number").as_deref(),
+        Some("[REDACTED:sensitive-key]")
+    );
+    assert_eq!(
+        attr("password").as_deref(),
+        Some("[REDACTED:sensitive-key]")
+    );
+    assert_eq!(attr("ratio").as_deref(), Some("0.25"));
+    assert_eq!(attr("has_token").as_deref(), Some("true"));
+    assert_eq!(attr("request_id").as_deref(), Some("4111111111111111"));
+    assert_eq!(attr("note").as_deref(), Some("[REDACTED:payment-card]"));
+    let event = span.events.iter().next().unwrap();
+    assert_eq!(event.name, "issued [REDACTED:aws-access-key-id]");
+    assert_eq!(
+        event.attributes[0].value.to_string(),
+        "[REDACTED:aws-secret-access-key]"
+    );
+}

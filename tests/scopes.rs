@@ -9,13 +9,13 @@ use support::logged;
 use tracing_redact::{Error, RedactLayer, Redactor};
 use tracing_subscriber::prelude::*;
 
-/// PII only where users are handled, nothing but PII's e-mail rule in its export module, and
-/// no `sensitive-key` rule in one noisy dependency.
+/// PII only where users are handled, the same and phone numbers exempt in its export module,
+/// and no `sensitive-key` rule in one noisy dependency.
 fn scoped() -> Redactor {
     Redactor::builder()
         .disable("pii")
         .scope("app::users", |s| s.enable("pii"))
-        .scope("app::users::export", |s| s.enable("email"))
+        .scope("app::users::export", |s| s.exempt_field("phone"))
         .scope("noisy::proto", |s| s.disable("sensitive-key"))
         .build()
         .unwrap()
@@ -35,14 +35,14 @@ fn each_target_gets_the_longest_scope_that_covers_it() {
             "app::users::db",
             "[REDACTED:email] card [REDACTED:payment-card] password=[REDACTED:sensitive-key]",
         ),
-        // The inner scope starts from the outer configuration, not from the outer scope.
+        // An inner scope starts from the scopes around it: PII stays on.
         (
             "app::users::export",
-            "[REDACTED:email] card 4111 1111 1111 1111 password=[REDACTED:sensitive-key]",
+            "[REDACTED:email] card [REDACTED:payment-card] password=[REDACTED:sensitive-key]",
         ),
         (
             "app::users::export::csv",
-            "[REDACTED:email] card 4111 1111 1111 1111 password=[REDACTED:sensitive-key]",
+            "[REDACTED:email] card [REDACTED:payment-card] password=[REDACTED:sensitive-key]",
         ),
         // Not below `app::users`: a longer name, a parent, another crate.
         (
@@ -78,10 +78,13 @@ fn the_layer_picks_the_scope_of_each_event_and_span() {
         let _entered = span.enter();
         // The event's own target decides, not its span's.
         tracing::info!(target: "app::mail", to = "joe@example.org", "queued");
+        // A value recorded later is scanned with the span's scope.
         span.record("email", "ann@example.net");
+        tracing::info!(target: "app::mail", "sent");
     });
+    assert!(!out.contains("ann@example.net"), "{out}");
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 3, "{out}");
+    assert_eq!(lines.len(), 4, "{out}");
     assert!(lines[0].contains("user=\"[REDACTED:email]\""), "{out}");
     assert!(lines[1].contains("user=\"jane@example.com\""), "{out}");
     assert!(
@@ -169,6 +172,20 @@ fn bad_scopes_are_refused_naming_the_scope() {
         Redactor::builder().scope("app", |s| s.enable("no-such-rule")),
         "scope(app)",
         "no-such-rule",
+    );
+}
+
+#[test]
+fn an_inner_scope_keeps_the_changes_of_the_scopes_around_it() {
+    let r = scoped();
+    let line = "phone=\"+1 415 555 0100\" card 4111 1111 1111 1111";
+    assert_eq!(
+        r.for_target("app::users::export").redact(line),
+        "phone=\"+1 415 555 0100\" card [REDACTED:payment-card]"
+    );
+    assert_eq!(
+        r.for_target("app::users").redact(line),
+        "phone=\"[REDACTED:phone-number]\" card [REDACTED:payment-card]"
     );
 }
 

@@ -1176,7 +1176,7 @@ pub(crate) fn is_placeholder(value: &[u8], own: Option<&Replacement>) -> bool {
     if value.is_empty() || is_blank_or_escaped_blank(value) {
         return true;
     }
-    if own.is_some_and(|r| r.produced(value)) {
+    if own.is_some_and(|r| r.produced(crate::rules::SecretForm::Opaque, value)) {
         return true;
     }
     let name = |b: &[u8]| {

@@ -193,6 +193,8 @@ pub(crate) struct Engine {
     exempt: Option<(KeyNames, Keywords)>,
     allow_literals: Vec<Vec<u8>>,
     allow_patterns: Option<RegexSet>,
+    /// Whether some rule's replacement is a mask, whose output rules may find again.
+    pub masks: bool,
     pub max_len: usize,
 }
 
@@ -435,6 +437,7 @@ impl Engine {
         };
         static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(Engine {
+            masks: parts.rules.iter().any(|r| r.replacement.is_mask()),
             shapes: shapes::ShapeDispatch::new(&shape_rules),
             serial: SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             rules: parts.rules,
@@ -669,7 +672,15 @@ impl Engine {
             return;
         };
         let Some(regex) = &rule.regex else { return };
+        // Proximity words are searched once per text, on its first match.
+        let mut hits = None;
         for m in regex.find_iter(hay) {
+            if let Some(proximity) = &rule.proximity {
+                let hits = hits.get_or_insert_with(|| proximity.hits(hay));
+                if !proximity.allows(hay, hits, m.start()) {
+                    continue;
+                }
+            }
             self.push_match(rule, index, hay, m.range(), out);
         }
     }
@@ -711,11 +722,6 @@ impl Engine {
         m: Range<usize>,
         out: &mut Vec<Raw>,
     ) {
-        if let Some(proximity) = &rule.proximity {
-            if !proximity.allows(hay, m.start) {
-                return;
-            }
-        }
         if rule.secret_groups.is_empty() {
             self.validate_push(rule, index, hay, m, out);
             return;
@@ -765,7 +771,6 @@ impl Engine {
     ) {
         if r.is_empty()
             || (rule.placeholder_guard && validate::looks_like_placeholder(&hay[r.clone()]))
-            || rule.replacement.produced(&hay[r.clone()])
         {
             return;
         }
@@ -933,6 +938,16 @@ impl Engine {
         }
         for (rule, _) in out.iter_mut() {
             *rule &= !OVERRIDES_ALLOWLIST;
+        }
+        if self.masks {
+            // A mask's own output met again (the next pass of the fixed point): keeping it
+            // writes what masking it would, and finding it again would count it twice.
+            out.retain(|(rule, r)| {
+                !self
+                    .rules
+                    .get(usize::from(*rule))
+                    .is_some_and(|c| c.replacement.produced(c.form, &hay[r.clone()]))
+            });
         }
         // Ties go to the rule listed first in the catalogue, so labels are deterministic.
         out.sort_unstable_by(|a, b| {

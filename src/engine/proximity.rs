@@ -1,14 +1,22 @@
 //! Proximity keywords: a custom rule's match counts only if one of its words occurs shortly
 //! before it (`near`), or only if none does (`not_near`).
 //!
-//! A word is looked for in the `within` bytes before the match's start, regardless of ASCII
-//! case, and must begin a word there: at the window's edge of the text, after a byte that is
-//! not a letter or digit, or as the capital that starts a camelCase part (`creditCard` holds
-//! `card`, `discard` does not). The words are one aho-corasick automaton per list, searched
-//! only for matches the rule's regex already found, so a rule without proximity words pays
-//! nothing and one with them pays a search of at most `within` bytes per match.
+//! A word is looked for in the `within` bytes before the match's start, on the match's own
+//! line (a window never reaches past a line break: the layer joins a value's fields with
+//! them), regardless of ASCII case, and must begin a word there: at the start of the text,
+//! after a byte that is not a letter or digit, or as the capital that starts a camelCase part
+//! (`creditCard` holds `card`, `discard` does not). Words inside our own markers
+//! (`[REDACTED:employee-id]`) do not count, so a second pass judges a match as the first did.
+//!
+//! # Cost
+//!
+//! Each list is one aho-corasick automaton. The words are searched once per text, and only in
+//! a text where the rule's regex matched; each match then costs a binary search over the
+//! word positions and a `memrchr` over its window. A rule without proximity words pays
+//! nothing.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::ops::Range;
 
 /// The widest window a proximity list may look back over: the check runs on every match.
 pub(crate) const MAX_PROXIMITY_WINDOW: usize = 4096;
@@ -43,15 +51,37 @@ impl WordWindow {
         Ok(WordWindow { words, within })
     }
 
-    /// Whether one of the words begins a word within the window before `match_start`.
-    pub(crate) fn occurs_before(&self, hay: &[u8], match_start: usize) -> bool {
+    /// Where the words begin a word in `hay`, outside our markers, sorted by start.
+    fn hits(&self, hay: &[u8], markers: &[Range<usize>]) -> Vec<Range<usize>> {
+        // Overlapping search: a hit glued to a word (`discard`) must not hide a later one
+        // that starts a word.
+        let mut hits: Vec<Range<usize>> = self
+            .words
+            .find_overlapping_iter(hay)
+            .map(|m| m.range())
+            .filter(|r| starts_word(hay, r.start))
+            .filter(|r| {
+                !markers
+                    .iter()
+                    .any(|mk| r.start < mk.end && mk.start < r.end)
+            })
+            .collect();
+        hits.sort_unstable_by_key(|r| (r.start, r.end));
+        hits
+    }
+
+    /// Whether one of `hits` lies within the window before `match_start`, on its line.
+    fn occurs_before(&self, hay: &[u8], hits: &[Range<usize>], match_start: usize) -> bool {
         let end = match_start.min(hay.len());
-        let start = end.saturating_sub(self.within);
-        // Overlapping search: a hit glued to a word (`discard`) must not hide a later
-        // one that starts a word.
-        self.words
-            .find_overlapping_iter(&hay[start..end])
-            .any(|m| starts_word(hay, start + m.start()))
+        let mut start = end.saturating_sub(self.within);
+        if let Some(line_break) = memchr::memrchr2(b'\n', b'\r', &hay[start..end]) {
+            start += line_break + 1;
+        }
+        let first = hits.partition_point(|h| h.start < start);
+        hits[first..]
+            .iter()
+            .take_while(|h| h.start < end)
+            .any(|h| h.end <= end)
     }
 }
 
@@ -77,17 +107,44 @@ pub(crate) struct Proximity {
     pub not_near: Option<WordWindow>,
 }
 
+/// Where a proximity rule's words occur in one text: computed once, on its first match.
+pub(crate) struct Hits {
+    near: Vec<Range<usize>>,
+    not_near: Vec<Range<usize>>,
+}
+
 impl Proximity {
+    /// The word positions of both lists in `hay`.
+    pub(crate) fn hits(&self, hay: &[u8]) -> Hits {
+        let markers = markers(hay);
+        let of =
+            |w: &Option<WordWindow>| w.as_ref().map_or_else(Vec::new, |w| w.hits(hay, &markers));
+        Hits {
+            near: of(&self.near),
+            not_near: of(&self.not_near),
+        }
+    }
+
     /// Whether a match starting at `match_start` passes both lists.
-    pub(crate) fn allows(&self, hay: &[u8], match_start: usize) -> bool {
+    pub(crate) fn allows(&self, hay: &[u8], hits: &Hits, match_start: usize) -> bool {
         self.near
             .as_ref()
-            .map_or(true, |w| w.occurs_before(hay, match_start))
+            .map_or(true, |w| w.occurs_before(hay, &hits.near, match_start))
             && !self
                 .not_near
                 .as_ref()
-                .is_some_and(|w| w.occurs_before(hay, match_start))
+                .is_some_and(|w| w.occurs_before(hay, &hits.not_near, match_start))
     }
+}
+
+/// The spans of our own markers (`[REDACTED:…]`) in `hay`.
+fn markers(hay: &[u8]) -> Vec<Range<usize>> {
+    memchr::memmem::find_iter(hay, b"[REDACTED")
+        .map(|start| {
+            let end = memchr::memchr(b']', &hay[start..]).map_or(hay.len(), |i| start + i + 1);
+            start..end
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -97,6 +154,11 @@ mod tests {
     fn window(words: &[&str], within: usize) -> WordWindow {
         let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
         WordWindow::new(&words, within).unwrap()
+    }
+
+    fn before(w: &WordWindow, text: &str, at: usize) -> bool {
+        let hits = w.hits(text.as_bytes(), &markers(text.as_bytes()));
+        w.occurs_before(text.as_bytes(), &hits, at)
     }
 
     #[test]
@@ -110,15 +172,30 @@ mod tests {
             "my-card 4111",
             "cards 4111",
         ] {
-            assert!(w.occurs_before(text.as_bytes(), at(text)), "{text}");
+            assert!(before(&w, text, at(text)), "{text}");
         }
         for text in ["discard 4111", "scorecard: 4111", "4111 card"] {
-            assert!(!w.occurs_before(text.as_bytes(), at(text)), "{text}");
+            assert!(!before(&w, text, at(text)), "{text}");
         }
         // A word cut by the window's edge does not count.
         let text = "card ......... 4111";
-        assert!(!window(&["card"], 12).occurs_before(text.as_bytes(), at(text)));
-        assert!(window(&["card"], 15).occurs_before(text.as_bytes(), at(text)));
+        assert!(!before(&window(&["card"], 12), text, at(text)));
+        assert!(before(&window(&["card"], 15), text, at(text)));
+    }
+
+    #[test]
+    fn windows_stop_at_line_breaks_and_skip_markers() {
+        let w = window(&["card"], 40);
+        for text in [
+            "card\n4111",
+            "card\r\n4111",
+            "[REDACTED:card] 4111",
+            "[REDACTED:x-card] 4111",
+        ] {
+            assert!(!before(&w, text, text.find('4').unwrap()), "{text:?}");
+        }
+        let text = "card [REDACTED:x] 4111";
+        assert!(before(&w, text, text.find('4').unwrap()));
     }
 
     #[test]
@@ -126,7 +203,7 @@ mod tests {
         // `discard` holds `card` glued to a word; the second `card` starts one.
         let w = window(&["card", "discard"], 40);
         let text = "xdiscard card 4111";
-        assert!(w.occurs_before(text.as_bytes(), text.find('4').unwrap()));
+        assert!(before(&w, text, text.find('4').unwrap()));
     }
 
     #[test]
@@ -143,9 +220,9 @@ mod tests {
             near: Some(window(&["ssn"], 20)),
             not_near: Some(window(&["test"], 20)),
         };
-        let at = |t: &str| t.find('1').unwrap();
-        assert!(p.allows(b"ssn 123", at("ssn 123")));
-        assert!(!p.allows(b"id 123", at("id 123")));
-        assert!(!p.allows(b"test ssn 123", at("test ssn 123")));
+        let allows = |t: &str| p.allows(t.as_bytes(), &p.hits(t.as_bytes()), t.find('1').unwrap());
+        assert!(allows("ssn 123"));
+        assert!(!allows("id 123"));
+        assert!(!allows("test ssn 123"));
     }
 }

@@ -128,7 +128,16 @@ pub struct RedactLayer<L> {
     /// Count and audit findings, forward every value unchanged ([`RedactLayer::detect_only`]).
     detect_only: bool,
     audit: Option<AuditHook>,
+    /// For a layer around an OpenTelemetry bridge: its redactor, which `downcast_raw` answers
+    /// for so that writes around the layer (`otel::RedactedSpanExt`) find this one and not
+    /// another `RedactLayer`'s.
+    bridge: Option<BridgeRedactor>,
 }
+
+/// The redactor of a [`RedactLayer`] around an OpenTelemetry bridge (see `bridge`).
+#[derive(Debug, Clone)]
+#[cfg_attr(not(feature = "opentelemetry"), allow(dead_code))]
+pub(crate) struct BridgeRedactor(pub(crate) Redactor);
 
 /// What [`RedactLayer::scrub`] did with a value set.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -169,6 +178,7 @@ impl<L> RedactLayer<L> {
             stats,
             detect_only: false,
             audit: None,
+            bridge: None,
         }
     }
 
@@ -192,7 +202,17 @@ impl<L> RedactLayer<L> {
     /// ```
     pub fn redacting_with(mut self, redactor: Redactor) -> Self {
         self.stats = RedactionStats::new(&redactor);
+        if self.bridge.is_some() {
+            self.bridge = Some(BridgeRedactor(redactor.clone()));
+        }
         self.redactor = redactor;
+        self
+    }
+
+    /// Marks this layer as the one around an OpenTelemetry bridge (`otel::traces`).
+    #[cfg_attr(not(feature = "opentelemetry"), allow(dead_code))]
+    pub(crate) fn answering_for_bridge(mut self) -> Self {
+        self.bridge = Some(BridgeRedactor(self.redactor.clone()));
         self
     }
 
@@ -306,6 +326,7 @@ impl<L> RedactLayer<L> {
             stats: self.stats,
             detect_only: self.detect_only,
             audit: self.audit,
+            bridge: self.bridge,
         }
     }
 
@@ -332,13 +353,20 @@ impl<L> RedactLayer<L> {
     fn scrub(
         &self,
         metadata: &'static Metadata<'static>,
-        record: impl FnOnce(&mut dyn tracing_core::field::Visit),
+        record: impl Fn(&mut dyn tracing_core::field::Visit),
         forward: impl FnOnce(&tracing_core::field::ValueSet<'_>),
     ) -> Scrubbed {
         // Scopes are chosen by target; without scopes this is `self.redactor`.
-        let redactor = self.redactor.for_target(metadata.target());
+        let redactor = if self.redactor.has_scopes() {
+            match log_target(metadata, &record) {
+                Some(target) => self.redactor.for_target(&target),
+                None => self.redactor.for_target(metadata.target()),
+            }
+        } else {
+            &self.redactor
+        };
         with_capture(|capture| {
-            let dirty = capture.scan(redactor, metadata, record, |slot, field| {
+            let dirty = capture.scan(redactor, metadata, &record, |slot, field| {
                 self.found(slot, field, metadata)
             });
             if !dirty {
@@ -354,6 +382,29 @@ impl<L> RedactLayer<L> {
             Scrubbed::Rebuilt
         })
     }
+}
+
+/// The target of a record the `log` crate made, which tracing-log's callsites carry in the
+/// `log.target` field (their own target is `log`): what scopes are chosen by.
+fn log_target(
+    metadata: &Metadata<'_>,
+    record: &impl Fn(&mut dyn tracing_core::field::Visit),
+) -> Option<String> {
+    struct LogTarget(Option<String>);
+    impl tracing_core::field::Visit for LogTarget {
+        fn record_str(&mut self, field: &tracing_core::Field, value: &str) {
+            if field.name() == "log.target" {
+                self.0 = Some(value.to_owned());
+            }
+        }
+        fn record_debug(&mut self, _: &tracing_core::Field, _: &dyn std::fmt::Debug) {}
+    }
+    if metadata.target() != "log" || metadata.fields().field("log.target").is_none() {
+        return None;
+    }
+    let mut visitor = LogTarget(None);
+    record(&mut visitor);
+    visitor.0
 }
 
 impl<S, L> Layer<S> for RedactLayer<L>
@@ -487,8 +538,9 @@ where
     // filter (and finds `WithContext` hooks such as tracing-error's and tracing-opentelemetry's).
     // Not forwarding it would make an inner per-layer filter's level the global maximum. The
     // trait declares it `unsafe fn`, so forwarding needs the crate's one `unsafe` block.
-    // The layer answers for itself and for its `Redactor`, which `otel::RedactedSpanExt` looks
-    // up with `Dispatch::downcast_ref` (both pointers are into `self`).
+    // The layer answers for itself, for its `Redactor` and, around an OpenTelemetry bridge, for
+    // its `BridgeRedactor`, which `otel::RedactedSpanExt` looks up with `Dispatch::downcast_ref`
+    // (every pointer is into `self`).
     #[allow(unsafe_code)]
     unsafe fn downcast_raw(&self, id: TypeId) -> Option<*const ()> {
         if id == TypeId::of::<Self>() {
@@ -496,6 +548,11 @@ where
         }
         if id == TypeId::of::<Redactor>() {
             return Some(&self.redactor as *const Redactor as *const ());
+        }
+        if id == TypeId::of::<BridgeRedactor>() {
+            if let Some(bridge) = &self.bridge {
+                return Some(bridge as *const BridgeRedactor as *const ());
+            }
         }
         // SAFETY: forwarding the caller's request unchanged; the inner layer upholds the
         // contract for the pointer it returns, which points into `self.inner` and so lives

@@ -98,7 +98,9 @@ impl RedactionStats {
             .map_or(0, |(_, n)| n)
     }
 
-    /// Every counter, in catalogue order, zeros included.
+    /// Every counter, zeros included: the rules in catalogue order (with scopes, the rules
+    /// outside every scope first, then those only scopes have), then `oversized` and
+    /// `unformattable`.
     pub fn iter(&self) -> impl Iterator<Item = (&str, u64)> + '_ {
         self.inner
             .ids
