@@ -856,11 +856,12 @@ impl RedactorBuilder {
     ///
     /// A value needs at least 6 bytes (shorter ones would match ordinary text). Values are
     /// held in buffers that are zeroed when dropped, and never printed: the builder's `Debug`
-    /// shows how many there are. Each value adds 6 to 15 literals to the keyword pass
-    /// (listed in [`secret_values`](crate::secret_values)), which takes 64 a SIMD pass: the
-    /// rules use about 75 of their 128, so a handful of values costs no pass of its own, and
-    /// each further 64 literals one more. The values count as rules you added: `disable("custom")`
-    /// turns them off with your custom rules, `disable("secret-value")` alone.
+    /// shows how many there are. Each value adds 6 to 15 forms (listed in
+    /// [`secret_values`](crate::secret_values)), found by one skipping search of their own
+    /// that reads about one window end per 20 bytes: on the layer benchmark's clean events,
+    /// 20 values and 20 exempt names cost 0.7% more instructions per event. The values count
+    /// as rules you added: `disable("custom")` turns them off with your custom rules,
+    /// `disable("secret-value")` alone.
     ///
     /// ```
     /// let redactor = tracing_redact::Redactor::builder()

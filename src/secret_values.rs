@@ -5,8 +5,9 @@
 //! # Forms
 //!
 //! [`RedactorBuilder::secret_value`](crate::RedactorBuilder::secret_value) turns each value
-//! into the literals below, and the engine looks for them in its keyword pass, beside the
-//! rules' keywords: no pass of their own while the pass has room (64 literals a SIMD pass).
+//! into the literals below, and the engine looks for them with a skipping search of their own
+//! (Wu–Manber's block shift, `engine::long_literals`): the forms are long, so it reads about
+//! one window end per 20 bytes instead of adding passes to the SIMD keyword search.
 //! Forms that come out the same are looked for once: an alphanumeric value has 6 to 9 (as
 //! it is, hex twice, base64 three times, base64url where it differs), one with every kind of
 //! byte up to 15.
@@ -28,9 +29,8 @@
 //! # Memory
 //!
 //! The builder and the engine hold values and forms in buffers that are overwritten with zeros
-//! when dropped ([`zeroize`]). The SIMD searcher of `aho-corasick` keeps copies of its
-//! literals that are freed but not overwritten; so does the process environment for
-//! [`secret_values_from_env`](crate::RedactorBuilder::secret_values_from_env). None of this
+//! when dropped ([`zeroize`]), the searcher included. The process environment keeps its own
+//! copy for [`secret_values_from_env`](crate::RedactorBuilder::secret_values_from_env). None of this
 //! is printed: `Debug` of the builder and the redactor shows how many values there are,
 //! errors name the environment variable, never its value.
 

@@ -15,6 +15,9 @@
 //!    Keywords that another scan finds more cheaply stay out of the SIMD pass, whose cost
 //!    grows with its literals (`rules::KeywordSearch`): Twilio's `SK` is looked for inside
 //!    the long key runs of step 4, Azure's `Q~` at each `~` of the rare-byte pass.
+//!    Known secret values' forms are not keywords: they are long, and a skipping search of
+//!    their own (`long_literals`, Wu–Manber) reads one window end per about 20 bytes where
+//!    they would add SIMD passes.
 //! 2. **Rare bytes.** One `memchr2`/`memchr3` pass over the bytes that are rare in logs and
 //!    start a check: `@` (e-mail) and the bytes of keywords searched at a byte. A pass costs
 //!    a few nanoseconds a call even on short texts, so they share one.
@@ -42,6 +45,7 @@
 pub(crate) mod classify;
 pub(crate) mod keyvalue;
 mod keywords;
+mod long_literals;
 pub(crate) mod proximity;
 pub(crate) mod shapes;
 pub(crate) mod validate;
@@ -53,6 +57,7 @@ use crate::rules::pii::DigitHit;
 use crate::rules::{aws, http, network, pii, KeywordSearch};
 use classify::Classified;
 use keywords::Keywords;
+use long_literals::LongLiterals;
 use regex::bytes::{Regex, RegexSet};
 use std::ops::Range;
 use std::sync::Arc;
@@ -177,6 +182,8 @@ pub(crate) struct Engine {
     pub rules: Vec<CompiledRule>,
     keywords: Option<Keywords>,
     keyword_targets: Vec<Vec<Target>>,
+    /// The forms of known secret values ([`long_literals`]), with the rule they report for.
+    secret_values: Option<(LongLiterals, u16)>,
     /// Keywords looked for inside long key runs only ([`KeywordSearch::InKeyRuns`]).
     run_keywords: Vec<(Box<[u8]>, u16)>,
     /// Keywords looked for around one byte ([`KeywordSearch::AtByte`]), by byte: each with
@@ -385,11 +392,21 @@ impl Engine {
         if !parts.rules.is_empty() {
             add(BYTE_ARRAY_OPEN, Target::ByteArray);
         }
-        if let Some(rule) = slots.secret_value {
-            for form in &parts.secret_forms {
-                add(form, Target::SecretValue(rule));
+        // Known values' forms are long: a skipping search of their own costs less than the
+        // SIMD pass they would add to (see `long_literals`). A form too short for it (none:
+        // forms have at least 6 bytes) would go to the keyword pass.
+        let secret_values = match slots.secret_value {
+            Some(rule) => {
+                let searcher = LongLiterals::new(parts.secret_forms.iter().map(|f| f.as_bytes()));
+                if searcher.is_none() {
+                    for form in &parts.secret_forms {
+                        add(form, Target::SecretValue(rule));
+                    }
+                }
+                searcher.map(|s| (s, rule))
             }
-        }
+            None => None,
+        };
         if slots.aws_secure_parameter.is_some() {
             add(aws_context::SECURE_STRING, Target::SecureParameter);
         }
@@ -437,6 +454,7 @@ impl Engine {
         };
         static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(Engine {
+            secret_values,
             masks: parts.rules.iter().any(|r| r.replacement.is_mask()),
             shapes: shapes::ShapeDispatch::new(&shape_rules),
             serial: SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -464,6 +482,15 @@ impl Engine {
         let mut byte_array_count = 0;
         for &i in &self.unconditional {
             triggers.whole_text(i);
+        }
+        if let Some((values, rule)) = &self.secret_values {
+            values.for_each(hay, |_, range| {
+                // Not inside one of our markers: a value that spells part of one (`REDACTED`)
+                // would be replaced again on every pass.
+                if !validate::inside_marker(hay, range.start) {
+                    out.push((rule | OVERRIDES_ALLOWLIST, range));
+                }
+            });
         }
         if let Some(ac) = &self.keywords {
             let mut key_end = 0usize;
