@@ -5,13 +5,17 @@
 //! URLs): a single repeated line keeps every cache warm and understates the cost.
 //! "clean" has one secret in ~200 lines, "dense" one in every line.
 //!
+//! "hard-clean" and "hard-dense" are 20,000 whole formatted log lines of 500 to 1,000 bytes
+//! full of UUIDs, digests, epoch milliseconds, ARNs and paths (`common::hard_line`): without
+//! a secret, and with three in every line.
+//!
 //! ```text
 //! cargo bench --bench engine
 //! ```
 
 mod common;
 
-use common::{combined, corpus, naive_regexes};
+use common::{combined, corpus, hard_corpus, naive_regexes};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::time::Duration;
 use tracing_redact::Redactor;
@@ -73,6 +77,25 @@ fn bench(c: &mut Criterion) {
         });
         group.bench_function(BenchmarkId::new("tracing-redact", name), |b| {
             b.iter(|| few.iter().map(|l| redactor.redact(l).len()).sum::<usize>())
+        });
+        group.finish();
+    }
+    for (name, secrets) in [("hard-clean", 0), ("hard-dense", 3)] {
+        let lines = hard_corpus(20_000, secrets, 0x2545_F491_4F6C_DD1D);
+        let bytes: usize = lines.iter().map(String::len).sum();
+        let mut group = c.benchmark_group(format!("engine/{name}"));
+        group.throughput(Throughput::Bytes(bytes as u64));
+        group
+            .sample_size(10)
+            .warm_up_time(Duration::from_secs(1))
+            .measurement_time(Duration::from_secs(8));
+        group.bench_function(BenchmarkId::new("tracing-redact", name), |b| {
+            b.iter(|| {
+                lines
+                    .iter()
+                    .map(|l| redactor.redact(l).len())
+                    .sum::<usize>()
+            })
         });
         group.finish();
     }

@@ -1,7 +1,10 @@
 //! Per-event cost of `RedactLayer` over `fmt` against `fmt` alone, text and JSON, writing to
 //! `io::sink`, cycling through 100,000 distinct realistic events (a single repeated event
 //! keeps every cache warm and hides the real cost). "clean" events hold nothing to redact;
-//! "secret" events each hold one secret in the message.
+//! "secret" events each hold one secret in the message. "hard-clean" and "hard-secrets"
+//! carry a whole formatted log line of 500 to 1,000 bytes full of UUIDs, digests and numbers
+//! in the message (`common::hard_line`), without a secret and with three; they are measured
+//! for `fmt` and `RedactLayer` only.
 //!
 //! Baselines: a naive scrubber (each rule's regex over every formatted line, in the writer)
 //! and this crate's engine at the writer (`RedactingMakeWriter`). `text/redact-layer+policy`
@@ -14,7 +17,7 @@
 
 mod common;
 
-use common::{clean_line, naive_regexes, secret_line, Rng};
+use common::{clean_line, hard_line, naive_regexes, secret_line, Rng};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use regex::Regex;
 use std::io;
@@ -35,14 +38,24 @@ struct EventData {
     latency_ms: f64,
 }
 
-fn events(secret: bool, seed: u64) -> Vec<EventData> {
+/// What an event's message holds.
+#[derive(Clone, Copy, PartialEq)]
+enum Message {
+    Clean,
+    Secret,
+    HardClean,
+    HardSecrets,
+}
+
+fn events(message: Message, seed: u64) -> Vec<EventData> {
     let mut r = Rng(seed);
     (0..EVENTS)
         .map(|i| EventData {
-            message: if secret {
-                secret_line(&mut r)
-            } else {
-                clean_line(&mut r, i)
+            message: match message {
+                Message::Clean => clean_line(&mut r, i),
+                Message::Secret => secret_line(&mut r),
+                Message::HardClean => hard_line(&mut r, i, 0),
+                Message::HardSecrets => hard_line(&mut r, i, 3),
             },
             request_id: r.uuid(),
             route: r.pick(&["/api/v1/items", "/health", "/orders/{id}", "/login"]),
@@ -183,8 +196,15 @@ fn subscribers(naive: &Arc<Vec<Regex>>) -> Vec<(&'static str, Dispatch)> {
 
 fn bench(c: &mut Criterion) {
     let naive = Arc::new(naive_regexes());
-    for (kind, secret) in [("clean", false), ("secret", true)] {
-        let data = events(secret, 0x2545_F491_4F6C_DD1D);
+    for (kind, message) in [
+        ("clean", Message::Clean),
+        ("secret", Message::Secret),
+        ("hard-clean", Message::HardClean),
+        ("hard-secrets", Message::HardSecrets),
+    ] {
+        let secret = matches!(message, Message::Secret | Message::HardSecrets);
+        let hard = matches!(message, Message::HardClean | Message::HardSecrets);
+        let data = events(message, 0x2545_F491_4F6C_DD1D);
         let mut group = c.benchmark_group(format!("layer/{kind}"));
         group
             .sample_size(20)
@@ -193,6 +213,9 @@ fn bench(c: &mut Criterion) {
         for (name, dispatch) in subscribers(&naive) {
             if name == "text/naive-writer" && !secret {
                 // As slow on clean events as on secret ones; measured once keeps the run short.
+                continue;
+            }
+            if hard && !name.ends_with("/fmt") && !name.ends_with("/redact-layer") {
                 continue;
             }
             tracing::dispatcher::with_default(&dispatch, || {
@@ -206,7 +229,7 @@ fn bench(c: &mut Criterion) {
             });
         }
         // Filtered-out events: the layer must add nothing.
-        if !secret {
+        if message == Message::Clean {
             for (name, layer) in [("disabled/fmt", None), ("disabled/redact-layer", Some(()))] {
                 let filter = tracing_subscriber::filter::LevelFilter::WARN;
                 let dispatch = match layer {

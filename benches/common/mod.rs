@@ -99,6 +99,53 @@ pub fn secret_line(r: &mut Rng) -> String {
     }
 }
 
+/// A hard line: a whole formatted log line as an application logs it into one field (an ISO
+/// timestamp, a level, a span with ids, then six to ten segments of UUIDs, 64-hex digests,
+/// epoch milliseconds, paths, ARNs and numbers), 500 to 1,000 bytes, with `secrets` secrets
+/// among the segments. What issue 15 calls the kinder corpus's blind spot: long lines full of
+/// digits and hex, and events with several secrets.
+pub fn hard_line(r: &mut Rng, i: usize, secrets: usize) -> String {
+    let mut line = format!(
+        "2026-11-24T10:{:02}:{:02}.{:06}Z DEBUG request{{id={} trace_id={} span_id={}}}: app::orders::sync:",
+        i % 60,
+        (i / 60) % 60,
+        r.next() % 1_000_000,
+        r.uuid(),
+        r.hex(32),
+        r.hex(16)
+    );
+    let segments = 6 + (r.next() % 5) as usize;
+    let secret_at: Vec<usize> = (0..secrets)
+        .map(|k| k * segments / secrets.max(1))
+        .collect();
+    for seg in 0..segments {
+        line.push(' ');
+        if secret_at.contains(&seg) {
+            line.push_str(&secret_line(r));
+            continue;
+        }
+        let ts = 1_732_443_000_000u64 + (i * 131 + seg) as u64;
+        let piece = match r.next() % 8 {
+            0 => format!("object=s3://bucket-{}/data/{}/{}.parquet etag=\"{}\"", r.alnum(6).to_lowercase(), ts, r.uuid(), r.hex(32)),
+            1 => format!("sha256={} size={} mtime_ms={ts}", r.hex(64), r.next() % 100_000_000),
+            2 => format!("resource=arn:aws:lambda:eu-west-1:{:012}:function:sync-{} version={} duration_ms={}.{:03}", r.next() % 1_000_000_000_000, r.alnum(8), r.next() % 90, r.next() % 10_000, r.next() % 1000),
+            3 => format!("path=/var/lib/app/{}/{}/chunk-{:08}.bin offset={} len={}", r.hex(2), r.hex(2), r.next() % 100_000_000, r.next() % 1_000_000_000, r.next() % 65_536),
+            4 => format!("ids=[{}, {}, {}] batch={} of {}", r.uuid(), r.uuid(), r.uuid(), i % 1000, r.next() % 1000),
+            5 => format!("x-amz-request-id={} x-amz-id-2={} status=200", r.upper(16), r.alnum(76)),
+            6 => format!("commit={} tree={} parent={}", r.hex(40), r.hex(40), r.hex(40)),
+            _ => format!("epoch_ms={ts} seq={} checksum=0x{} ratio=0.{:06}", r.next() % 10_000_000_000, r.hex(16), r.next() % 1_000_000),
+        };
+        line.push_str(&piece);
+    }
+    line
+}
+
+/// `lines` hard lines ([`hard_line`]), each with `secrets` secrets.
+pub fn hard_corpus(lines: usize, secrets: usize, seed: u64) -> Vec<String> {
+    let mut r = Rng(seed);
+    (0..lines).map(|i| hard_line(&mut r, i, secrets)).collect()
+}
+
 /// `lines` lines, every `secret_every`-th one with a secret.
 pub fn corpus(lines: usize, secret_every: usize, seed: u64) -> Vec<String> {
     let mut r = Rng(seed);
