@@ -35,7 +35,7 @@
 //! | `replacement` | [`replacement`](RedactorBuilder::replacement) | see below |
 //! | `replacements` | [`replacement_for`](RedactorBuilder::replacement_for) | a table from rule or family to replacement; a rule's entry beats its family's |
 //! | `max_value_len` | [`max_value_len`](RedactorBuilder::max_value_len) | bytes |
-//! | `scopes` | [`scope`](RedactorBuilder::scope) | a table from target prefix to a configuration of these same entries (but `scopes`), added to the one outside |
+//! | `scopes` | [`scope`](RedactorBuilder::scope) | a table from target prefix to a configuration of these same entries (but `scopes`), added to the one outside and to those of the scopes around it |
 //!
 //! A replacement is `"label"`, `{ fixed = "***" }`, `{ mask = { … } }` with the fields
 //! `keep_leading`, `keep_trailing`, `fill`, `fixed_len`, `keep_card_bin` and
@@ -505,9 +505,18 @@ impl RedactionConfig {
                 // An error inside a scope: the scope's entry, then the entry within it.
                 let target = entry.strip_prefix("scope(")?.strip_suffix(')')?;
                 let scope = self.scopes.get(target)?;
-                let inner = scope
-                    .locate_with(error, self.secret_values_from_env.len())
-                    .unwrap_or_default();
+                // Known values are numbered across the configuration outside, the scopes
+                // around this one, then its own.
+                let before = self.secret_values_from_env.len()
+                    + self
+                        .scopes
+                        .iter()
+                        .filter(|(outer, _)| {
+                            *outer != target && crate::redactor::covers(outer, target)
+                        })
+                        .map(|(_, outer)| outer.secret_values_from_env.len())
+                        .sum::<usize>();
+                let inner = scope.locate_with(error, before).unwrap_or_default();
                 Some(
                     format!("scopes.{target}.{inner}")
                         .trim_end_matches('.')

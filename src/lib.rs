@@ -155,7 +155,7 @@ pub use error::Error;
 pub use finding::{Finding, Findings};
 pub use layer::{RedactLayer, RedactLayerExt, Redaction, RedactionStats};
 pub use redactor::{CustomRule, Redactor, RedactorBuilder, DEFAULT_MAX_VALUE_LEN, MAX_PASSES};
-pub use replacement::{Mask, Replacement, MAX_MASK_LEN};
+pub use replacement::{Mask, Replacement, MASK_FILLS, MAX_MASK_LEN};
 pub use rules::{catalogue_markdown, rules, Family, RuleInfo};
 pub use writer::{RedactingMakeWriter, RedactingWriter};
 

@@ -63,6 +63,18 @@ pub struct Redactor {
     scopes: Arc<[Scope]>,
 }
 
+/// What a field's value gets, by the field's name and size ([`Redactor::redact_field`]).
+enum FieldPolicy {
+    /// Over the size limit: the oversized marker.
+    Oversized,
+    /// Under an exempt name: only known secret values are replaced.
+    Exempt,
+    /// Under a sensitive name: replaced whole by this rule.
+    Whole(u16),
+    /// Scanned as text.
+    Scan,
+}
+
 /// The redactor for events whose target is `prefix` or below it.
 #[derive(Clone)]
 struct Scope {
@@ -72,7 +84,7 @@ struct Scope {
 
 /// Whether `target` is `prefix` or a module below it (`app::users` covers `app::users::db`,
 /// not `app::users2`).
-fn covers(prefix: &str, target: &str) -> bool {
+pub(crate) fn covers(prefix: &str, target: &str) -> bool {
     target
         .strip_prefix(prefix)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
@@ -286,11 +298,11 @@ impl Redactor {
     }
 
     /// What the layer writes for a field called `name` that holds `value`: the value whole
-    /// replaced under a sensitive name (a stand-in such as `***` or `${VAR}` kept), only
-    /// known secret values replaced under an exempt name, and [`redact`](Self::redact)
-    /// otherwise. A value over the size limit is `[REDACTED:oversized]` in every case. For
-    /// writing attributes the layer does not see (see [`otel`](crate::otel) with the
-    /// `opentelemetry` feature) and for sinks of your own.
+    /// replaced under a sensitive name (a stand-in such as `***` or `${VAR}` is scanned like
+    /// any text instead), only known secret values replaced under an exempt name, and
+    /// [`redact`](Self::redact) otherwise. A value over the size limit is
+    /// `[REDACTED:oversized]` in every case. For writing attributes the layer does not see
+    /// (`otel::RedactedSpanExt` with the `opentelemetry` feature) and for sinks of your own.
     ///
     /// ```
     /// let redactor = tracing_redact::Redactor::builder().exempt_field("request_id").build()?;
@@ -301,96 +313,118 @@ impl Redactor {
     /// # Ok::<(), tracing_redact::Error>(())
     /// ```
     pub fn redact_field<'t>(&self, name: &str, value: &'t str) -> Cow<'t, str> {
+        match self.field_policy(name, value) {
+            FieldPolicy::Oversized => Cow::Owned(self.replaced_whole(u16::MAX, value)),
+            FieldPolicy::Whole(rule) => Cow::Owned(self.replaced_whole(rule, value)),
+            FieldPolicy::Exempt => {
+                match self.scan(value.as_bytes(), |raw| {
+                    self.render_piece(value, 0..value.len(), raw, true)
+                }) {
+                    Some(changed) => Cow::Owned(changed),
+                    None => Cow::Borrowed(value),
+                }
+            }
+            FieldPolicy::Scan => self.redact(value),
+        }
+    }
+
+    /// What a field's name and size call for, as the layer decides it.
+    fn field_policy(&self, name: &str, value: &str) -> FieldPolicy {
         if value.len() > self.engine.max_len {
-            let mut out = Vec::new();
-            self.write_replacement(u16::MAX, value.as_bytes(), &mut out);
-            return Cow::Owned(String::from_utf8_lossy(&out).into_owned());
+            return FieldPolicy::Oversized;
         }
         if self.is_exempt_name(name) {
-            // Only known secret values: their forms are literals, so one pass finds them all.
-            let rebuilt = self.with_findings(value.as_bytes(), |raw| {
-                let mut out: Option<Vec<u8>> = None;
-                let mut at = 0;
-                for (rule, range) in raw {
-                    if !self.is_secret_value_rule(*rule) {
-                        continue;
-                    }
-                    let range = widen(value, range.clone());
-                    let buf = out.get_or_insert_with(|| Vec::with_capacity(value.len()));
-                    buf.extend_from_slice(&value.as_bytes()[at..range.start]);
-                    self.write_replacement(*rule, &value.as_bytes()[range.clone()], buf);
-                    at = range.end;
-                }
-                out.map(|mut buf| {
-                    buf.extend_from_slice(&value.as_bytes()[at..]);
-                    buf
-                })
-            });
-            return match rebuilt {
-                Some(buf) => Cow::Owned(String::from_utf8_lossy(&buf).into_owned()),
-                None => Cow::Borrowed(value),
-            };
+            return FieldPolicy::Exempt;
         }
-        if let Some(rule) = self.rule_for_key_name(name) {
-            if self.is_placeholder(rule, value.as_bytes()) {
-                return Cow::Borrowed(value);
+        match self.rule_for_key_name(name) {
+            Some(rule) if !self.is_placeholder(rule, value.as_bytes()) => FieldPolicy::Whole(rule),
+            _ => FieldPolicy::Scan,
+        }
+    }
+
+    /// `value` replaced whole by rule `rule`'s replacement.
+    fn replaced_whole(&self, rule: u16, value: &str) -> String {
+        let mut out = Vec::new();
+        self.write_replacement(rule, value.as_bytes(), &mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// `text[piece]` with the findings `raw` (over all of `text`) that fall in it replaced,
+    /// clipped to it; only known secret values' with `values_only`. `None` when none does.
+    fn render_piece(
+        &self,
+        text: &str,
+        piece: std::ops::Range<usize>,
+        raw: &[Raw],
+        values_only: bool,
+    ) -> Option<String> {
+        let mut buf: Option<Vec<u8>> = None;
+        let mut at = piece.start;
+        for (rule, r) in raw {
+            if r.end <= piece.start || r.start >= piece.end {
+                continue;
             }
-            let mut out = Vec::new();
-            self.write_replacement(rule, value.as_bytes(), &mut out);
-            return Cow::Owned(String::from_utf8_lossy(&out).into_owned());
+            if values_only && !self.is_secret_value_rule(*rule) {
+                continue;
+            }
+            let r = widen(text, r.start.max(piece.start)..r.end.min(piece.end));
+            let start = r.start.max(at);
+            let buf = buf.get_or_insert_with(Vec::new);
+            buf.extend_from_slice(&text.as_bytes()[at..start]);
+            self.write_replacement(*rule, &text.as_bytes()[start..r.end.max(start)], buf);
+            at = r.end.max(at);
         }
-        self.redact(value)
+        buf.map(|mut buf| {
+            buf.extend_from_slice(&text.as_bytes()[at..piece.end]);
+            String::from_utf8_lossy(&buf).into_owned()
+        })
     }
 
     /// [`redact_field`](Self::redact_field) for several fields logged together, as the layer
-    /// scans an event: values under exempt or sensitive names by their name, the others as
-    /// one text (lines joined), so a finding that needs its neighbour (a secret key next to
-    /// its key id) is found across them. Returns the new text of each field that changed.
+    /// scans an event: one text of all the fields (lines joined), so a finding that needs its
+    /// neighbour (a secret key next to its key id, which may sit under an exempt name) is
+    /// found across them; each field then keeps what its name calls for. When the fields
+    /// together exceed the size limit, each is scanned alone. Returns the new text of each
+    /// field that changed.
     #[cfg_attr(not(feature = "opentelemetry"), allow(dead_code))]
     pub(crate) fn redact_fields(&self, fields: &[(&str, &str)]) -> Vec<Option<String>> {
-        let mut out = vec![None; fields.len()];
-        let mut joined = String::new();
-        let mut spans: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
-        for (i, (name, value)) in fields.iter().enumerate() {
-            let by_name = self.is_exempt_name(name) || self.rule_for_key_name(name).is_some();
-            if by_name || value.len() > self.engine.max_len {
-                if let Cow::Owned(changed) = self.redact_field(name, value) {
-                    out[i] = Some(changed);
-                }
-                continue;
-            }
-            if !spans.is_empty() {
+        let changed = |c: Cow<'_, str>| match c {
+            Cow::Owned(s) => Some(s),
+            Cow::Borrowed(_) => None,
+        };
+        let total: usize = fields.iter().map(|(_, v)| v.len() + 1).sum();
+        if total > self.engine.max_len {
+            return fields
+                .iter()
+                .map(|(name, value)| changed(self.redact_field(name, value)))
+                .collect();
+        }
+        let mut joined = String::with_capacity(total);
+        let mut pieces = Vec::with_capacity(fields.len());
+        for (_, value) in fields {
+            if !joined.is_empty() || !pieces.is_empty() {
                 joined.push('\n');
             }
             let start = joined.len();
             joined.push_str(value);
-            spans.push((i, start..joined.len()));
-        }
-        if spans.is_empty() {
-            return out;
+            pieces.push(start..joined.len());
         }
         let found: Vec<Raw> = self.scan(joined.as_bytes(), <[Raw]>::to_vec);
-        for (i, span) in spans {
-            let mut buf: Option<Vec<u8>> = None;
-            let mut at = span.start;
-            for (rule, r) in &found {
-                if r.end <= span.start || r.start >= span.end {
-                    continue;
-                }
-                let r = widen(&joined, r.start.max(span.start)..r.end.min(span.end));
-                let buf = buf.get_or_insert_with(Vec::new);
-                buf.extend_from_slice(&joined.as_bytes()[at..r.start]);
-                self.write_replacement(*rule, &joined.as_bytes()[r.clone()], buf);
-                at = r.end;
-            }
-            if let Some(mut buf) = buf {
-                buf.extend_from_slice(&joined.as_bytes()[at..span.end]);
-                // A replacement can expose more (the layer settles a rebuilt value the same way).
-                let text = String::from_utf8_lossy(&buf).into_owned();
-                out[i] = Some(self.redact(&text).into_owned());
-            }
-        }
-        out
+        fields
+            .iter()
+            .zip(pieces)
+            .map(
+                |((name, value), piece)| match self.field_policy(name, value) {
+                    FieldPolicy::Oversized => Some(self.replaced_whole(u16::MAX, value)),
+                    FieldPolicy::Whole(rule) => Some(self.replaced_whole(rule, value)),
+                    FieldPolicy::Exempt => self.render_piece(&joined, piece, &found, true),
+                    // A replacement can expose more: settle the field as the layer does.
+                    FieldPolicy::Scan => self
+                        .render_piece(&joined, piece, &found, false)
+                        .map(|text| self.redact(&text).into_owned()),
+                },
+            )
+            .collect()
     }
 
     /// Finds every secret in `text`.
@@ -968,7 +1002,9 @@ impl RedactorBuilder {
     /// every scope.
     ///
     /// A prefix covers its target and the modules below it at `::` boundaries:
-    /// `app::users` covers `app::users::db`, not `app::users2`. Each scope is a redactor of
+    /// `app::users` covers `app::users::db`, not `app::users2`. An inner scope inherits what
+    /// the scopes around it added, custom rules included: add a custom rule once, in the
+    /// outermost scope that needs it (twice is a duplicate id). Each scope is a redactor of
     /// its own, built with the others: a mistake in one is an error from
     /// [`build`](Self::build) naming the scope. Counters are shared: a rule counts the same
     /// wherever it fired.
@@ -1024,7 +1060,10 @@ impl RedactorBuilder {
         // scope's.
         let mut base = self.clone().build_with(simd_keywords_only)?;
         let mut built: Vec<(String, Redactor)> = Vec::with_capacity(scopes.len());
-        for (prefix, change) in &scopes {
+        // Outer scopes first: a mistake in one is reported as its own, not an inner one's.
+        let mut ordered: Vec<&(String, ScopeChange)> = scopes.iter().collect();
+        ordered.sort_by_key(|(prefix, _)| prefix.len());
+        for &(prefix, change) in &ordered {
             let in_scope = |error: Error| Error::Config {
                 entry: format!("scope({prefix})"),
                 error: Box::new(error),

@@ -105,11 +105,11 @@ impl Mask {
         }
     }
 
-    /// Writes `c` in place of hidden characters: `*` (the default), `#`, or a non-ASCII
-    /// symbol (`•`, `█`). [`build`](crate::RedactorBuilder::build) refuses the rest: letters
-    /// and digits, blanks, control and format characters (a line break or a bidi override
-    /// would change how the line reads), and ASCII punctuation, which rules read as part of
-    /// tokens and values, so masked output would be found again.
+    /// Writes `c` in place of hidden characters: one of [`MASK_FILLS`] (`*` by default, `#`,
+    /// `•`, `█`, …). [`build`](crate::RedactorBuilder::build) refuses the rest: letters and
+    /// digits and most punctuation are read by rules as parts of tokens and values (masked
+    /// output would be found again), and blanks, control, format and invisible characters
+    /// would change how the line reads.
     pub fn fill(mut self, c: char) -> Self {
         self.fill = c;
         self
@@ -149,10 +149,9 @@ impl Mask {
     pub(crate) fn check(&self) -> Result<(), String> {
         if !fill_allowed(self.fill) {
             return Err(format!(
-                "mask fill {:?} is not allowed: use `*`, `#` or a non-ASCII symbol; letters, \
-                 digits, blanks, control and format characters, and the punctuation that \
-                 delimits tokens and values would be read as text again",
-                self.fill
+                "mask fill {:?} is not allowed: use one of {}",
+                self.fill,
+                MASK_FILLS.iter().collect::<String>()
             ));
         }
         let kept = self.keep_leading.saturating_add(self.keep_trailing);
@@ -262,28 +261,14 @@ impl Mask {
     }
 }
 
-/// Whether `c` may fill a mask: `*`, `#`, or a non-ASCII symbol that no rule reads as part of
-/// a token, a value's syntax or a line (not alphanumeric, not blank, not a control or format
-/// character such as a bidi override).
+/// The characters a mask may be filled with: `*`, `#`, and symbols no rule reads as part of
+/// a token, a value's syntax or a line, and that every terminal shows.
+pub const MASK_FILLS: &[char] = &[
+    '*', '#', '•', '●', '○', '■', '□', '▪', '█', '▓', '▒', '░', '×', '·', '∗', '★', '☆',
+];
+
 fn fill_allowed(c: char) -> bool {
-    let format = matches!(
-        c,
-        '\u{ad}'
-            | '\u{600}'..='\u{605}'
-            | '\u{61c}'
-            | '\u{6dd}'
-            | '\u{70f}'
-            | '\u{180e}'
-            | '\u{200b}'..='\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2060}'..='\u{206f}'
-            | '\u{feff}'
-            | '\u{fff9}'..='\u{fffb}'
-    );
-    if c.is_ascii() {
-        return matches!(c, '*' | '#');
-    }
-    !c.is_alphanumeric() && !c.is_whitespace() && !c.is_control() && !format
+    MASK_FILLS.contains(&c)
 }
 
 fn push_char(c: char, out: &mut Vec<u8>) {
@@ -356,10 +341,14 @@ impl Replacement {
         }
     }
 
-    /// Whether this replacement may write what a rule finds again ([`produced`](Self::produced)
-    /// can be true for text that is not a fixed string).
-    pub(crate) fn is_mask(&self) -> bool {
-        matches!(self, Replacement::Mask(_))
+    /// Whether this replacement may write text a rule finds again: a mask's output, or a
+    /// non-empty fixed text (labels and tags are our markers, which rules skip).
+    pub(crate) fn may_be_found(&self) -> bool {
+        match self {
+            Replacement::Mask(_) => true,
+            Replacement::Fixed(text) => !text.is_empty(),
+            Replacement::Label | Replacement::KeyedHash(_) => false,
+        }
     }
 
     /// Why this replacement cannot be used, if it cannot.

@@ -166,6 +166,30 @@ fn only_a_masks_own_output_passes_as_a_stand_in() {
 }
 
 #[test]
+fn a_fixed_text_a_rule_would_find_is_counted_once() {
+    // The replacement looks like what the rule finds: met again on the fixed point's next
+    // pass, it is kept, not found and counted again.
+    let redactor = Redactor::builder()
+        .custom_rule(CustomRule::new("ticket", r"TCK-\d{6}"))
+        .replacement_for("ticket", tracing_redact::Replacement::fixed("TCK-000000"))
+        .build()
+        .unwrap();
+    let out = redactor.redact("see TCK-123456");
+    assert_eq!(out, "see TCK-000000");
+    assert!(!redactor.is_match(&out));
+    let layer = tracing_redact::RedactLayer::with_redactor(
+        tracing_subscriber::fmt::layer().with_writer(std::io::sink),
+        redactor,
+    );
+    let stats = layer.stats();
+    use tracing_subscriber::prelude::*;
+    tracing::subscriber::with_default(tracing_subscriber::registry().with(layer), || {
+        tracing::info!("see TCK-123456");
+    });
+    assert_eq!(stats.count("ticket"), 1);
+}
+
+#[test]
 fn a_fixed_length_mask_says_nothing_about_the_length() {
     let redactor = masked(Mask::all().fixed_len(6), "keys");
     let lengths: Vec<usize> = (6..40)

@@ -523,6 +523,32 @@ fn redacted_calls_use_the_traces_layers_redactor_and_field_semantics() {
             std::time::SystemTime::now(),
             vec![KeyValue::new("aws_secret_access_key", AWS_SECRET)],
         );
+        // Arrays: only the items that hold a secret change; integers become strings then.
+        span.set_attribute_redacted(
+            "emails",
+            opentelemetry::Value::Array(
+                vec![
+                    opentelemetry::StringValue::from("first"),
+                    opentelemetry::StringValue::from(EMAIL),
+                    opentelemetry::StringValue::from("last"),
+                ]
+                .into(),
+            ),
+        );
+        span.set_attribute_redacted(
+            "numbers",
+            opentelemetry::Value::Array(vec![7i64, CARD_NUMBER].into()),
+        );
+        span.set_attribute_redacted("counts", opentelemetry::Value::Array(vec![7i64, 8].into()));
+        let other = tracing::info_span!("other");
+        let link = {
+            use opentelemetry::trace::TraceContextExt;
+            other.context().span().span_context().clone()
+        };
+        span.add_link_with_attributes_redacted(
+            link,
+            vec![KeyValue::new("note", format!("key {AWS_KEY_ID}"))],
+        );
     });
     provider.force_flush().unwrap();
     let spans = exporter.get_finished_spans().unwrap();
@@ -545,6 +571,26 @@ fn redacted_calls_use_the_traces_layers_redactor_and_field_semantics() {
     assert_eq!(attr("has_token").as_deref(), Some("true"));
     assert_eq!(attr("request_id").as_deref(), Some("4111111111111111"));
     assert_eq!(attr("note").as_deref(), Some("[REDACTED:payment-card]"));
+    assert_eq!(
+        attr("emails").as_deref(),
+        Some("[\"first\",\"[REDACTED:email]\",\"last\"]")
+    );
+    assert_eq!(
+        attr("numbers").as_deref(),
+        Some("[\"7\",\"[REDACTED:payment-card]\"]")
+    );
+    assert!(matches!(
+        span.attributes
+            .iter()
+            .find(|kv| kv.key.as_str() == "counts")
+            .map(|kv| &kv.value),
+        Some(opentelemetry::Value::Array(opentelemetry::Array::I64(_)))
+    ));
+    let link = span.links.iter().next().expect("the link");
+    assert_eq!(
+        link.attributes[0].value.to_string(),
+        "key [REDACTED:aws-access-key-id]"
+    );
     let event = span.events.iter().next().unwrap();
     assert_eq!(event.name, "issued [REDACTED:aws-access-key-id]");
     assert_eq!(

@@ -207,3 +207,26 @@ fn a_scope_starts_from_every_setting_of_the_builder() {
         "[REDACTED:email] employee_number=[REDACTED:sensitive-key]"
     );
 }
+
+#[test]
+fn the_writer_scopes_by_the_events_target() {
+    let out = tracing_redact::testing::Captured::default();
+    let writer = tracing_redact::RedactingMakeWriter::with_redactor(out.clone(), scoped());
+    let fmt = tracing_subscriber::fmt::layer()
+        .without_time()
+        .with_ansi(false)
+        .with_writer(writer);
+    tracing::subscriber::with_default(tracing_subscriber::registry().with(fmt), || {
+        tracing::info!(target: "app::users::db", "saved jane@example.com");
+        tracing::info!(target: "app::billing", "billed jane@example.com");
+    });
+    let text = out.text();
+    assert!(
+        text.contains("app::users::db: saved [REDACTED:email]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("app::billing: billed jane@example.com"),
+        "{text}"
+    );
+}

@@ -200,8 +200,9 @@ pub(crate) struct Engine {
     exempt: Option<(KeyNames, Keywords)>,
     allow_literals: Vec<Vec<u8>>,
     allow_patterns: Option<RegexSet>,
-    /// Whether some rule's replacement is a mask, whose output rules may find again.
-    pub masks: bool,
+    /// Whether some rule's replacement writes text a rule may find again (a mask, a fixed
+    /// text), which `finish` then drops.
+    pub replacements_findable: bool,
     pub max_len: usize,
 }
 
@@ -455,7 +456,7 @@ impl Engine {
         static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(Engine {
             secret_values,
-            masks: parts.rules.iter().any(|r| r.replacement.is_mask()),
+            replacements_findable: parts.rules.iter().any(|r| r.replacement.may_be_found()),
             shapes: shapes::ShapeDispatch::new(&shape_rules),
             serial: SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             rules: parts.rules,
@@ -704,7 +705,7 @@ impl Engine {
         for m in regex.find_iter(hay) {
             if let Some(proximity) = &rule.proximity {
                 let hits = hits.get_or_insert_with(|| proximity.hits(hay));
-                if !proximity.allows(hay, hits, m.start()) {
+                if !proximity.allows(hits, m.start()) {
                     continue;
                 }
             }
@@ -966,9 +967,10 @@ impl Engine {
         for (rule, _) in out.iter_mut() {
             *rule &= !OVERRIDES_ALLOWLIST;
         }
-        if self.masks {
-            // A mask's own output met again (the next pass of the fixed point): keeping it
-            // writes what masking it would, and finding it again would count it twice.
+        if self.replacements_findable {
+            // A replacement's own output met again (the next pass of the fixed point):
+            // keeping it writes what replacing it would, and finding it again would count it
+            // twice.
             out.retain(|(rule, r)| {
                 !self
                     .rules

@@ -11,9 +11,8 @@
 //! # Cost
 //!
 //! Each list is one aho-corasick automaton. The words are searched once per text, and only in
-//! a text where the rule's regex matched; each match then costs a binary search over the
-//! word positions and a `memrchr` over its window. A rule without proximity words pays
-//! nothing.
+//! a text where the rule's regex matched, with the text's complete markers and line breaks;
+//! each match then costs two binary searches. A rule without proximity words pays nothing.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::ops::Range;
@@ -51,7 +50,8 @@ impl WordWindow {
         Ok(WordWindow { words, within })
     }
 
-    /// Where the words begin a word in `hay`, outside our markers, sorted by start.
+    /// Where the words begin a word in `hay`, outside `markers` (sorted, disjoint), sorted
+    /// by start. Linear in the text and the hits.
     fn hits(&self, hay: &[u8], markers: &[Range<usize>]) -> Vec<Range<usize>> {
         // Overlapping search: a hit glued to a word (`discard`) must not hide a later one
         // that starts a word.
@@ -60,22 +60,26 @@ impl WordWindow {
             .find_overlapping_iter(hay)
             .map(|m| m.range())
             .filter(|r| starts_word(hay, r.start))
-            .filter(|r| {
-                !markers
-                    .iter()
-                    .any(|mk| r.start < mk.end && mk.start < r.end)
-            })
             .collect();
         hits.sort_unstable_by_key(|r| (r.start, r.end));
+        let mut next_marker = 0;
+        hits.retain(|hit| {
+            while markers.get(next_marker).is_some_and(|m| m.end <= hit.start) {
+                next_marker += 1;
+            }
+            !markers.get(next_marker).is_some_and(|m| m.start < hit.end)
+        });
         hits
     }
 
-    /// Whether one of `hits` lies within the window before `match_start`, on its line.
-    fn occurs_before(&self, hay: &[u8], hits: &[Range<usize>], match_start: usize) -> bool {
-        let end = match_start.min(hay.len());
+    /// Whether one of `hits` lies within the window before `match_start`, on its line
+    /// (`breaks`: where the text's lines break, sorted).
+    fn occurs_before(&self, hits: &[Range<usize>], breaks: &[usize], match_start: usize) -> bool {
+        let end = match_start;
         let mut start = end.saturating_sub(self.within);
-        if let Some(line_break) = memchr::memrchr2(b'\n', b'\r', &hay[start..end]) {
-            start += line_break + 1;
+        let before = breaks.partition_point(|&b| b < end);
+        if let Some(&line_break) = before.checked_sub(1).and_then(|i| breaks.get(i)) {
+            start = start.max(line_break + 1);
         }
         let first = hits.partition_point(|h| h.start < start);
         hits[first..]
@@ -107,14 +111,16 @@ pub(crate) struct Proximity {
     pub not_near: Option<WordWindow>,
 }
 
-/// Where a proximity rule's words occur in one text: computed once, on its first match.
+/// Where a proximity rule's words occur in one text, and where its lines break: computed
+/// once, on the text's first match.
 pub(crate) struct Hits {
     near: Vec<Range<usize>>,
     not_near: Vec<Range<usize>>,
+    breaks: Vec<usize>,
 }
 
 impl Proximity {
-    /// The word positions of both lists in `hay`.
+    /// The word positions of both lists in `hay`, and its line breaks.
     pub(crate) fn hits(&self, hay: &[u8]) -> Hits {
         let markers = markers(hay);
         let of =
@@ -122,27 +128,44 @@ impl Proximity {
         Hits {
             near: of(&self.near),
             not_near: of(&self.not_near),
+            breaks: memchr::memchr2_iter(b'\n', b'\r', hay).collect(),
         }
     }
 
     /// Whether a match starting at `match_start` passes both lists.
-    pub(crate) fn allows(&self, hay: &[u8], hits: &Hits, match_start: usize) -> bool {
-        self.near
+    pub(crate) fn allows(&self, hits: &Hits, match_start: usize) -> bool {
+        self.near.as_ref().map_or(true, |w| {
+            w.occurs_before(&hits.near, &hits.breaks, match_start)
+        }) && !self
+            .not_near
             .as_ref()
-            .map_or(true, |w| w.occurs_before(hay, &hits.near, match_start))
-            && !self
-                .not_near
-                .as_ref()
-                .is_some_and(|w| w.occurs_before(hay, &hits.not_near, match_start))
+            .is_some_and(|w| w.occurs_before(&hits.not_near, &hits.breaks, match_start))
     }
 }
 
-/// The spans of our own markers (`[REDACTED:…]`) in `hay`.
+/// The longest rule id (with a keyed hash's tag) a marker of ours holds.
+const LONGEST_MARKER_ID: usize = 80;
+
+/// The spans of our own complete markers in `hay`, sorted and disjoint: `[REDACTED]`, or
+/// `[REDACTED:`, a rule id (and a keyed-hash tag) on one line, and `]`. An unterminated
+/// `[REDACTED` hides nothing. Linear: each marker is read at most `LONGEST_MARKER_ID` bytes
+/// past its start.
 fn markers(hay: &[u8]) -> Vec<Range<usize>> {
-    memchr::memmem::find_iter(hay, b"[REDACTED")
-        .map(|start| {
-            let end = memchr::memchr(b']', &hay[start..]).map_or(hay.len(), |i| start + i + 1);
-            start..end
+    const OPEN: &[u8] = b"[REDACTED";
+    let is_id_byte = |b: &&u8| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b':');
+    memchr::memmem::find_iter(hay, OPEN)
+        .filter_map(|start| {
+            let after = start + OPEN.len();
+            match hay.get(after) {
+                Some(b']') => Some(start..after + 1),
+                Some(b':') => {
+                    let limit = (after + 1 + LONGEST_MARKER_ID).min(hay.len());
+                    let id = hay[after + 1..limit].iter().take_while(is_id_byte).count();
+                    let close = after + 1 + id;
+                    (id > 0 && hay.get(close) == Some(&b']')).then_some(start..close + 1)
+                }
+                _ => None,
+            }
         })
         .collect()
 }
@@ -157,8 +180,10 @@ mod tests {
     }
 
     fn before(w: &WordWindow, text: &str, at: usize) -> bool {
-        let hits = w.hits(text.as_bytes(), &markers(text.as_bytes()));
-        w.occurs_before(text.as_bytes(), &hits, at)
+        let hay = text.as_bytes();
+        let hits = w.hits(hay, &markers(hay));
+        let breaks: Vec<usize> = memchr::memchr2_iter(b'\n', b'\r', hay).collect();
+        w.occurs_before(&hits, &breaks, at)
     }
 
     #[test]
@@ -196,6 +221,38 @@ mod tests {
         }
         let text = "card [REDACTED:x] 4111";
         assert!(before(&w, text, text.find('4').unwrap()));
+        // Only complete markers of our shape hide words: not an unterminated one, not one
+        // that spans lines or holds other text.
+        for text in [
+            "note [REDACTED by admin; card 4111 tags=[]",
+            "[REDACTED:x card 4111",
+            "[REDACTED:\ncard 4111]",
+        ] {
+            assert!(before(&w, text, text.find('4').unwrap()), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn many_markers_and_words_cost_linear_time() {
+        // A megabyte of markers and words: every hit is judged against the markers in one
+        // walk, and an unterminated marker is read only a bounded distance.
+        let w = window(&["employee"], 30);
+        for unit in [
+            "[REDACTED] employee ",
+            "[REDACTED",
+            "[REDACTED:aaaa employee ",
+        ] {
+            let text = unit.repeat((1 << 20) / unit.len()) + " 1234567";
+            let started = std::time::Instant::now();
+            let hay = text.as_bytes();
+            let hits = w.hits(hay, &markers(hay));
+            std::hint::black_box(w.occurs_before(&hits, &[], hay.len() - 7));
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(2),
+                "{unit:?}: {:?}",
+                started.elapsed()
+            );
+        }
     }
 
     #[test]
@@ -220,7 +277,7 @@ mod tests {
             near: Some(window(&["ssn"], 20)),
             not_near: Some(window(&["test"], 20)),
         };
-        let allows = |t: &str| p.allows(t.as_bytes(), &p.hits(t.as_bytes()), t.find('1').unwrap());
+        let allows = |t: &str| p.allows(&p.hits(t.as_bytes()), t.find('1').unwrap());
         assert!(allows("ssn 123"));
         assert!(!allows("id 123"));
         assert!(!allows("test ssn 123"));
