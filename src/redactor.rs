@@ -893,7 +893,7 @@ impl RedactorBuilder {
     /// shows how many there are. Each value adds 6 to 15 forms (listed in
     /// [`secret_values`](crate::secret_values)), found by one skipping search of their own
     /// that reads about one window end per 20 bytes: on the layer benchmark's clean events,
-    /// 20 values and 20 exempt names cost 0.7% more instructions per event. The values count
+    /// 20 values and 20 exempt names cost 0.6% more instructions per event. The values count
     /// as rules you added: `disable("custom")` turns them off with your custom rules,
     /// `disable("secret-value")` alone.
     ///
