@@ -26,21 +26,7 @@ fn bench(c: &mut Criterion) {
     let one = combined(&naive);
     for (name, every) in [("clean", 200), ("dense", 1)] {
         let lines = corpus(100_000, every, 0x9E37_79B9_7F4A_7C15);
-        let bytes: usize = lines.iter().map(String::len).sum();
-        let mut group = c.benchmark_group(format!("engine/{name}"));
-        group.throughput(Throughput::Bytes(bytes as u64));
-        group
-            .sample_size(10)
-            .warm_up_time(Duration::from_secs(1))
-            .measurement_time(Duration::from_secs(8));
-        group.bench_function(BenchmarkId::new("tracing-redact", name), |b| {
-            b.iter(|| {
-                lines
-                    .iter()
-                    .map(|l| redactor.redact(l).len())
-                    .sum::<usize>()
-            })
-        });
+        let mut group = redact_group(c, &redactor, name, &lines);
         group.bench_function(BenchmarkId::new("naive-regex-per-rule", name), |b| {
             b.iter(|| {
                 lines
@@ -82,23 +68,34 @@ fn bench(c: &mut Criterion) {
     }
     for (name, secrets) in [("hard-clean", 0), ("hard-dense", 3)] {
         let lines = hard_corpus(20_000, secrets, 0x2545_F491_4F6C_DD1D);
-        let bytes: usize = lines.iter().map(String::len).sum();
-        let mut group = c.benchmark_group(format!("engine/{name}"));
-        group.throughput(Throughput::Bytes(bytes as u64));
-        group
-            .sample_size(10)
-            .warm_up_time(Duration::from_secs(1))
-            .measurement_time(Duration::from_secs(8));
-        group.bench_function(BenchmarkId::new("tracing-redact", name), |b| {
-            b.iter(|| {
-                lines
-                    .iter()
-                    .map(|l| redactor.redact(l).len())
-                    .sum::<usize>()
-            })
-        });
-        group.finish();
+        redact_group(c, &redactor, name, &lines).finish();
     }
+}
+
+/// The group `engine/{name}` over `lines`, with this crate's engine measured in it; the
+/// caller adds baselines and finishes it.
+fn redact_group<'c>(
+    c: &'c mut Criterion,
+    redactor: &Redactor,
+    name: &str,
+    lines: &[String],
+) -> criterion::BenchmarkGroup<'c, criterion::measurement::WallTime> {
+    let bytes: usize = lines.iter().map(String::len).sum();
+    let mut group = c.benchmark_group(format!("engine/{name}"));
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(8));
+    group.bench_function(BenchmarkId::new("tracing-redact", name), |b| {
+        b.iter(|| {
+            lines
+                .iter()
+                .map(|l| redactor.redact(l).len())
+                .sum::<usize>()
+        })
+    });
+    group
 }
 
 criterion_group!(benches, bench);
