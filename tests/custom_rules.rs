@@ -360,6 +360,38 @@ fn proximity_is_measured_from_the_match_not_its_secret_group() {
 }
 
 #[test]
+fn rule_ids_read_as_our_markers() {
+    // Labels carry the id; the engine recognises its markers by that shape only.
+    for id in [
+        "Employee_Badge",
+        "a.b",
+        "a b",
+        "x]",
+        "ünï",
+        &"a".repeat(49),
+        "",
+    ] {
+        let err = Redactor::builder()
+            .custom_rule(CustomRule::new(id, "x"))
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidRule { ref rule, .. } if rule == id),
+            "{id:?}: {err:?}"
+        );
+    }
+    for id in ["employee-badge", "b2", &"a".repeat(48)] {
+        assert!(
+            Redactor::builder()
+                .custom_rule(CustomRule::new(id, "x"))
+                .build()
+                .is_ok(),
+            "{id}"
+        );
+    }
+}
+
+#[test]
 fn bad_proximity_lists_are_refused_at_build() {
     for rule in [
         CustomRule::new("r", "x").near(Vec::<String>::new(), 10),

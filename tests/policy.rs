@@ -267,8 +267,22 @@ fn a_known_value_is_redacted_even_in_an_exempt_field() {
         r.redact("note=s3cr3t-value-1 other=1"),
         "note=[REDACTED:secret-value] other=1"
     );
-    let out = logged(r, || info!(note = "s3cr3t-value-1", "x"));
+    let out = logged(r.clone(), || info!(note = "s3cr3t-value-1", "x"));
     assert!(!out.contains("s3cr3t-value-1"), "{out}");
+    // Also where another rule's finding covers it first and wins the merge: the merged
+    // finding is the known value's, so the exempt field's filter lets it through.
+    for value in [
+        "password=s3cr3t-value-1",
+        "postgres://app:s3cr3t-value-1@db.internal:5432/app",
+        "Authorization: Bearer s3cr3t-value-1",
+    ] {
+        let out = logged(r.clone(), || info!(note = value, "x"));
+        assert!(!out.contains("s3cr3t-value-1"), "{out}");
+        assert!(
+            !r.redact_field("note", value).contains("s3cr3t-value-1"),
+            "{value}"
+        );
+    }
 }
 
 #[test]

@@ -994,6 +994,11 @@ impl Engine {
             if merged > 0 && out[i].1.start < out[merged - 1].1.end {
                 let end = out[i].1.end.max(out[merged - 1].1.end);
                 out[merged - 1].1.end = end;
+                // A group that holds a known secret value is one: an exempt field lets only
+                // known values' findings through its filter, so the label must say so.
+                if Some(out[i].0) == self.slots.secret_value {
+                    out[merged - 1].0 = out[i].0;
+                }
             } else {
                 out.swap(merged, i);
                 merged += 1;

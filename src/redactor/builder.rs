@@ -69,6 +69,9 @@ pub struct RedactorBuilder {
     scopes: Vec<(String, ScopeChange)>,
 }
 
+/// The longest custom rule id: markers of ours are recognised up to this length.
+const MAX_RULE_ID_LEN: usize = 48;
+
 /// What a [scope](RedactorBuilder::scope) changes in the configuration it starts from.
 type ScopeChange = Arc<dyn Fn(RedactorBuilder) -> RedactorBuilder + Send + Sync>;
 
@@ -484,14 +487,21 @@ impl RedactorBuilder {
             })
             .collect();
         for rule in &self.custom {
+            // Labels must read as our markers (`[REDACTED:acme-token]`): the engine skips
+            // markers by that shape, so their words are not taken for keys or context.
             if rule.id.is_empty()
-                || rule
+                || rule.id.len() > MAX_RULE_ID_LEN
+                || !rule
                     .id
-                    .contains(|c: char| c.is_whitespace() || c == ']' || c == '[')
+                    .bytes()
+                    .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'))
             {
                 return Err(Error::InvalidRule {
                     rule: rule.id.clone(),
-                    reason: "rule ids must be non-empty, without spaces or brackets".into(),
+                    reason: format!(
+                        "rule ids are 1 to {MAX_RULE_ID_LEN} lower-case letters, digits and \
+                         dashes (no spaces, brackets or other characters), as in `acme-token`"
+                    ),
                 });
             }
             // `oversized` and `unformattable` name the markers and their counters.

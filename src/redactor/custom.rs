@@ -56,7 +56,8 @@ impl fmt::Debug for CustomRule {
 }
 
 impl CustomRule {
-    /// A rule with an id (used in labels and `enable`/`disable`) and a regex.
+    /// A rule with an id (used in labels and `enable`/`disable`: 1 to 48 lower-case letters,
+    /// digits and dashes, checked by [`build`](crate::RedactorBuilder::build)) and a regex.
     pub fn new(id: impl Into<String>, pattern: impl Into<String>) -> Self {
         CustomRule {
             id: id.into(),

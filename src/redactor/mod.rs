@@ -326,7 +326,8 @@ impl Redactor {
                 match self.scan(value.as_bytes(), |raw| {
                     self.render_piece(value, 0..value.len(), raw, true)
                 }) {
-                    Some(changed) => Cow::Owned(changed),
+                    // A known value replaced can expose more: settled as the layer does.
+                    Some(changed) => Cow::Owned(self.redact(&changed).into_owned()),
                     None => Cow::Borrowed(value),
                 }
             }
@@ -394,26 +395,29 @@ impl Redactor {
     /// field that changed.
     #[cfg_attr(not(feature = "opentelemetry"), allow(dead_code))]
     pub(crate) fn redact_fields(&self, fields: &[(&str, &str)]) -> Vec<Option<String>> {
-        let changed = |c: Cow<'_, str>| match c {
-            Cow::Owned(s) => Some(s),
-            Cow::Borrowed(_) => None,
-        };
-        let total: usize = fields.iter().map(|(_, v)| v.len() + 1).sum();
-        if total > self.engine.max_len {
-            return fields
-                .iter()
-                .map(|(name, value)| changed(self.redact_field(name, value)))
-                .collect();
-        }
-        let mut joined = String::with_capacity(total);
+        // One text of every field that can be read; an oversized one is an empty line in it,
+        // as in the layer.
+        let mut joined = String::new();
         let mut pieces = Vec::with_capacity(fields.len());
-        for (_, value) in fields {
-            if !joined.is_empty() || !pieces.is_empty() {
+        for (i, (name, value)) in fields.iter().enumerate() {
+            if i > 0 {
                 joined.push('\n');
             }
             let start = joined.len();
-            joined.push_str(value);
+            if !matches!(self.field_policy(name, value), FieldPolicy::Oversized) {
+                joined.push_str(value);
+            }
             pieces.push(start..joined.len());
+        }
+        if joined.len() > self.engine.max_len {
+            // Too long together: each field alone, as the layer does then.
+            return fields
+                .iter()
+                .map(|(name, value)| match self.redact_field(name, value) {
+                    Cow::Owned(s) => Some(s),
+                    Cow::Borrowed(_) => None,
+                })
+                .collect();
         }
         let found: Vec<Raw> = self.scan(joined.as_bytes(), <[Raw]>::to_vec);
         fields
@@ -423,8 +427,10 @@ impl Redactor {
                 |((name, value), piece)| match self.field_policy(name, value) {
                     FieldPolicy::Oversized => Some(self.replaced_whole(u16::MAX, value)),
                     FieldPolicy::Whole(rule) => Some(self.replaced_whole(rule, value)),
-                    FieldPolicy::Exempt => self.render_piece(&joined, piece, &found, true),
                     // A replacement can expose more: settle the field as the layer does.
+                    FieldPolicy::Exempt => self
+                        .render_piece(&joined, piece, &found, true)
+                        .map(|text| self.redact(&text).into_owned()),
                     FieldPolicy::Scan => self
                         .render_piece(&joined, piece, &found, false)
                         .map(|text| self.redact(&text).into_owned()),
