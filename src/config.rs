@@ -452,25 +452,22 @@ impl RedactionConfig {
                 .rposition(|r| r.id == id)
                 .map(|i| format!("custom_rules[{i}]"))
         };
+        let in_replacements = |name: &str| {
+            self.replacements
+                .contains_key(name)
+                .then(|| format!("replacements.{name}"))
+        };
         match error {
             Error::InvalidPattern { rule, .. } if rule == "allowlist" => self
                 .allow_patterns
                 .iter()
-                .position(|p| {
-                    regex::bytes::RegexBuilder::new(p)
-                        .size_limit(16 << 20)
-                        .build()
-                        .is_err()
-                })
+                // The same compilation the builder refused it with.
+                .position(|p| crate::redactor::compile("allowlist", p, true).is_err())
                 .map(|i| format!("allow_patterns[{i}]")),
             Error::InvalidPattern { rule, .. } | Error::DuplicateRule(rule) => custom(rule),
             Error::UnknownRule(name) => in_list(&self.disable, "disable", name)
                 .or_else(|| in_list(&self.enable, "enable", name))
-                .or_else(|| {
-                    self.replacements
-                        .contains_key(name)
-                        .then(|| format!("replacements.{name}"))
-                }),
+                .or_else(|| in_replacements(name)),
             Error::InvalidRule { rule, reason } => {
                 if rule == SECRET_VALUE_RULE {
                     // "known value #N is shorter…": values come from the variables, in order.
@@ -495,11 +492,7 @@ impl RedactionConfig {
                 custom(rule)
                     .or_else(|| in_list(&self.exempt_fields, "exempt_fields", rule))
                     .or_else(|| in_list(&self.sensitive_keys, "sensitive_keys", rule))
-                    .or_else(|| {
-                        self.replacements
-                            .contains_key(rule)
-                            .then(|| format!("replacements.{rule}"))
-                    })
+                    .or_else(|| in_replacements(rule))
             }
             Error::Config { entry, error } => {
                 // An error inside a scope: the scope's entry, then the entry within it.

@@ -760,7 +760,11 @@ impl RedactorBuilder {
     }
 }
 
-fn compile(rule: &str, pattern: &str, unicode: bool) -> Result<regex::bytes::Regex, Error> {
+pub(crate) fn compile(
+    rule: &str,
+    pattern: &str,
+    unicode: bool,
+) -> Result<regex::bytes::Regex, Error> {
     RegexBuilder::new(pattern)
         .unicode(unicode)
         .size_limit(16 << 20)

@@ -8,6 +8,8 @@
 mod builder;
 mod custom;
 
+#[cfg(feature = "serde")]
+pub(crate) use builder::compile;
 pub use builder::RedactorBuilder;
 pub use custom::CustomRule;
 
@@ -397,14 +399,18 @@ impl Redactor {
     pub(crate) fn redact_fields(&self, fields: &[(&str, &str)]) -> Vec<Option<String>> {
         // One text of every field that can be read; an oversized one is an empty line in it,
         // as in the layer.
+        let policies: Vec<FieldPolicy> = fields
+            .iter()
+            .map(|(name, value)| self.field_policy(name, value))
+            .collect();
         let mut joined = String::new();
         let mut pieces = Vec::with_capacity(fields.len());
-        for (i, (name, value)) in fields.iter().enumerate() {
+        for (i, ((_, value), policy)) in fields.iter().zip(&policies).enumerate() {
             if i > 0 {
                 joined.push('\n');
             }
             let start = joined.len();
-            if !matches!(self.field_policy(name, value), FieldPolicy::Oversized) {
+            if !matches!(policy, FieldPolicy::Oversized) {
                 joined.push_str(value);
             }
             pieces.push(start..joined.len());
@@ -422,20 +428,22 @@ impl Redactor {
         let found: Vec<Raw> = self.scan(joined.as_bytes(), <[Raw]>::to_vec);
         fields
             .iter()
+            .zip(policies)
             .zip(pieces)
-            .map(
-                |((name, value), piece)| match self.field_policy(name, value) {
-                    FieldPolicy::Oversized => Some(self.replaced_whole(u16::MAX, value)),
-                    FieldPolicy::Whole(rule) => Some(self.replaced_whole(rule, value)),
-                    // A replacement can expose more: settle the field as the layer does.
-                    FieldPolicy::Exempt => self
-                        .render_piece(&joined, piece, &found, true)
-                        .map(|text| self.redact(&text).into_owned()),
-                    FieldPolicy::Scan => self
-                        .render_piece(&joined, piece, &found, false)
-                        .map(|text| self.redact(&text).into_owned()),
-                },
-            )
+            .map(|(((_, value), policy), piece)| match policy {
+                FieldPolicy::Oversized => Some(self.replaced_whole(u16::MAX, value)),
+                FieldPolicy::Whole(rule) => Some(self.replaced_whole(rule, value)),
+                // Exempt fields keep only known values' findings. A replacement can expose
+                // more: settle the field as the layer does.
+                FieldPolicy::Exempt | FieldPolicy::Scan => self
+                    .render_piece(
+                        &joined,
+                        piece,
+                        &found,
+                        matches!(policy, FieldPolicy::Exempt),
+                    )
+                    .map(|text| self.redact(&text).into_owned()),
+            })
             .collect()
     }
 
