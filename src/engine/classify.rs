@@ -35,7 +35,7 @@ pub(crate) struct BlockClasses {
     pub(crate) number: u64,
 }
 
-/// How many blocks [`Classified`] holds (2 KiB of text, 1 KiB of masks on the stack): most
+/// How many blocks [`Classified`] holds (512 bytes of text, 256 bytes of masks on the stack): most
 /// field values and log lines fit, and a longer text's later blocks are classified by each
 /// scanner as it reads them, at the cost of one class each.
 const HELD_BLOCKS: usize = 8;

@@ -27,7 +27,7 @@ use super::classify::Classified;
 use super::validate::long_run_starts;
 use crate::rules::shape::opens_token;
 use crate::rules::shape::{
-    char_before, in_token_run, start_after_escape, Anchor, RunEnds, Segment, TokenShape,
+    char_before, in_token_run, start_after_escape, Alphabet, Anchor, RunEnds, Segment, TokenShape,
 };
 use std::ops::Range;
 
@@ -44,6 +44,54 @@ struct Entry {
     /// A byte the body must have at a fixed offset from its start (the first literal after
     /// fixed-length runs: the `-` of `PMAK-<24>-`), checked before the body is read.
     probe: Option<(usize, u8)>,
+    /// For a shape anchored after a context: what must come before the context's last
+    /// character, checked before the body is read (see [`ContextProbe`]).
+    context_probe: Option<ContextProbe>,
+}
+
+/// What precedes the last character of an [`Anchor::After`] context: a necessary condition
+/// of [`TokenShape::context_start`], one load to check. Every segment of a path starts
+/// after a `/`, the last byte of most contexts, and reading a body there costs a run's
+/// length; the byte before the `/` (a digit of Discord's `/webhooks/<id>/`, the `2` of
+/// `webhookb2/`) turns nearly all of them down first.
+#[derive(Clone, Copy)]
+enum ContextProbe {
+    /// This character, seen through escapes as the context's literals are matched.
+    Char(u8),
+    /// A byte of this alphabet, read raw as the context's runs are matched.
+    Class(Alphabet),
+}
+
+impl ContextProbe {
+    /// The probe of `context`, when its last two characters are fixed enough to give one.
+    fn of(context: &[Segment]) -> Option<ContextProbe> {
+        let (last, rest) = context.split_last()?;
+        let Segment::Literal(text) = *last else {
+            return None;
+        };
+        if let [.., second_last, _] = *text.as_bytes() {
+            return Some(ContextProbe::Char(second_last));
+        }
+        match *rest.last()? {
+            Segment::Literal(text) => text.bytes().last().map(ContextProbe::Char),
+            Segment::Run(alphabet, min, _) if min >= 1 => Some(ContextProbe::Class(alphabet)),
+            _ => None,
+        }
+    }
+
+    /// Whether the context's last character, whose encoding starts at `last_start`, may
+    /// follow what is before it.
+    #[inline]
+    fn allows(self, hay: &[u8], last_start: usize) -> bool {
+        match self {
+            ContextProbe::Char(want) => {
+                char_before(hay, last_start).is_some_and(|(b, _)| b == want)
+            }
+            ContextProbe::Class(alphabet) => last_start
+                .checked_sub(1)
+                .is_some_and(|i| alphabet.contains(hay[i])),
+        }
+    }
 }
 
 impl Entry {
@@ -60,7 +108,16 @@ impl Entry {
                 _ => break,
             }
         }
-        Entry { rule, shape, probe }
+        let context_probe = match shape.anchor {
+            Anchor::After(context) => ContextProbe::of(context),
+            Anchor::Prefix(_) => None,
+        };
+        Entry {
+            rule,
+            shape,
+            probe,
+            context_probe,
+        }
     }
 
     /// The token whose body starts at `body`, if its shape matches and it is not a
@@ -291,9 +348,17 @@ impl ShapeDispatch {
             }
         }
         // The byte before, seen through `%2F` and `\/`: contexts are mostly URL paths.
-        let before = char_before(hay, at).map_or(0, |(b, _)| usize::from(b));
-        if self.by_before[before].0 != self.by_before[before].1 {
-            self.try_contexts(hay, at, before, ends, push);
+        if let Some((before, before_start)) = char_before(hay, at) {
+            let (lo, hi) = self.by_before[usize::from(before)];
+            for (_, entry) in &self.contexts[usize::from(lo)..usize::from(hi)] {
+                let allowed = match entry.context_probe {
+                    Some(probe) => probe.allows(hay, before_start),
+                    None => true,
+                };
+                if allowed {
+                    Self::try_context(entry, hay, at, ends, push);
+                }
+            }
         }
     }
 
@@ -316,26 +381,22 @@ impl ShapeDispatch {
         }
     }
 
+    /// The shape of `entry` at `at`, whose context's last character is there.
     #[inline(never)]
-    fn try_contexts(
-        &self,
+    fn try_context(
+        entry: &Entry,
         hay: &[u8],
         at: usize,
-        before: usize,
         ends: &RunEnds,
         push: &mut impl FnMut(u16, Range<usize>),
     ) {
-        let (lo, hi) = self.by_before[before];
-        for (_, entry) in &self.contexts[usize::from(lo)..usize::from(hi)] {
-            // The body first: it fails at its first byte that does not fit, with the run
-            // ends cached, where the context is read backwards through escapes (a path's
-            // every segment starts after a `/`, the last byte of most contexts).
-            let Some(end) = entry.token_end(hay, at, ends) else {
-                continue;
-            };
-            if entry.shape.context_start(hay, at).is_some() {
-                push(entry.rule, at..end);
-            }
+        // The body first: it fails at its first byte that does not fit, with the run ends
+        // cached, where the context is read backwards through escapes.
+        let Some(end) = entry.token_end(hay, at, ends) else {
+            return;
+        };
+        if entry.shape.context_start(hay, at).is_some() {
+            push(entry.rule, at..end);
         }
     }
 }
