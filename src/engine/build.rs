@@ -1,0 +1,199 @@
+//! Building an [`Engine`]: rules compiled into the keyword searchers, the scanners'
+//! switches, the shape dispatch and the report slots. Runs once, in
+//! [`RedactorBuilder::build`](crate::RedactorBuilder::build); every mistake is an error here,
+//! never at log time.
+
+use super::keywords::Keywords;
+use super::long_literals::LongLiterals;
+use super::{
+    shapes, ByteKeyword, Engine, EngineParts, Slots, Target, BYTE_ARRAY_OPEN, KEY_RUN_MIN,
+    MAX_RULES,
+};
+use crate::rules::keys::KEY_STEMS;
+use crate::rules::{aws, aws_context, KeywordSearch};
+use zeroize::Zeroizing;
+
+impl Engine {
+    pub(crate) fn new(parts: EngineParts) -> Result<Engine, crate::Error> {
+        if parts.rules.len() > MAX_RULES {
+            return Err(crate::Error::InvalidRule {
+                rule: "custom".into(),
+                reason: format!("at most {MAX_RULES} rules can be enabled at once"),
+            });
+        }
+        let index = |id: &str| {
+            parts
+                .rules
+                .iter()
+                .position(|r| &*r.id == id)
+                .map(|i| i as u16)
+        };
+        let slots = Slots {
+            aws_secret: index("aws-secret-access-key"),
+            aws_secret_bare: index("aws-secret-access-key-bare"),
+            aws_secure_parameter: index("aws-ssm-secure-string"),
+            aws_signature: index("aws-signature"),
+            aws_session: index("aws-session-token"),
+            aws_access_key: index("aws-access-key-id"),
+            authorization: index("http-authorization"),
+            cookie: index("http-cookie"),
+            sensitive: index("sensitive-key"),
+            email: index("email"),
+            card: index("payment-card"),
+            ssn: index("us-ssn"),
+            phone: index("phone-number"),
+            iban: index("iban"),
+            ipv4: index("ipv4"),
+            ipv6: index("ipv6"),
+            secret_value: index(crate::secret_values::SECRET_VALUE_RULE),
+        };
+        let kv_enabled = slots.aws_secret.is_some()
+            || slots.aws_session.is_some()
+            || slots.authorization.is_some()
+            || slots.cookie.is_some()
+            || slots.sensitive.is_some()
+            || !parts.extra_keys.is_empty();
+
+        // Zeroed when dropped: known secret values are among the literals.
+        let mut literals: Zeroizing<Vec<String>> = Zeroizing::new(Vec::new());
+        let mut keyword_targets: Vec<Vec<Target>> = Vec::new();
+        let mut add =
+            |literal: &str, target: Target| match literals.iter().position(|l| l == literal) {
+                Some(i) => keyword_targets[i].push(target),
+                None => {
+                    literals.push(literal.to_string());
+                    keyword_targets.push(vec![target]);
+                }
+            };
+        let mut unconditional = Vec::new();
+        let mut run_keywords = Vec::new();
+        let mut byte_keywords: Vec<(u8, Vec<ByteKeyword>)> = Vec::new();
+        for (i, (rule, words)) in parts.rules.iter().zip(&parts.keywords).enumerate() {
+            if rule.regex.is_none() {
+                continue;
+            }
+            if words.is_empty() {
+                unconditional.push(i as u16);
+            }
+            for w in words {
+                let bytes = w.as_bytes();
+                // A keyword that does not fit its search goes to the SIMD pass, which finds
+                // everything (the catalogue's tests make sure this never happens).
+                match rule.keyword_search {
+                    KeywordSearch::InKeyRuns
+                        if !bytes.is_empty()
+                            && bytes.len() <= KEY_RUN_MIN
+                            && bytes.iter().all(|&b| aws::KEY_BYTES.contains(b)) =>
+                    {
+                        run_keywords.push((bytes.into(), i as u16));
+                    }
+                    KeywordSearch::AtByte(byte) if bytes.contains(&byte) => {
+                        let keyword = ByteKeyword {
+                            literal: bytes.into(),
+                            offset: bytes.iter().position(|&b| b == byte).unwrap_or(0),
+                            rule: i as u16,
+                        };
+                        match byte_keywords.iter_mut().find(|(b, _)| *b == byte) {
+                            Some((_, list)) => list.push(keyword),
+                            None => byte_keywords.push((byte, vec![keyword])),
+                        }
+                    }
+                    _ => add(w, Target::Rule(i as u16)),
+                }
+            }
+        }
+        if kv_enabled {
+            for stem in KEY_STEMS {
+                add(stem, Target::KeyStem);
+            }
+            // The first letters of a user key appear in one of three cases in every spelling
+            // of it (snake, kebab, camel, Pascal, upper); the classifier checks the whole key.
+            for stem in parts.extra_keys.stems() {
+                add(&stem, Target::KeyStem);
+            }
+        }
+        if !parts.rules.is_empty() {
+            add(BYTE_ARRAY_OPEN, Target::ByteArray);
+        }
+        // Known values' forms are long: a skipping search of their own costs less than the
+        // SIMD pass they would add to (see `long_literals`). A form too short for it (none:
+        // forms have at least 6 bytes) would go to the keyword pass.
+        let secret_values = match slots.secret_value {
+            Some(rule) => {
+                let searcher = LongLiterals::new(parts.secret_forms.iter().map(|f| f.as_bytes()));
+                if searcher.is_none() {
+                    for form in &parts.secret_forms {
+                        add(form, Target::SecretValue(rule));
+                    }
+                }
+                searcher.map(|s| (s, rule))
+            }
+            None => None,
+        };
+        if slots.aws_secure_parameter.is_some() {
+            add(aws_context::SECURE_STRING, Target::SecureParameter);
+        }
+        let keywords = if literals.is_empty() {
+            None
+        } else {
+            // Key stems first (see `Keywords::new`).
+            let mut order: Vec<usize> = (0..literals.len()).collect();
+            let is_stem = |i: &usize| {
+                keyword_targets[*i]
+                    .iter()
+                    .any(|t| matches!(t, Target::KeyStem))
+            };
+            order.sort_by_key(|i| !is_stem(i));
+            let stems = order.iter().filter(|i| is_stem(i)).count();
+            literals = Zeroizing::new(
+                order
+                    .iter()
+                    .map(|&i| std::mem::take(&mut literals[i]))
+                    .collect(),
+            );
+            keyword_targets = order
+                .iter()
+                .map(|&i| std::mem::take(&mut keyword_targets[i]))
+                .collect();
+            Some(Keywords::new(&literals, stems)?)
+        };
+        let mut rare_needles = Vec::new();
+        if slots.email.is_some() {
+            rare_needles.push(b'@');
+        }
+        rare_needles.extend(byte_keywords.iter().map(|(b, _)| *b).filter(|&b| b != b'@'));
+        let shape_rules: Vec<(u16, &'static crate::rules::shape::TokenShape)> = parts
+            .rules
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| Some((i as u16, r.shape?)))
+            .collect();
+        let exempt = if parts.exempt_keys.is_empty() {
+            None
+        } else {
+            let stems = parts.exempt_keys.stems();
+            let searcher = Keywords::new(&stems, stems.len())?;
+            Some((parts.exempt_keys, searcher))
+        };
+        static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        Ok(Engine {
+            secret_values,
+            replacements_findable: parts.rules.iter().any(|r| r.replacement.may_be_found()),
+            shapes: shapes::ShapeDispatch::new(&shape_rules),
+            serial: SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            rules: parts.rules,
+            keywords,
+            keyword_targets,
+            run_keywords,
+            rare_needles,
+            byte_keywords,
+            unconditional,
+            slots,
+            extra_keys: parts.extra_keys,
+            exempt,
+            allow_literals: parts.allow_literals,
+            allow_patterns: parts.allow_patterns,
+            max_len: parts.max_len,
+        })
+    }
+}
