@@ -21,32 +21,7 @@ impl Engine {
                 reason: format!("at most {MAX_RULES} rules can be enabled at once"),
             });
         }
-        let index = |id: &str| {
-            parts
-                .rules
-                .iter()
-                .position(|r| &*r.id == id)
-                .map(|i| i as u16)
-        };
-        let slots = Slots {
-            aws_secret: index("aws-secret-access-key"),
-            aws_secret_bare: index("aws-secret-access-key-bare"),
-            aws_secure_parameter: index("aws-ssm-secure-string"),
-            aws_signature: index("aws-signature"),
-            aws_session: index("aws-session-token"),
-            aws_access_key: index("aws-access-key-id"),
-            authorization: index("http-authorization"),
-            cookie: index("http-cookie"),
-            sensitive: index("sensitive-key"),
-            email: index("email"),
-            card: index("payment-card"),
-            ssn: index("us-ssn"),
-            phone: index("phone-number"),
-            iban: index("iban"),
-            ipv4: index("ipv4"),
-            ipv6: index("ipv6"),
-            secret_value: index(crate::secret_values::SECRET_VALUE_RULE),
-        };
+        let slots = Slots::of(&parts.rules);
         let kv_enabled = slots.aws_secret.is_some()
             || slots.aws_session.is_some()
             || slots.authorization.is_some()

@@ -71,7 +71,7 @@ mod verify;
 use crate::replacement::Replacement;
 use crate::rules::aws_context;
 use crate::rules::keys::{classify, KeyClass, KeyNames};
-use crate::rules::KeywordSearch;
+use crate::rules::{KeywordSearch, Slot};
 use candidates::Triggers;
 use classify::Classified;
 use keywords::Keywords;
@@ -113,6 +113,8 @@ pub(crate) struct CompiledRule {
     /// Reject matches with fewer than five distinct letters and digits: `AKIAXXXXXXXXXXXXXXXX`
     /// and `ghp_xxxx…` are documentation placeholders, not credentials.
     pub placeholder_guard: bool,
+    /// Where the engine's own machinery reports this rule's findings ([`Slots`]).
+    pub slot: Option<Slot>,
     /// What the rule's secrets look like, for masks that keep parts of them.
     pub form: crate::rules::SecretForm,
     /// Words that must, or must not, occur shortly before a match (custom rules).
@@ -136,6 +138,7 @@ impl CompiledRule {
             keyword_search: KeywordSearch::Everywhere,
             hand: crate::rules::HandMatcher::NONE,
             placeholder_guard: false,
+            slot: None,
             form: crate::rules::SecretForm::Opaque,
             proximity: None,
         }
@@ -188,6 +191,39 @@ pub(crate) struct Slots {
     pub secret_value: Option<u16>,
     pub aws_secure_parameter: Option<u16>,
     pub aws_signature: Option<u16>,
+}
+
+impl Slots {
+    /// Each enabled rule's index in the slot it declares ([`Slot`]).
+    fn of(rules: &[CompiledRule]) -> Slots {
+        let mut slots = Slots::default();
+        for (index, rule) in rules.iter().enumerate() {
+            let Some(slot) = rule.slot else {
+                continue;
+            };
+            let field = match slot {
+                Slot::AwsSecretAccessKey => &mut slots.aws_secret,
+                Slot::AwsSecretAccessKeyBare => &mut slots.aws_secret_bare,
+                Slot::AwsSsmSecureString => &mut slots.aws_secure_parameter,
+                Slot::AwsAccessKeyId => &mut slots.aws_access_key,
+                Slot::AwsSignature => &mut slots.aws_signature,
+                Slot::AwsSessionToken => &mut slots.aws_session,
+                Slot::HttpAuthorization => &mut slots.authorization,
+                Slot::HttpCookie => &mut slots.cookie,
+                Slot::SensitiveKey => &mut slots.sensitive,
+                Slot::Email => &mut slots.email,
+                Slot::PaymentCard => &mut slots.card,
+                Slot::UsSsn => &mut slots.ssn,
+                Slot::PhoneNumber => &mut slots.phone,
+                Slot::Iban => &mut slots.iban,
+                Slot::Ipv4 => &mut slots.ipv4,
+                Slot::Ipv6 => &mut slots.ipv6,
+                Slot::SecretValue => &mut slots.secret_value,
+            };
+            *field = Some(index as u16);
+        }
+        slots
+    }
 }
 
 /// The rule id reported for values over the size limit.

@@ -4,7 +4,7 @@ use super::{covers, CustomRule, Redactor, Scope, DEFAULT_MAX_VALUE_LEN};
 use crate::engine::{self, CompiledRule, Engine, EngineParts, Validator};
 use crate::replacement::Replacement;
 use crate::rules::keys::KeyNames;
-use crate::rules::{self, Detector, Family, HandMatcher, KeywordSearch};
+use crate::rules::{self, Detector, Family, HandMatcher, KeywordSearch, Slot};
 use crate::secret_values::{MIN_SECRET_VALUE_LEN, SECRET_VALUE_RULE};
 use crate::Error;
 use regex::bytes::{RegexBuilder, RegexSetBuilder};
@@ -588,7 +588,7 @@ impl RedactorBuilder {
             if !c.enabled {
                 continue;
             }
-            let (regex, anchored, validator, words, hit_check, hand, keyword_search) =
+            let (regex, anchored, validator, words, hit_check, hand, keyword_search, slot, guard) =
                 match info.detector {
                     Detector::Pattern {
                         regex,
@@ -598,6 +598,8 @@ impl RedactorBuilder {
                         hit_check,
                         keyword_search,
                         hand,
+                        slot,
+                        placeholder_guard,
                     } => (
                         Some(compile(&c.id, regex, false)?),
                         // A hand matcher answers the anchored search; the regex is then compiled
@@ -616,8 +618,10 @@ impl RedactorBuilder {
                         } else {
                             keyword_search
                         },
+                        slot,
+                        placeholder_guard,
                     ),
-                    Detector::KeyValue | Detector::Scanner | Detector::Shape(_) => (
+                    Detector::KeyValue(slot) | Detector::Scanner(slot) => (
                         None,
                         None,
                         Validator::None,
@@ -625,6 +629,19 @@ impl RedactorBuilder {
                         None,
                         HandMatcher::NONE,
                         KeywordSearch::Everywhere,
+                        Some(slot),
+                        true,
+                    ),
+                    Detector::Shape(_) => (
+                        None,
+                        None,
+                        Validator::None,
+                        Vec::new(),
+                        None,
+                        HandMatcher::NONE,
+                        KeywordSearch::Everywhere,
+                        None,
+                        true,
                     ),
                 };
             let secret_groups = secret_groups(regex.as_ref());
@@ -636,11 +653,6 @@ impl RedactorBuilder {
                 }
                 _ => None,
             };
-            // Passwords and key ids after a parameter name may be short and plain.
-            let placeholder_guard = !matches!(
-                info.id,
-                "url-credentials" | "curl-user" | "aws-presigned-url" | "aws-sigv4-authorization"
-            );
             let shape = match info.detector {
                 Detector::Shape(rule) => Some(&rule.shape),
                 _ => None,
@@ -657,8 +669,9 @@ impl RedactorBuilder {
                 hit_check,
                 keyword_search,
                 hand,
-                placeholder_guard,
+                placeholder_guard: guard,
                 form: info.form,
+                slot,
                 proximity: None,
             });
             keywords.push(words);
@@ -691,7 +704,10 @@ impl RedactorBuilder {
         // Known values: a rule without a regex; the engine looks for their forms as literals.
         let mut secret_forms = Vec::new();
         if let Some(c) = candidates.last().filter(|c| c.enabled) {
-            compiled.push(CompiledRule::plain(&c.id, replacement_of(c)));
+            compiled.push(CompiledRule {
+                slot: Some(Slot::SecretValue),
+                ..CompiledRule::plain(&c.id, replacement_of(c))
+            });
             keywords.push(Vec::new());
             for value in &self.secret_values {
                 secret_forms.extend(crate::secret_values::forms(value));

@@ -4,7 +4,7 @@
 //! `Credential=` and the `Signature=` hex are redacted, so `20260101/us-east-1/sts/aws4_request`
 //! and `SignedHeaders=host;x-amz-date` survive for debugging.
 
-use super::{Detector, Family, HandMatcher, KeywordSearch, RuleInfo, SecretForm};
+use super::{Detector, Family, HandMatcher, KeywordSearch, RuleInfo, SecretForm, Slot};
 use crate::engine::validate::{count_while, ends_token, starts_token, ByteSet, ALNUM};
 use std::ops::Range;
 
@@ -39,6 +39,8 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keyword_starts_match: true,
             hit_check: None,
             keyword_search: KeywordSearch::Everywhere,
+            slot: Some(Slot::AwsAccessKeyId),
+            placeholder_guard: true,
             hand: HandMatcher {
                 match_at: Some(access_key_at),
                 secret_in: None,
@@ -53,7 +55,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         validation: "key context; or pairing with an access key id and not hex",
         default_enabled: true,
         form: SecretForm::Opaque,
-        detector: Detector::KeyValue,
+        detector: Detector::KeyValue(Slot::AwsSecretAccessKey),
     },
     RuleInfo {
         id: "aws-secret-access-key-bare",
@@ -62,7 +64,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         validation: "exact length, upper+lower+digit, not hex, Shannon entropy ≥ 4.2 bits",
         default_enabled: true,
         form: SecretForm::Opaque,
-        detector: Detector::Scanner,
+        detector: Detector::Scanner(Slot::AwsSecretAccessKeyBare),
     },
     RuleInfo {
         id: "aws-session-token",
@@ -78,6 +80,8 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keyword_starts_match: true,
             hit_check: None,
             keyword_search: KeywordSearch::Everywhere,
+            slot: Some(Slot::AwsSessionToken),
+            placeholder_guard: true,
             hand: HandMatcher {
                 match_at: Some(session_token_at),
                 secret_in: None,
@@ -99,6 +103,8 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keyword_starts_match: true,
             hit_check: None,
             keyword_search: KeywordSearch::Everywhere,
+            slot: None,
+            placeholder_guard: false,
             hand: HandMatcher {
                 match_at: Some(sigv4_at),
                 secret_in: Some(sigv4_key_id),
@@ -113,7 +119,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         validation: "a `SecureString` in the same object, before or after the value",
         default_enabled: true,
         form: SecretForm::Opaque,
-        detector: Detector::Scanner,
+        detector: Detector::Scanner(Slot::AwsSsmSecureString),
     },
     RuleInfo {
         id: "aws-signature",
@@ -135,6 +141,8 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keyword_starts_match: true,
             hit_check: None,
             keyword_search: KeywordSearch::Everywhere,
+            slot: Some(Slot::AwsSignature),
+            placeholder_guard: true,
             hand: HandMatcher {
                 match_at: Some(signature_at),
                 secret_in: Some(signature_value),
@@ -167,6 +175,8 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keyword_starts_match: true,
             hit_check: Some(parameter_value_follows),
             keyword_search: KeywordSearch::Everywhere,
+            slot: None,
+            placeholder_guard: false,
             hand: HandMatcher {
                 match_at: None,
                 secret_in: Some(presigned_value),
@@ -188,6 +198,8 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keyword_starts_match: true,
             hit_check: None,
             keyword_search: KeywordSearch::Everywhere,
+            slot: None,
+            placeholder_guard: true,
             hand: HandMatcher::NONE,
         },
     },
@@ -205,6 +217,8 @@ pub(crate) static RULES: &[RuleInfo] = &[
             keyword_starts_match: true,
             hit_check: None,
             keyword_search: KeywordSearch::Everywhere,
+            slot: None,
+            placeholder_guard: true,
             hand: HandMatcher::NONE,
         },
     },

@@ -26,6 +26,8 @@ macro_rules! hash_rule {
                 keyword_starts_match: true,
                 hit_check: None,
                 keyword_search: KeywordSearch::AtByte(b'$'),
+                slot: None,
+                placeholder_guard: true,
                 hand: HandMatcher::NONE,
             },
         }

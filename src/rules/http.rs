@@ -4,7 +4,7 @@
 //! `"authorization": "…"`, `authorization=…` and their kin, and these rules decide which part
 //! of the value is secret.
 
-use super::{Detector, Family, RuleInfo, SecretForm};
+use super::{Detector, Family, RuleInfo, SecretForm, Slot};
 use std::ops::Range;
 
 pub(crate) static RULES: &[RuleInfo] = &[
@@ -15,7 +15,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         validation: "header name in header-line, Debug-map, JSON or key=value form",
         default_enabled: true,
         form: SecretForm::Opaque,
-        detector: Detector::KeyValue,
+        detector: Detector::KeyValue(Slot::HttpAuthorization),
     },
     RuleInfo {
         id: "http-cookie",
@@ -24,7 +24,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         validation: "header name in header-line, Debug-map, JSON or key=value form",
         default_enabled: true,
         form: SecretForm::Opaque,
-        detector: Detector::KeyValue,
+        detector: Detector::KeyValue(Slot::HttpCookie),
     },
 ];
 

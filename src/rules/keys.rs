@@ -16,7 +16,7 @@
 //! | `max_tokens` | max, tokens | not secret: a count |
 //! | `author` | author | not secret: whole parts only, never substrings |
 
-use super::{Detector, Family, RuleInfo, SecretForm};
+use super::{Detector, Family, RuleInfo, SecretForm, Slot};
 
 pub(crate) static RULES: &[RuleInfo] = &[RuleInfo {
     id: "sensitive-key",
@@ -25,7 +25,7 @@ pub(crate) static RULES: &[RuleInfo] = &[RuleInfo {
     validation: "whole key parts (snake/kebab/camel), last part decides; cursor and idempotency tokens (`NextToken`, `ClientRequestToken`) and operation events (`before-call.iam.CreateAccessKey`) are not keys; placeholders (`$VAR`, `${…}`, `****`) kept",
     default_enabled: true,
     form: SecretForm::Opaque,
-    detector: Detector::KeyValue,
+    detector: Detector::KeyValue(Slot::SensitiveKey),
 }];
 
 /// Literal stems that every classifiable key contains, in the three cases keys are written in.

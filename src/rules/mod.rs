@@ -186,13 +186,63 @@ pub(crate) enum Detector {
         keyword_search: KeywordSearch,
         /// Hand-written equivalents of the regex for the searches the engine runs most.
         hand: HandMatcher,
+        /// Where other machinery reports or reads this rule's findings: the key-value
+        /// parser reports session tokens and signatures stored under their AWS names, and
+        /// the bare secret-key scan reads access key ids as context.
+        slot: Option<Slot>,
+        /// Whether a match that reads as a placeholder (`xxxx…`, `<token>`, `${VAR}`,
+        /// `EXAMPLE`) is dropped. Off where the secret follows a parameter name and may be
+        /// short and plain: URL and curl passwords, key ids in presigned URLs and SigV4
+        /// headers.
+        placeholder_guard: bool,
     },
     /// A credential format as data, found by the engine's shape dispatch.
     Shape(&'static ShapeRule),
-    /// Values of key names the key classifier assigns to this rule.
-    KeyValue,
-    /// Found by one of the hand-written scanners.
-    Scanner,
+    /// Values of key names the key classifier assigns to this rule's slot.
+    KeyValue(Slot),
+    /// Found by the hand-written scanner that reports to this slot.
+    Scanner(Slot),
+}
+
+/// Where the engine's own machinery (scanners, the key-value parser, the AWS context
+/// checks) reports a finding for a rule: a typed property of the rule, so that no part of
+/// the engine looks a rule up by its id. A slot is empty when its rule is disabled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Slot {
+    /// Values under AWS secret-key names.
+    AwsSecretAccessKey,
+    /// Bare 40-character key runs with AWS context nearby.
+    AwsSecretAccessKeyBare,
+    /// SSM `SecureString` parameter values.
+    AwsSsmSecureString,
+    /// Access key ids, which the bare secret-key scan looks for as context.
+    AwsAccessKeyId,
+    /// SigV4 signatures, also under their parameter names.
+    AwsSignature,
+    /// Session tokens, also under their AWS names.
+    AwsSessionToken,
+    /// `Authorization` header values.
+    HttpAuthorization,
+    /// `Cookie` and `Set-Cookie` values.
+    HttpCookie,
+    /// Values under sensitive key names (`password`, `token`, `api_key`, …).
+    SensitiveKey,
+    /// E-mail addresses, from the `@` of the rare-byte pass.
+    Email,
+    /// Digit clusters passing Luhn and an issuer's ranges.
+    PaymentCard,
+    /// Digit clusters shaped as US SSNs.
+    UsSsn,
+    /// Digit clusters shaped as phone numbers.
+    PhoneNumber,
+    /// IBANs passing mod 97.
+    Iban,
+    /// Dotted-quad addresses.
+    Ipv4,
+    /// IPv6 addresses.
+    Ipv6,
+    /// Known secret values (`RedactorBuilder::secret_value`), not a catalogue rule.
+    SecretValue,
 }
 
 /// A shape rule: the shape, where its format is documented, and its examples.
@@ -360,6 +410,46 @@ pub fn catalogue_markdown() -> String {
 mod tests {
     use super::*;
     use crate::test_rng::XorShift;
+
+    /// Each slot the engine reports to is declared by exactly one catalogue rule (known
+    /// values' by the builder), so no finding can go to two rules or to none.
+    #[test]
+    fn each_slot_is_declared_by_exactly_one_rule() {
+        let slot_of = |r: &RuleInfo| match r.detector {
+            Detector::Pattern { slot, .. } => slot,
+            Detector::KeyValue(slot) | Detector::Scanner(slot) => Some(slot),
+            Detector::Shape(_) => None,
+        };
+        let all = [
+            Slot::AwsSecretAccessKey,
+            Slot::AwsSecretAccessKeyBare,
+            Slot::AwsSsmSecureString,
+            Slot::AwsAccessKeyId,
+            Slot::AwsSignature,
+            Slot::AwsSessionToken,
+            Slot::HttpAuthorization,
+            Slot::HttpCookie,
+            Slot::SensitiveKey,
+            Slot::Email,
+            Slot::PaymentCard,
+            Slot::UsSsn,
+            Slot::PhoneNumber,
+            Slot::Iban,
+            Slot::Ipv4,
+            Slot::Ipv6,
+            Slot::SecretValue,
+        ];
+        for slot in all {
+            let declaring: Vec<&str> = rules()
+                .filter(|r| slot_of(r) == Some(slot))
+                .map(|r| r.id())
+                .collect();
+            let expected = usize::from(slot != Slot::SecretValue);
+            assert_eq!(declaring.len(), expected, "{slot:?}: {declaring:?}");
+        }
+        let rules_with_slots = rules().filter(|r| slot_of(r).is_some()).count();
+        assert_eq!(rules_with_slots, all.len() - 1);
+    }
 
     #[test]
     fn ids_are_unique_kebab_case_and_described() {

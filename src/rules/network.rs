@@ -2,7 +2,7 @@
 //! personal data only in some jurisdictions and contexts. Enable with
 //! `.enable("network")` or per rule.
 
-use super::{Detector, Family, RuleInfo, SecretForm};
+use super::{Detector, Family, RuleInfo, SecretForm, Slot};
 use std::ops::Range;
 
 pub(crate) static RULES: &[RuleInfo] = &[
@@ -13,7 +13,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         validation: "four dotted octets ≤ 255, no leading zeros",
         default_enabled: false,
         form: SecretForm::Opaque,
-        detector: Detector::Scanner,
+        detector: Detector::Scanner(Slot::Ipv4),
     },
     RuleInfo {
         id: "ipv6",
@@ -22,7 +22,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         validation: "parsed by `std::net::Ipv6Addr`",
         default_enabled: false,
         form: SecretForm::Opaque,
-        detector: Detector::Scanner,
+        detector: Detector::Scanner(Slot::Ipv6),
     },
 ];
 

@@ -12,7 +12,7 @@
 //! * SSNs need the `ddd-dd-dddd` (or spaced) layout and valid area/group/serial numbers;
 //! * dates (`2026-11-24`), versions and IPv4 addresses do not have any of these layouts.
 
-use super::{Detector, Family, RuleInfo, SecretForm};
+use super::{Detector, Family, RuleInfo, SecretForm, Slot};
 use crate::engine::classify::{portable::is_number as is_number_byte, Classified};
 use crate::engine::validate::{for_each_long_run_masked, iban_length, iban_mod97, is_alnum, luhn};
 use std::ops::Range;
@@ -25,7 +25,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         validation: "local part, dotted domain, alphabetic TLD that is not a file extension",
         default_enabled: true,
         form: SecretForm::Email,
-        detector: Detector::Scanner,
+        detector: Detector::Scanner(Slot::Email),
     },
     RuleInfo {
         id: "payment-card",
@@ -34,7 +34,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         validation: "Luhn and issuer prefix/length (Visa, Mastercard incl. 2221–2720, Amex, Discover, JCB, Diners, UnionPay)",
         default_enabled: true,
         form: SecretForm::PaymentCard,
-        detector: Detector::Scanner,
+        detector: Detector::Scanner(Slot::PaymentCard),
     },
     RuleInfo {
         id: "us-ssn",
@@ -43,7 +43,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         validation: "area not 000/666/9xx, group not 00, serial not 0000",
         default_enabled: true,
         form: SecretForm::Opaque,
-        detector: Detector::Scanner,
+        detector: Detector::Scanner(Slot::UsSsn),
     },
     RuleInfo {
         id: "phone-number",
@@ -52,7 +52,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         validation: "layout and digit count; bare digit runs only with `+`",
         default_enabled: true,
         form: SecretForm::Opaque,
-        detector: Detector::Scanner,
+        detector: Detector::Scanner(Slot::PhoneNumber),
     },
     RuleInfo {
         id: "iban",
@@ -61,7 +61,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
         validation: "country length table and ISO 13616 mod-97",
         default_enabled: true,
         form: SecretForm::Opaque,
-        detector: Detector::Scanner,
+        detector: Detector::Scanner(Slot::Iban),
     },
 ];
 
