@@ -101,22 +101,29 @@
 //!
 //! # Design
 //!
-//! Three parts, each apart from the others:
+//! Four parts, each apart from the others, and imported in one direction (integration →
+//! engine → rules → building blocks):
 //!
 //! * **Rules** (`src/rules/`, data): *what* to find, one family a file, listed by [`rules()`].
 //!   A vendor credential is one entry in `rules/vendor.rs`: its prefix or the context before
 //!   it, its parts (an alphabet and a length each), the issuer's page for the format, three
 //!   positives and three near misses, which the tests run. Other rules are regexes with
 //!   keywords (`rules/tokens.rs`, `rules/aws.rs`, `rules/hashes.rs`), key names
-//!   (`rules/keys.rs`) or scanners with checksums (`rules/pii.rs`).
-//! * **Engine** (`src/engine/`, machinery): *how* to find every enabled rule in one go.
-//!   `classify` computes byte-class bit masks of 64-byte blocks (SSE2 through `safe_arch`,
-//!   with a portable reference the tests compare it with); `shapes` derives token starts from
-//!   the masks and dispatches them through prefix and context tables, at a cost that does not
-//!   grow with the number of shapes; `keywords` runs the SIMD (Teddy) passes for regex rules'
-//!   keywords and key-name stems; `keyvalue` decides where a value after a key ends;
-//!   `validate` holds checksums and boundaries. Findings are then merged and rendered by
-//!   [`Redactor`].
+//!   (`rules/keys.rs`) or scanners with checksums (`rules/pii.rs`). What changes the
+//!   engine's behaviour for a rule is a typed property of its entry (the slot its scanner
+//!   reports to, its placeholder guard, the form a mask keeps), never a comparison of ids.
+//! * **Engine** (`src/engine/`, machinery): *how* to find every enabled rule in one go, one
+//!   module a stage: `build` compiles the rules into searchers and tables once;
+//!   `candidates` runs the keyword passes (`keywords`, SIMD Teddy), the rare-byte pass and
+//!   the scanners; `shapes` dispatches token starts through prefix and context tables, at a
+//!   cost that does not grow with the number of shapes; `verify` runs triggered regexes and
+//!   hand matchers; `keyvalue` decides where a value after a key ends; `merge` filters and
+//!   merges findings, which [`Redactor`] renders.
+//! * **Building blocks** (`src/util/`): what knows no rule. `classify` computes byte-class
+//!   bit masks of 64-byte blocks (SSE2 through `safe_arch`, with a portable reference the
+//!   tests compare it with), `runs` finds runs in them, `text` holds token boundaries and
+//!   our markers, `checksum` Luhn, mod 97, CRC-32 and entropy, `long_literals` the skipping
+//!   search for known secret values.
 //! * **Integration** (`src/layer/`, [`fmt`], [`RedactingMakeWriter`]): the `tracing` side:
 //!   reading fields, rebuilding events with their metadata, counters.
 //!
@@ -149,6 +156,7 @@ pub mod secret_values;
 #[cfg(test)]
 mod test_rng;
 pub mod testing;
+mod util;
 mod writer;
 
 pub use error::Error;

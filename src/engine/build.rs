@@ -3,14 +3,15 @@
 //! [`RedactorBuilder::build`](crate::RedactorBuilder::build); every mistake is an error here,
 //! never at log time.
 
+use super::aws_context;
 use super::keywords::Keywords;
-use super::long_literals::LongLiterals;
 use super::{
     shapes, ByteKeyword, Engine, EngineParts, Slots, Target, BYTE_ARRAY_OPEN, KEY_RUN_MIN,
     MAX_RULES,
 };
 use crate::rules::keys::KEY_STEMS;
-use crate::rules::{aws, aws_context, KeywordSearch};
+use crate::rules::{aws, KeywordSearch};
+use crate::util::long_literals::LongLiterals;
 use zeroize::Zeroizing;
 
 impl Engine {

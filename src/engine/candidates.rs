@@ -2,13 +2,11 @@
 //! report a finding or trigger a rule's regex ([`Triggers`]). Stages 1, 2 and 4 of the
 //! engine's search (see the module docs of `engine`).
 
-use super::classify::Classified;
-use super::{
-    keyvalue, validate, CompiledRule, Engine, Raw, KEY_RUN_MIN, MAX_RULES, OVERRIDES_ALLOWLIST,
-};
+use super::{keyvalue, CompiledRule, Engine, Raw, KEY_RUN_MIN, MAX_RULES, OVERRIDES_ALLOWLIST};
 use crate::rules::keys::{classify, KeyClass};
 use crate::rules::pii::DigitHit;
 use crate::rules::{aws, http, network, pii};
+use crate::util::classify::Classified;
 use std::ops::Range;
 
 /// What the keyword searches asked for, before any regex runs.
@@ -172,7 +170,7 @@ impl Engine {
             return key_end;
         }
         if aws::sigv4_credential_key_id(value).is_some_and(|key_id| {
-            validate::contains_marker(key_id) || keyvalue::is_placeholder(key_id, own)
+            crate::util::text::contains_marker(key_id) || keyvalue::is_placeholder(key_id, own)
         }) {
             // The same, once the key id is redacted: the fixed point keeps the scope.
             return key_end;
@@ -255,9 +253,14 @@ impl Engine {
         let is_key_byte = |b| aws::KEY_BYTES.contains(b);
         let key_mask = |at| text.key(at);
         if self.run_keywords.is_empty() {
-            validate::for_each_long_run_masked::<40>(hay, key_mask, is_key_byte, &mut each_run);
+            crate::util::runs::for_each_long_run_masked::<40>(
+                hay,
+                key_mask,
+                is_key_byte,
+                &mut each_run,
+            );
         } else {
-            validate::for_each_long_run_masked::<KEY_RUN_MIN>(
+            crate::util::runs::for_each_long_run_masked::<KEY_RUN_MIN>(
                 hay,
                 key_mask,
                 is_key_byte,

@@ -42,8 +42,8 @@
 //!
 //! It never allocates and never panics: every index is checked.
 
-use super::validate::ByteSet;
 use crate::replacement::Replacement;
+use crate::util::text::ByteSet;
 use std::ops::Range;
 
 /// How far (in bytes) a quoted value may run before we stop looking for its closing quote and
@@ -323,7 +323,7 @@ pub(crate) fn value_after(
         && key.start >= 2
         && hay[key.start - 1] == b' '
         && (hay[key.start - 2].is_ascii_alphanumeric()
-            || super::validate::ends_with_marker(&hay[..key.start - 1]));
+            || crate::util::text::ends_with_marker(&hay[..key.start - 1]));
 
     // Debug wrappers before a quoted value: `Some("…")`, `H0("…")`, `HeaderValue { _private: H0("…") }`, `b"…"`.
     let mut j = i;

@@ -33,7 +33,7 @@
 //!    base64 runs (AWS secret keys) are found by hand-written scans that test checksums only
 //!    on candidates. Both come from the 64-byte bit masks of one classifying pass
 //!    (`classify::Classified`: number bytes and key bytes, computed with SIMD compares once
-//!    for every scanner) and `validate::for_each_long_run_masked` (key runs from
+//!    for every scanner) and `crate::util::runs::for_each_long_run_masked` (key runs from
 //!    [`KEY_RUN_MIN`] bytes on when a rule's keywords are looked for there).
 //! 5. **Token shapes.** The `vendor-tokens` rules are data (`rules::shape`): `shapes` finds
 //!    the starts of long token runs from the classifying pass's masks and dispatches each
@@ -56,26 +56,23 @@
 //!
 //! This module holds the types they share and [`Engine::find`], which runs them in order.
 
+mod aws_context;
 mod build;
 mod candidates;
-pub(crate) mod classify;
 pub(crate) mod keyvalue;
 mod keywords;
-mod long_literals;
 mod merge;
 pub(crate) mod proximity;
 pub(crate) mod shapes;
-pub(crate) mod validate;
 mod verify;
 
 use crate::replacement::Replacement;
-use crate::rules::aws_context;
 use crate::rules::keys::{classify, KeyClass, KeyNames};
 use crate::rules::{KeywordSearch, Slot};
+use crate::util::classify::{self, Classified};
+use crate::util::long_literals::LongLiterals;
 use candidates::Triggers;
-use classify::Classified;
 use keywords::Keywords;
-use long_literals::LongLiterals;
 use regex::bytes::{Regex, RegexSet};
 use std::ops::Range;
 use std::sync::Arc;
@@ -313,7 +310,7 @@ impl Engine {
             values.for_each(hay, |_, range| {
                 // Not inside one of our markers: a value that spells part of one (`REDACTED`)
                 // would be replaced again on every pass.
-                if !validate::inside_marker(hay, range.start) {
+                if !crate::util::text::inside_marker(hay, range.start) {
                     out.push((rule | OVERRIDES_ALLOWLIST, range));
                 }
             });
@@ -327,7 +324,7 @@ impl Engine {
                         Target::Rule(i) => triggers.hit(&self.rules, hay, i, range.clone()),
                         Target::KeyStem
                             if range.start >= key_end
-                                && !validate::inside_marker(hay, range.start) =>
+                                && !crate::util::text::inside_marker(hay, range.start) =>
                         {
                             key_end = self.key_value_at(hay, range.clone(), out);
                         }
@@ -345,7 +342,9 @@ impl Engine {
                         Target::SecureParameter => {}
                         // Not inside one of our markers: a value that spells part of one
                         // (`REDACTED`) would be replaced again on every pass.
-                        Target::SecretValue(rule) if !validate::inside_marker(hay, range.start) => {
+                        Target::SecretValue(rule)
+                            if !crate::util::text::inside_marker(hay, range.start) =>
+                        {
                             out.push((rule | OVERRIDES_ALLOWLIST, range.clone()));
                         }
                         Target::SecretValue(_) => {}
@@ -375,7 +374,7 @@ impl Engine {
         self.run_scanners(&classified, &mut triggers, out);
         if let Some(dispatch) = &self.shapes {
             dispatch.scan(&classified, &mut |rule, r| {
-                if !validate::contains_marker(&hay[r.clone()]) {
+                if !crate::util::text::contains_marker(&hay[r.clone()]) {
                     out.push((rule, r));
                 }
             });

@@ -23,18 +23,20 @@
 //! so the scan is linear in the text for a fixed catalogue. Nothing allocates unless a token
 //! is found.
 
-use super::classify::Classified;
-use super::validate::long_run_starts;
-use crate::rules::shape::opens_token;
 use crate::rules::shape::{
-    char_before, in_token_run, start_after_escape, Alphabet, Anchor, RunEnds, Segment, TokenShape,
+    char_before, start_after_escape, Alphabet, Anchor, RunEnds, Segment, TokenShape,
 };
+use crate::util::classify::{in_token_run, opens_token, Classified, LONG_RUN};
+use crate::util::runs::long_run_starts;
 use std::ops::Range;
 
 /// The shortest token run the scan looks at. Every built-in shape spends at least this many
 /// bytes in one run from its start (`rules::vendor`'s tests check it); a custom shape could
 /// not be found in a shorter run.
 pub(crate) const SHAPE_RUN_MIN: usize = 24;
+
+// Texts the classifying pass finds without a run of LONG_RUN token bytes skip the scan.
+const _: () = assert!(SHAPE_RUN_MIN >= LONG_RUN);
 
 /// One enabled shape: its rule index in the engine and its description.
 #[derive(Clone, Copy)]
@@ -490,7 +492,6 @@ pub(crate) fn scan_naively(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::validate;
     use crate::rules::shape::Check;
     use crate::rules::{rules, Detector};
     use crate::test_rng::XorShift;
@@ -686,7 +687,7 @@ mod tests {
                                     .map_or(true, |&b| !alphabet.contains(b))
                             },
                         );
-                        (maximal && validate::ends_token(&hay, end)).then_some(end)
+                        (maximal && crate::util::text::ends_token(&hay, end)).then_some(end)
                     });
                     assert_eq!(
                         mine,

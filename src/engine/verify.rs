@@ -2,7 +2,7 @@
 //! its keyword hits, and each match validated (checksum, placeholder guard, proximity) before
 //! it is reported. Stage 3 of the engine's search.
 
-use super::{validate, CompiledRule, Engine, Raw, Validator};
+use super::{CompiledRule, Engine, Raw, Validator};
 use std::ops::Range;
 
 impl Engine {
@@ -109,14 +109,15 @@ impl Engine {
         out: &mut Vec<Raw>,
     ) {
         if r.is_empty()
-            || (rule.placeholder_guard && validate::looks_like_placeholder(&hay[r.clone()]))
+            || (rule.placeholder_guard
+                && crate::util::text::looks_like_placeholder(&hay[r.clone()]))
         {
             return;
         }
         // Our own marker in a secret's place (`Credential=[REDACTED:…]` on a second pass), or
         // inside a candidate that only matches because a replacement removed a delimiter, is
         // not a secret; redacting it would make redaction not idempotent.
-        if validate::contains_marker(&hay[r.clone()]) {
+        if crate::util::text::contains_marker(&hay[r.clone()]) {
             return;
         }
         let ok = match &rule.validator {

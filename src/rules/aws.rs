@@ -5,7 +5,7 @@
 //! and `SignedHeaders=host;x-amz-date` survive for debugging.
 
 use super::{Detector, Family, HandMatcher, KeywordSearch, RuleInfo, SecretForm, Slot};
-use crate::engine::validate::{count_while, ends_token, starts_token, ByteSet, ALNUM};
+use crate::util::text::{count_while, ends_token, starts_token, ByteSet, ALNUM};
 use std::ops::Range;
 
 /// The 4-letter prefixes of AWS key ids that are credentials (AKIA long-term, ASIA temporary,
@@ -224,9 +224,7 @@ pub(crate) static RULES: &[RuleInfo] = &[
     },
 ];
 
-/// `[A-Za-z0-9+/]`, the bytes of a secret access key, as a table. The key-run scan reads them
-/// as the classifying pass's key mask (`engine::classify`, whose tests check it is this set).
-pub(crate) static KEY_BYTES: ByteSet = ByteSet::new(ALNUM, b"+/");
+pub(crate) use crate::util::classify::KEY_BYTES;
 
 /// A 40-character token shaped like an AWS secret access key.
 pub(crate) struct SecretKeyCandidate<'h> {
@@ -242,7 +240,7 @@ impl SecretKeyCandidate<'_> {
     /// Strong enough to redact on its own, without an access key id nearby. Measures the
     /// entropy, so it is asked only when pairing did not already decide.
     pub fn bare_ok(&self) -> bool {
-        self.shaped && crate::engine::validate::shannon_entropy(self.run) >= 4.2
+        self.shaped && crate::util::checksum::shannon_entropy(self.run) >= 4.2
     }
 }
 

@@ -38,7 +38,6 @@
 use std::ops::Range;
 
 pub(crate) mod aws;
-pub(crate) mod aws_context;
 pub(crate) mod hand_check;
 pub(crate) mod hashes;
 pub(crate) mod http;

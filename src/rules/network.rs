@@ -46,7 +46,7 @@ pub(crate) fn scan_ipv6(hay: &[u8], out: &mut dyn FnMut(Range<usize>)) {
             // A marker before stands for whatever it replaced (idempotence).
             && !(start > 0
                 && (hay[start - 1].is_ascii_alphanumeric()
-                    || crate::engine::validate::ends_with_marker(&hay[..start])))
+                    || crate::util::text::ends_with_marker(&hay[..start])))
             && !(end < hay.len() && hay[end].is_ascii_alphanumeric())
         {
             if let Ok(text) = std::str::from_utf8(candidate) {

@@ -13,8 +13,10 @@
 //! * dates (`2026-11-24`), versions and IPv4 addresses do not have any of these layouts.
 
 use super::{Detector, Family, RuleInfo, SecretForm, Slot};
-use crate::engine::classify::{portable::is_number as is_number_byte, Classified};
-use crate::engine::validate::{for_each_long_run_masked, iban_length, iban_mod97, is_alnum, luhn};
+use crate::util::checksum::{iban_length, iban_mod97, luhn};
+use crate::util::classify::{portable::is_number as is_number_byte, Classified};
+use crate::util::runs::for_each_long_run_masked;
+use crate::util::text::is_alnum;
 use std::ops::Range;
 
 pub(crate) static RULES: &[RuleInfo] = &[
@@ -519,7 +521,7 @@ fn number_may_start(hay: &[u8], start: usize) -> bool {
     start == 0
         || !(is_alnum(hay[start - 1])
             || matches!(hay[start - 1], b'.' | b'-' | b'/' | b'_' | b':')
-            || crate::engine::validate::ends_with_marker(&hay[..start]))
+            || crate::util::text::ends_with_marker(&hay[..start]))
 }
 
 fn number_may_end(hay: &[u8], end: usize) -> bool {
@@ -666,8 +668,7 @@ pub(crate) fn email_at(hay: &[u8], at: usize) -> Option<Range<usize>> {
     // continues what the marker replaced: starting mid-token would make a second pass
     // find what the first did not.
     let glued = start > 0
-        && (is_local_byte(hay[start - 1])
-            || crate::engine::validate::ends_with_marker(&hay[..start]));
+        && (is_local_byte(hay[start - 1]) || crate::util::text::ends_with_marker(&hay[..start]));
     if glued {
         return None;
     }

@@ -10,7 +10,7 @@
 //! # Where a token starts
 //!
 //! A token is found where it starts a *token run*: a maximal run of
-//! `[A-Za-z0-9_.+/=-]` ([`in_token_run`]). It starts either at the run's start, or right
+//! `[A-Za-z0-9_.+/=-]` (`util::classify::in_token_run`). It starts either at the run's start, or right
 //! after a `+`, `/` or `=` inside it (`token=hf_…`, `/models/hf_…`), or right after an
 //! escape that a formatter glued to it: `\n`, `\u0022`, `%3D` (also `%253D`), or an ANSI
 //! colour sequence ([`start_after_escape`]). A prefix glued to letters (`myhf_…`) is not a
@@ -32,7 +32,9 @@
 //! Every shape can also be written as a regular expression ([`TokenShape::regex`]); the tests
 //! compare the two on generated text, and the README's catalogue prints the regex.
 
-use crate::engine::validate::{count_while, ends_token, looks_like_placeholder};
+#[cfg(test)]
+use crate::util::classify::in_token_run;
+use crate::util::text::{count_while, ends_token, looks_like_placeholder};
 use std::ops::Range;
 
 /// The bytes a [`Segment::Run`] may hold.
@@ -173,26 +175,6 @@ pub(crate) struct TokenShape {
     /// The rest of the token after the anchor.
     pub body: &'static [Segment],
     pub check: Check,
-}
-
-/// Bytes that can continue a token run ([`in_token_run`]).
-#[inline]
-pub(crate) fn in_token_run(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'+' | b'/' | b'=')
-}
-
-/// Bytes inside a token run after which a token may start: `key=token`, `path/token`.
-/// (The classifying pass tests them with SIMD compares; this is the definition.)
-#[cfg_attr(
-    all(
-        any(target_arch = "x86", target_arch = "x86_64"),
-        target_feature = "sse2"
-    ),
-    allow(dead_code)
-)]
-#[inline]
-pub(crate) fn opens_token(b: u8) -> bool {
-    matches!(b, b'+' | b'/' | b'=')
 }
 
 /// How many times `%25` (an encoded `%`) may precede an escape: `%252F` is `%2F` encoded once

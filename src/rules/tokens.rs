@@ -4,9 +4,8 @@
 //! regex only on text that contains that prefix.
 
 use super::{Detector, Family, HandMatcher, KeywordSearch, RuleInfo, SecretForm};
-use crate::engine::validate::{
-    contains_marker, count_while, ends_token, github_checksum_ok, starts_token, ByteSet, ALNUM,
-};
+use crate::util::checksum::github_checksum_ok;
+use crate::util::text::{contains_marker, count_while, ends_token, starts_token, ByteSet, ALNUM};
 use std::ops::Range;
 
 fn bounded(hay: &[u8], m: Range<usize>) -> bool {

@@ -199,7 +199,7 @@ pub fn is_documented_bare_secret_key(key: &str) -> bool {
         && b.iter().filter(|&&c| c == b'/').count() <= 3
         && !key.contains("//")
         && !key.starts_with('/')
-        && crate::engine::validate::shannon_entropy(b) >= 4.2
+        && crate::util::checksum::shannon_entropy(b) >= 4.2
 }
 
 /// Standard base64 without padding, for generated tokens that embed an encoded value.

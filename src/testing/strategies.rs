@@ -176,7 +176,7 @@ pub fn vendor_token() -> BoxedStrategy<(&'static str, String)> {
             .iter()
             .find_map(|p| token.strip_prefix(p))
             .unwrap_or(token);
-        !crate::engine::validate::looks_like_placeholder(body.as_bytes())
+        !crate::util::text::looks_like_placeholder(body.as_bytes())
     };
     let by_regex =
         proptest::sample::select(shapes).prop_flat_map(move |(id, prefixes, pattern)| {

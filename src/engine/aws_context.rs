@@ -21,7 +21,7 @@
 //! most [`WINDOW`] bytes either side, and hits inside a window already read are skipped, so
 //! the scan stays linear however many hits a text holds.
 
-use crate::engine::keyvalue;
+use super::keyvalue;
 use std::ops::Range;
 
 /// The keyword that triggers the scan.

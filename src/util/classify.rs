@@ -20,7 +20,8 @@
 //! The `*_mask` functions use the fastest available at compile time; the tests compare every
 //! implementation with [`portable`] at every length and alignment.
 
-use crate::engine::validate::long_run_starts;
+use crate::util::runs::long_run_starts;
+use crate::util::text::{ByteSet, ALNUM};
 
 /// The classes of one 64-byte block, a mask each (bit `i` for byte `i`).
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
@@ -34,6 +35,24 @@ pub(crate) struct BlockClasses {
     /// Number bytes, [`portable::is_number`].
     pub(crate) number: u64,
 }
+
+/// Bytes that can continue a token run: `[A-Za-z0-9_.+/=-]`, the alphabets of every token
+/// shape (`rules::shape`) and of base64 with either padding.
+#[inline]
+pub(crate) fn in_token_run(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'+' | b'/' | b'=')
+}
+
+/// Bytes inside a token run after which a token may start: `key=token`, `path/token`.
+/// (The classifying pass tests them with SIMD compares; this is the definition.)
+#[inline]
+pub(crate) fn opens_token(b: u8) -> bool {
+    matches!(b, b'+' | b'/' | b'=')
+}
+
+/// `[A-Za-z0-9+/]`, the bytes of a secret access key, as a table: the definition of the
+/// key class, which the tests check the classifying pass's key mask against.
+pub(crate) static KEY_BYTES: ByteSet = ByteSet::new(ALNUM, b"+/");
 
 /// How many blocks [`Classified`] holds (512 bytes of text, 256 bytes of masks on the stack): most
 /// field values and log lines fit, and a longer text's later blocks are classified by each
@@ -53,7 +72,7 @@ pub(crate) struct Classified<'h> {
 
 /// The run length [`Classified::may_hold_long_token_runs`] answers for: the shortest token
 /// run the shape dispatch looks at, and shorter than every key run.
-pub(crate) const LONG_RUN: usize = crate::engine::shapes::SHAPE_RUN_MIN;
+pub(crate) const LONG_RUN: usize = 24;
 
 impl<'h> Classified<'h> {
     /// Classifies `hay`'s blocks (the first [`HELD_BLOCKS`]).
@@ -191,9 +210,9 @@ use portable as imp;
 )]
 pub(crate) mod portable {
     use super::BlockClasses;
-    use crate::engine::validate::block_mask;
+    use crate::util::runs::block_mask;
 
-    pub(crate) use crate::rules::shape::{in_token_run as is_run, opens_token as is_opener};
+    pub(crate) use super::{in_token_run as is_run, opens_token as is_opener};
 
     /// Bytes that can occur inside a card, SSN, phone, IBAN or IPv4 as written: digits,
     /// upper-case letters (IBAN), space, `-`, `.`, `(`, `)`, `+`.
@@ -447,11 +466,7 @@ mod tests {
     #[test]
     fn key_bytes_are_the_key_run_scans_bytes() {
         for b in 0..=255u8 {
-            assert_eq!(
-                portable::is_key(b),
-                crate::rules::aws::KEY_BYTES.contains(b),
-                "{b}"
-            );
+            assert_eq!(portable::is_key(b), KEY_BYTES.contains(b), "{b}");
         }
     }
 
