@@ -227,8 +227,19 @@ pub(crate) fn start_after_escape(hay: &[u8], run_start: usize) -> Option<usize> 
 
 /// The character that ends at `end`, seen through the escapes a URL or a JSON string puts on
 /// it (`%2F`, `%252F`, `\/`): the decoded byte and where its encoding starts.
+#[inline]
 pub(crate) fn char_before(hay: &[u8], end: usize) -> Option<(u8, usize)> {
     let last = *hay.get(end.checked_sub(1)?)?;
+    // Only a `/` (of `\/`) or a hex digit (of `%XX`) can end an escape.
+    if last != b'/' && !last.is_ascii_hexdigit() {
+        return Some((last, end - 1));
+    }
+    escaped_char_before(hay, end, last)
+}
+
+/// [`char_before`] where the last byte may end an escape.
+#[inline(never)]
+fn escaped_char_before(hay: &[u8], end: usize, last: u8) -> Option<(u8, usize)> {
     if end >= 2 && hay[end - 2] == b'\\' && last == b'/' {
         return Some((b'/', end - 2));
     }

@@ -76,6 +76,7 @@ pub(crate) const LONG_RUN: usize = 24;
 
 impl<'h> Classified<'h> {
     /// Classifies `hay`'s blocks (the first [`HELD_BLOCKS`]).
+    #[inline]
     pub(crate) fn new(hay: &'h [u8]) -> Classified<'h> {
         let held = hay.len().div_ceil(64).min(HELD_BLOCKS);
         let mut blocks = [BlockClasses::default(); HELD_BLOCKS];
