@@ -6,7 +6,7 @@
 //!
 //! [`RedactorBuilder::secret_value`](crate::RedactorBuilder::secret_value) turns each value
 //! into the literals below, and the engine looks for them with a skipping search of their own
-//! (Wu–Manber's block shift, `engine::long_literals`): the forms are long, so it reads about
+//! (Wu–Manber's block shift, `util::long_literals`): the forms are long, so it reads about
 //! one window end per 20 bytes instead of adding passes to the SIMD keyword search.
 //! Forms that come out the same are looked for once: an alphanumeric value has 6 to 9 (as
 //! it is, hex twice, base64 three times, base64url where it differs), one with every kind of

@@ -92,7 +92,7 @@ impl Engine {
             add(BYTE_ARRAY_OPEN, Target::ByteArray);
         }
         // Known values' forms are long: a skipping search of their own costs less than the
-        // SIMD pass they would add to (see `long_literals`). A form too short for it (none:
+        // SIMD pass they would add to (see `util::long_literals`). A form too short for it (none:
         // forms have at least 6 bytes) would go to the keyword pass.
         let secret_values = match slots.secret_value {
             Some(rule) => {

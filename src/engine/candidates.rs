@@ -2,10 +2,11 @@
 //! report a finding or trigger a rule's regex ([`Triggers`]). Stages 1, 2 and 4 of the
 //! engine's search (see the module docs of `engine`).
 
+use super::digits::{self, DigitHit};
+use super::email;
 use super::{keyvalue, CompiledRule, Engine, Raw, KEY_RUN_MIN, MAX_RULES, OVERRIDES_ALLOWLIST};
 use crate::rules::keys::{classify, KeyClass};
-use crate::rules::pii::DigitHit;
-use crate::rules::{aws, http, network, pii};
+use crate::rules::{aws, http, network};
 use crate::util::classify::Classified;
 use std::ops::Range;
 
@@ -209,7 +210,7 @@ impl Engine {
             || s.iban.is_some()
             || s.ipv4.is_some()
         {
-            pii::scan_digits(text, s.ipv4.is_some(), &mut |hit, r| {
+            digits::scan_digits(text, s.ipv4.is_some(), &mut |hit, r| {
                 let slot = match hit {
                     DigitHit::Card => s.card,
                     DigitHit::Ssn => s.ssn,
@@ -280,7 +281,7 @@ impl Engine {
             let byte = hay[at];
             if byte == b'@' && at >= email_end {
                 if let Some(rule) = email {
-                    if let Some(found) = pii::email_at(hay, at) {
+                    if let Some(found) = email::email_at(hay, at) {
                         email_end = found.end;
                         out.push((rule, found));
                     }

@@ -16,7 +16,7 @@
 //!    grows with its literals (`rules::KeywordSearch`): Twilio's `SK` is looked for inside
 //!    the long key runs of step 4, Azure's `Q~` at each `~` of the rare-byte pass.
 //!    Known secret values' forms are not keywords: they are long, and a skipping search of
-//!    their own (`long_literals`, Wu–Manber) reads one window end per about 20 bytes where
+//!    their own (`util::long_literals`, Wu–Manber) reads one window end per about 20 bytes where
 //!    they would add SIMD passes.
 //! 2. **Rare bytes.** One `memchr2`/`memchr3` pass over the bytes that are rare in logs and
 //!    start a check: `@` (e-mail) and the bytes of keywords searched at a byte. A pass costs
@@ -47,10 +47,10 @@
 //! | stage | module |
 //! |---|---|
 //! | build: rules compiled into searchers, tables and slots, once | `build` |
-//! | classify: byte-class masks of 64-byte blocks | `classify` |
-//! | candidates: keyword passes (1), rare bytes (2), scanners (4) | `candidates`, `keywords`, `long_literals`, `keyvalue` |
+//! | classify: byte-class masks of 64-byte blocks | `util::classify` |
+//! | candidates: keyword passes (1), rare bytes (2), scanners (4) | `candidates`, `keywords`, `keyvalue`, `digits`, `email`, `aws_context`, `util::long_literals` |
 //! | token shapes (5) | `shapes` |
-//! | verify: triggered regexes and hand matchers, validators (3) | `verify`, `validate`, `proximity` |
+//! | verify: triggered regexes and hand matchers, validators (3) | `verify`, `proximity`, `util::checksum`, `util::text` |
 //! | merge (6) | `merge` |
 //! | render: replacements written | `crate::redactor` |
 //!
@@ -59,6 +59,8 @@
 mod aws_context;
 mod build;
 mod candidates;
+mod digits;
+mod email;
 pub(crate) mod keyvalue;
 mod keywords;
 mod merge;
@@ -233,7 +235,7 @@ pub(crate) struct Engine {
     pub rules: Vec<CompiledRule>,
     keywords: Option<Keywords>,
     keyword_targets: Vec<Vec<Target>>,
-    /// The forms of known secret values ([`long_literals`]), with the rule they report for.
+    /// The forms of known secret values (`util::long_literals`), with the rule they report for.
     secret_values: Option<(LongLiterals, u16)>,
     /// Keywords looked for inside long key runs only ([`KeywordSearch::InKeyRuns`]).
     run_keywords: Vec<(Box<[u8]>, u16)>,
@@ -509,7 +511,7 @@ mod tests {
             assert_eq!(got, want, "{t:?}");
             let emails: Vec<_> = email_only.find(&t).map(|f| f.range()).collect();
             let mut scanned: Vec<std::ops::Range<usize>> = Vec::new();
-            crate::rules::pii::scan_emails(t.as_bytes(), &mut |r| match scanned.last_mut() {
+            super::email::scan_emails(t.as_bytes(), &mut |r| match scanned.last_mut() {
                 // Overlapping addresses (`a@b.co@c.io`) come out merged.
                 Some(last) if r.start < last.end => last.end = last.end.max(r.end),
                 _ => scanned.push(r),

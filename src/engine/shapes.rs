@@ -2,7 +2,7 @@
 //!
 //! # How
 //!
-//! 1. **Classes.** Each 64-byte block is classified into bit masks (`engine::classify`):
+//! 1. **Classes.** Each 64-byte block is classified into bit masks (`util::classify`):
 //!    token-run bytes (`[A-Za-z0-9_.+/=-]`), and, only in blocks where a long run starts,
 //!    the bytes after which a token may start inside a run (`+`, `/`, `=`).
 //! 2. **Starts.** Bit arithmetic on the masks gives the positions where a token may start

@@ -11,7 +11,7 @@
 //!
 //! # Implementations
 //!
-//! * [`portable`]: one compare loop a class (`validate::block_mask`). The reference:
+//! * [`portable`]: one compare loop a class (`util::runs::block_mask`). The reference:
 //!   every other implementation must give its masks bit for bit.
 //! * `sse2` (x86 and x86-64, where SSE2 is part of the baseline): sixteen bytes a compare
 //!   with `safe_arch`'s safe wrappers of the SSE2 intrinsics and `movemask`, so the crate

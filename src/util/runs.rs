@@ -86,7 +86,7 @@ pub(crate) fn for_each_long_run<const MIN: usize>(
 
 /// [`for_each_long_run`] with the block masks from `mask_of` (the mask of the 64 bytes from
 /// an offset, as [`block_mask`] gives it for `member`): the classifying pass
-/// (`engine::classify`) computes them with SIMD compares.
+/// (`util::classify`) computes them with SIMD compares.
 pub(crate) fn for_each_long_run_masked<const MIN: usize>(
     hay: &[u8],
     mask_of: impl Fn(usize) -> u64,

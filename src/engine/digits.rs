@@ -1,0 +1,792 @@
+//! The digit scanner: cards, US SSNs, phone numbers, IBANs and IPv4 addresses from one walk
+//! over the runs of number bytes (`util::classify`'s number mask), for the rules of
+//! `rules/pii.rs` and `rules/network.rs`.
+//!
+//! A run of at least 7 (9 without IPv4) number bytes is parsed into a cluster of digit
+//! groups with their separators; each window of groups is then tested against the layouts
+//! (card, SSN, phone, IBAN, dotted quad) and their checks (Luhn and issuer ranges, SSN area
+//! and group, NANP, mod 97), which run only on candidates. The precision choices are the
+//! rules' (see `rules/pii.rs`).
+
+use crate::util::checksum::{iban_length, iban_mod97, luhn};
+use crate::util::classify::{portable::is_number as is_number_byte, Classified};
+use crate::util::runs::for_each_long_run_masked;
+use crate::util::text::is_alnum;
+use std::ops::Range;
+
+/// A hit of the digit scanner, before the engine maps it to an enabled rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DigitHit {
+    Card,
+    Ssn,
+    Phone,
+    Iban,
+    Ipv4,
+}
+
+const MAX_GROUPS: usize = 24;
+
+/// A run of digit groups joined by single separators, e.g. `4111 1111 1111 1111`.
+struct Cluster {
+    groups: [Range<usize>; MAX_GROUPS],
+    seps: [u8; MAX_GROUPS],
+    count: usize,
+    plus: bool,
+    paren_first: bool,
+    /// The group written in parentheses (`(415)`), the first or the one after `+1`.
+    paren_group: Option<usize>,
+    start: usize,
+    end: usize,
+}
+
+impl Cluster {
+    fn empty() -> Cluster {
+        Cluster {
+            groups: Default::default(),
+            seps: [0; MAX_GROUPS],
+            count: 0,
+            plus: false,
+            paren_first: false,
+            paren_group: None,
+            start: 0,
+            end: 0,
+        }
+    }
+
+    fn digits(&self, hay: &[u8], from: usize, to: usize, buf: &mut [u8; 24]) -> Option<usize> {
+        let mut n = 0;
+        for g in &self.groups[from..to] {
+            for &b in &hay[g.clone()] {
+                *buf.get_mut(n)? = b;
+                n += 1;
+            }
+        }
+        Some(n)
+    }
+
+    fn uniform_sep(&self, from: usize, to: usize) -> Option<u8> {
+        let seps = &self.seps[from + 1..to];
+        match seps.first() {
+            None => Some(0),
+            Some(&s) => seps.iter().all(|&x| x == s).then_some(s),
+        }
+    }
+
+    /// The groups `from..to` as a cluster of their own, without copying them.
+    fn window(&self, from: usize, to: usize) -> Window<'_> {
+        Window {
+            cluster: self,
+            from,
+            count: to - from,
+            plus: self.plus && from == 0,
+            // `+222… (855) 705-5555`: a window starting at the parenthesised group is a
+            // national number with its area code in parentheses.
+            paren_first: (self.paren_first && from == 0)
+                || (from > 0 && self.paren_group == Some(from)),
+            start: if from == 0 {
+                self.start
+            } else if self.paren_group == Some(from) {
+                self.groups[from].start - 1
+            } else {
+                self.groups[from].start
+            },
+            end: if to == self.count {
+                self.end
+            } else {
+                self.groups[to - 1].end
+            },
+        }
+    }
+
+    fn lens(&self, from: usize, to: usize) -> impl Iterator<Item = usize> + '_ {
+        self.groups[from..to].iter().map(|g| g.len())
+    }
+}
+
+/// Groups `from..from + count` of a cluster, seen as a cluster of their own: separators
+/// inside it, and `+` or parentheses only where they belong to its first group.
+struct Window<'c> {
+    cluster: &'c Cluster,
+    from: usize,
+    count: usize,
+    plus: bool,
+    paren_first: bool,
+    start: usize,
+    end: usize,
+}
+
+impl Window<'_> {
+    fn group(&self, k: usize) -> Range<usize> {
+        self.cluster.groups[self.from + k].clone()
+    }
+
+    fn lens(&self) -> impl Iterator<Item = usize> + '_ {
+        self.cluster.lens(self.from, self.from + self.count)
+    }
+
+    fn uniform_sep(&self) -> Option<u8> {
+        self.cluster.uniform_sep(self.from, self.from + self.count)
+    }
+
+    fn digits(&self, hay: &[u8], buf: &mut [u8; 24]) -> Option<usize> {
+        self.cluster
+            .digits(hay, self.from, self.from + self.count, buf)
+    }
+}
+
+/// Parses the cluster starting at `at` into `c`, whose earlier contents are overwritten (a
+/// cluster is 500 bytes, so one is reused rather than built and moved for every digit run).
+fn parse_cluster<'c>(hay: &[u8], at: usize, c: &'c mut Cluster) -> Option<&'c Cluster> {
+    c.count = 0;
+    c.plus = false;
+    c.paren_first = false;
+    c.paren_group = None;
+    c.start = at;
+    c.end = at;
+    let mut i = at;
+    if hay.get(i) == Some(&b'+') {
+        c.plus = true;
+        i += 1;
+    }
+    loop {
+        let paren = hay.get(i) == Some(&b'(') && c.count == 0
+            || (c.plus && hay.get(i) == Some(&b'(') && c.count == 1);
+        if paren {
+            i += 1;
+        }
+        let g_start = i;
+        while i < hay.len() && hay[i].is_ascii_digit() && i - g_start < 20 {
+            i += 1;
+        }
+        if i == g_start || c.count == MAX_GROUPS {
+            return None;
+        }
+        if i < hay.len() && hay[i].is_ascii_digit() {
+            return None; // a digit run longer than any identifier we handle
+        }
+        if paren {
+            if hay.get(i) != Some(&b')') {
+                return None;
+            }
+            if c.count == 0 {
+                c.paren_first = true;
+            }
+            c.paren_group = Some(c.count);
+        }
+        c.groups[c.count] = g_start..i;
+        c.count += 1;
+        c.end = i;
+        if paren {
+            i += 1;
+            c.end = i;
+        }
+        let sep = match hay.get(i) {
+            Some(&s @ (b' ' | b'-' | b'.')) => s,
+            _ if paren && hay.get(i).is_some_and(u8::is_ascii_digit) => b')',
+            _ => break,
+        };
+        let next = if sep == b')' { i } else { i + 1 };
+        let continues = hay.get(next).is_some_and(u8::is_ascii_digit)
+            || (hay.get(next) == Some(&b'(') && c.count == 1 && c.plus);
+        // A digit run too long to be part of a number ends the cluster before it, so a card
+        // beside a long id (`0000…0 4111… 0000…0`) is still seen.
+        let next_is_too_long = hay.get(next..).is_some_and(|rest| {
+            rest.iter()
+                .take(21)
+                .take_while(|b| b.is_ascii_digit())
+                .count()
+                > 20
+        });
+        if continues && !next_is_too_long && c.count == MAX_GROUPS {
+            // Too many groups: the tail may be cut mid-number. Keep the groups before the last
+            // space-separated segment; the caller parses that segment again on its own.
+            let last_segment = (1..c.count).rev().find(|&k| c.seps[k] == b' ')?;
+            c.count = last_segment;
+            c.end = c.groups[last_segment - 1].end;
+            break;
+        }
+        if !continues || next_is_too_long {
+            break;
+        }
+        if c.count < MAX_GROUPS {
+            c.seps[c.count] = sep;
+        }
+        i = next;
+    }
+    Some(c)
+}
+
+fn card_issuer_ok(d: &[u8]) -> bool {
+    let n = d.len();
+    let prefix = |k: usize| -> u32 {
+        d[..k.min(n)]
+            .iter()
+            .fold(0, |acc, &b| acc * 10 + u32::from(b - b'0'))
+    };
+    let p2 = prefix(2);
+    let p3 = prefix(3);
+    let p4 = prefix(4);
+    let p6 = prefix(6);
+    match d.first() {
+        Some(b'4') => matches!(n, 13 | 16 | 19),
+        Some(b'5') => ((51..=55).contains(&p2) || p4 == 5019) && n == 16,
+        Some(b'2') => (2221..=2720).contains(&p4) && n == 16,
+        Some(b'3') => {
+            ((p2 == 34 || p2 == 37) && n == 15)
+                || ((3528..=3589).contains(&p4) && (16..=19).contains(&n))
+                || (((300..=305).contains(&p3) || p2 == 36 || p2 == 38 || p2 == 39)
+                    && (14..=19).contains(&n))
+        }
+        Some(b'6') => {
+            (p4 == 6011 || p2 == 65 || (644..=649).contains(&p3) || (622126..=622925).contains(&p6))
+                && (16..=19).contains(&n)
+                || (p2 == 62 && (16..=19).contains(&n))
+        }
+        // UATP: 15 digits. 13-digit epoch milliseconds also start with 1 and stay out.
+        Some(b'1') => n == 15,
+        _ => false,
+    }
+}
+
+fn ssn_ok(area: &[u8], group: &[u8], serial: &[u8]) -> bool {
+    area != b"000" && area != b"666" && area[0] != b'9' && group != b"00" && serial != b"0000"
+}
+
+/// Classifies a cluster; returns the hit kind and the sub-range of the cluster's groups.
+///
+/// `end_ok` says whether the cluster's last group ends the number (`1234 5678A` does not):
+/// when it does not, only windows set off by a space before the last group are considered.
+fn classify(
+    hay: &[u8],
+    c: &Cluster,
+    end_ok: bool,
+    with_ipv4: bool,
+    out: &mut dyn FnMut(DigitHit, Range<usize>),
+) {
+    let last = if end_ok {
+        c.count
+    } else {
+        c.count.saturating_sub(1)
+    };
+    let total_digits: usize = c.lens(0, c.count).sum();
+    // The fewest digits any layout has: a phone after `+` 8, SSNs and phones 9 and more,
+    // cards 13, IPv4 4. Timestamps, durations and status codes stop here.
+    let fewest = if with_ipv4 {
+        4
+    } else if c.plus {
+        8
+    } else {
+        9
+    };
+    if total_digits < fewest {
+        return;
+    }
+    // One group without `+` or `(` can only be a card: phones, SSNs and addresses have
+    // separators. Epoch milliseconds and account ids end here.
+    if c.count == 1 && !c.plus && !c.paren_first {
+        let digits = &hay[c.groups[0].clone()];
+        if end_ok && (13..=19).contains(&digits.len()) && card_issuer_ok(digits) && luhn(digits) {
+            out(DigitHit::Card, c.groups[0].clone());
+        }
+        return;
+    }
+    let mut buf = [0u8; 24];
+    // Cards: any window of groups with one separator kind and a card layout.
+    let mut in_card = [false; MAX_GROUPS];
+    let mut from = 0;
+    'windows: while from < last {
+        for to in (from + 1..=last).rev() {
+            // A card inside a cluster is set off by spaces: `1-4111…` is something else.
+            if (to < c.count && c.seps[to] != b' ') || (from > 0 && c.seps[from] != b' ') {
+                continue;
+            }
+            let Some(sep) = c.uniform_sep(from, to) else {
+                continue;
+            };
+            if sep != 0 && sep != b' ' && sep != b'-' {
+                continue;
+            }
+            // After a `+`, later groups belong to the phone number, unless the cluster is
+            // too long to be one (E.164 has at most 15 digits): `+1555… 4111 1111 1111 1111`.
+            if (from > 0 && c.plus && total_digits <= 15) || (from == 0 && c.paren_first) {
+                continue;
+            }
+            let last_len = c.groups[to - 1].len();
+            let layout_ok = to - from == 1
+                || (c.lens(from, to - 1).all(|l| l == 4) && (1..=4).contains(&last_len))
+                || (to - from == 3
+                    && c.groups[from].len() == 4
+                    && c.groups[from + 1].len() == 6
+                    && (last_len == 5 || last_len == 4));
+            if !layout_ok {
+                continue;
+            }
+            let Some(n) = c.digits(hay, from, to, &mut buf) else {
+                continue;
+            };
+            if (13..=19).contains(&n) && card_issuer_ok(&buf[..n]) && luhn(&buf[..n]) {
+                out(DigitHit::Card, c.groups[from].start..c.groups[to - 1].end);
+                in_card[from..to].iter_mut().for_each(|g| *g = true);
+                from = to;
+                continue 'windows;
+            }
+        }
+        from += 1;
+    }
+
+    // SSNs, IPv4s and phones: the whole cluster, or a part of it set off by spaces from its
+    // neighbours ("078-05-1120 7" holds an SSN; "078-05-1120-7" does not).
+    let mut from = 0;
+    while from < last {
+        let mut advanced = false;
+        for to in (from + 1..=last).rev() {
+            let spaced_left = from == 0 || c.seps[from] == b' ';
+            let spaced_right = to == c.count || c.seps[to] == b' ';
+            // Part of a longer space-separated run ("DK50 0040 0440 1162 44") is only a
+            // number when it has its own separators: spaces alone say nothing. A leading `+`
+            // says enough: `+1 200 555 0134 0a` holds a phone number.
+            let partial = from > 0 || to < c.count;
+            let plus_number = from == 0 && c.plus && c.paren_group.map_or(true, |g| g >= to);
+            let spaces_only = c.uniform_sep(from, to) == Some(b' ') && !plus_number;
+            if !(spaced_left && spaced_right) || (partial && spaces_only) {
+                continue;
+            }
+            // Groups already taken by a card are not reused.
+            if in_card[from..to].iter().any(|&taken| taken) {
+                continue;
+            }
+            let sub = c.window(from, to);
+            if let Some(kind) = classify_whole(hay, &sub) {
+                out(kind, sub.start..sub.end);
+                from = to;
+                advanced = true;
+                break;
+            }
+        }
+        if !advanced {
+            from += 1;
+        }
+    }
+}
+
+/// SSN, IPv4 or phone layouts that must cover the whole (sub-)cluster.
+fn classify_whole(hay: &[u8], w: &Window<'_>) -> Option<DigitHit> {
+    let mut buf = [0u8; 24];
+    let lens: [usize; 4] = {
+        let mut a = [0; 4];
+        for (slot, l) in a.iter_mut().zip(w.lens()) {
+            *slot = l;
+        }
+        a
+    };
+    // SSN: exactly ddd-dd-dddd, ddd dd dddd or ddd.dd.dddd.
+    if !w.plus && !w.paren_first && w.count == 3 && lens[..3] == [3, 2, 4] {
+        // Not spaces: "100 10 1000" in a table of numbers is not an SSN.
+        if let Some(b'-' | b'.') = w.uniform_sep() {
+            if ssn_ok(&hay[w.group(0)], &hay[w.group(1)], &hay[w.group(2)]) {
+                return Some(DigitHit::Ssn);
+            }
+        }
+    }
+    let total = w.digits(hay, &mut buf)?;
+    if !w.plus && w.count == 4 && w.uniform_sep() == Some(b'.') {
+        let octets_ok = (0..4).map(|k| w.group(k)).all(|g| {
+            g.len() <= 3
+                && (g.len() == 1 || hay[g.start] != b'0')
+                && hay[g.clone()]
+                    .iter()
+                    .fold(0u32, |a, &b| a * 10 + u32::from(b - b'0'))
+                    <= 255
+        });
+        if octets_ok {
+            return Some(DigitHit::Ipv4);
+        }
+        // Not an address: `1.555.234.5678` is still a phone number.
+    }
+    let first_digit = hay[w.group(0).start];
+    let phone = if w.plus {
+        (8..=15).contains(&total) && first_digit != b'0'
+    } else if w.paren_first {
+        (9..=12).contains(&total) && w.count >= 2
+    } else {
+        let sep = w.uniform_sep();
+        let nanp = sep.is_some_and(|s| s != 0)
+            && ((w.count == 3 && lens[..3] == [3, 3, 4] && nanp_ok(hay, w, 0))
+                || (w.count == 4
+                    && lens == [1, 3, 3, 4]
+                    && first_digit == b'1'
+                    && nanp_ok(hay, w, 1)));
+        // `00…` is the international call prefix, never a national number.
+        let national = sep.is_some_and(|s| s != 0)
+            && first_digit == b'0'
+            && hay.get(w.group(0).start + 1) != Some(&b'0')
+            && (2..=5).contains(&w.count)
+            && (10..=11).contains(&total)
+            && w.lens().all(|l| (2..=5).contains(&l));
+        nanp || national
+    };
+    phone.then_some(DigitHit::Phone)
+}
+
+/// North American numbering: neither the area code nor the exchange starts with 0 or 1.
+fn nanp_ok(hay: &[u8], w: &Window<'_>, area: usize) -> bool {
+    hay[w.group(area).start] >= b'2' && hay[w.group(area + 1).start] >= b'2'
+}
+
+/// Tries an IBAN starting at `at` (the first country letter). Returns its end.
+fn iban_at(hay: &[u8], at: usize) -> Option<usize> {
+    let country = hay.get(at..at + 2)?;
+    let want = iban_length(country)?;
+    let mut compact = [0u8; 34];
+    let mut n = 0;
+    let mut i = at;
+    let mut last_sep = true;
+    while n < want {
+        let b = *hay.get(i)?;
+        if b.is_ascii_uppercase() || b.is_ascii_digit() {
+            compact[n] = b;
+            n += 1;
+            last_sep = false;
+        } else if (b == b' ' || b == b'-') && !last_sep && n % 4 == 0 {
+            last_sep = true;
+        } else {
+            return None;
+        }
+        i += 1;
+    }
+    if i < hay.len() && is_alnum(hay[i]) {
+        return None;
+    }
+    iban_mod97(&compact[..n]).then_some(i)
+}
+
+/// A number glued to a word, a path, a version or a time (`v1.2`, `/42`, `10:28`) is not one.
+///
+/// One of our markers right before stands for what it replaced, so a second pass decides as
+/// the first did.
+fn number_may_start(hay: &[u8], start: usize) -> bool {
+    start == 0
+        || !(is_alnum(hay[start - 1])
+            || matches!(hay[start - 1], b'.' | b'-' | b'/' | b'_' | b':')
+            || crate::util::text::ends_with_marker(&hay[..start]))
+}
+
+fn number_may_end(hay: &[u8], end: usize) -> bool {
+    let Some(&next) = hay.get(end) else {
+        return true;
+    };
+    let glued = is_alnum(next) || matches!(next, b'_' | b'/' | b':');
+    let continues =
+        matches!(next, b'.' | b'-') && hay.get(end + 1).is_some_and(u8::is_ascii_alphanumeric);
+    !glued && !continues
+}
+
+/// Walks every digit cluster of `hay` once and reports cards, SSNs, phones, IBANs and IPv4s
+/// (IPv4s only when `with_ipv4`).
+///
+/// Every layout we report spans at least 9 consecutive [`is_number_byte`] bytes (7 for
+/// `1.1.1.1`), so `for_each_long_run_masked` finds the runs worth parsing with bit masks, without a
+/// branch per byte.
+pub(crate) fn scan_digits(
+    text: &Classified,
+    with_ipv4: bool,
+    out: &mut dyn FnMut(DigitHit, Range<usize>),
+) {
+    // Spaces are members (`4111 1111 …`): runs may carry spaces at their ends, which
+    // `scan_run` skips.
+    // Without the thread's buffer (busy, or the thread is being torn down), a fresh one.
+    let done = CLUSTER
+        .try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut cluster) => {
+                scan_clusters(text, with_ipv4, &mut cluster, out);
+                true
+            }
+            Err(_) => false,
+        })
+        .unwrap_or(false);
+    if !done {
+        scan_clusters(text, with_ipv4, &mut Cluster::empty(), out);
+    }
+}
+
+fn scan_clusters(
+    text: &Classified,
+    with_ipv4: bool,
+    cluster: &mut Cluster,
+    out: &mut dyn FnMut(DigitHit, Range<usize>),
+) {
+    let hay = text.hay();
+    let mut each_run =
+        |run: Range<usize>| scan_run(hay, run.start, run.end, with_ipv4, cluster, out);
+    if with_ipv4 {
+        for_each_long_run_masked::<7>(hay, |at| text.number(at), is_number_byte, &mut each_run);
+    } else {
+        for_each_long_run_masked::<9>(hay, |at| text.number(at), is_number_byte, &mut each_run);
+    }
+}
+
+thread_local! {
+    /// One cluster buffer per thread: it is 500 bytes, and zeroing a fresh one for every
+    /// text cost about as much as parsing the text's digit runs.
+    static CLUSTER: std::cell::RefCell<Cluster> = std::cell::RefCell::new(Cluster::empty());
+}
+
+/// Finds the numbers in `hay[from..to]`, a maximal run of [`is_number_byte`] bytes.
+fn scan_run(
+    hay: &[u8],
+    from: usize,
+    to: usize,
+    with_ipv4: bool,
+    cluster: &mut Cluster,
+    out: &mut dyn FnMut(DigitHit, Range<usize>),
+) {
+    let mut i = from;
+    while i < to {
+        let Some(off) = hay[i..to].iter().position(u8::is_ascii_digit) else {
+            return;
+        };
+        let d = i + off;
+        // IBAN: two capital letters right before the first digit.
+        if d >= 2
+            && hay[d - 2].is_ascii_uppercase()
+            && hay[d - 1].is_ascii_uppercase()
+            && (d == 2 || !is_alnum(hay[d - 3]))
+        {
+            if let Some(end) = iban_at(hay, d - 2) {
+                out(DigitHit::Iban, d - 2..end);
+                i = end;
+                continue;
+            }
+        }
+        let start = if d >= 1 && matches!(hay[d - 1], b'+' | b'(') {
+            d - 1
+        } else {
+            d
+        };
+        let mut next = d + hay[d..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if number_may_start(hay, start) {
+            if let Some(c) = parse_cluster(hay, start, cluster) {
+                classify(hay, c, number_may_end(hay, c.end), with_ipv4, out);
+                next = next.max(c.end);
+            }
+        }
+        // Skip the rest of this alphanumeric token so "abc123" inner digits are not re-tried.
+        while next < hay.len() && (hay[next].is_ascii_digit()) {
+            next += 1;
+        }
+        i = next.max(d + 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn digits(text: &str) -> Vec<(DigitHit, &str)> {
+        let mut out = Vec::new();
+        scan_digits(&Classified::new(text.as_bytes()), true, &mut |k, r| {
+            out.push((k, &text[r]))
+        });
+        out
+    }
+
+    #[test]
+    fn cards_with_layouts() {
+        for card in [
+            "4111111111111111",
+            "4111 1111 1111 1111",
+            "4111-1111-1111-1111",
+            "5555555555554444",
+            "2223003122003222",
+            "378282246310005",
+            "3782 822463 10005",
+            "6011111111111117",
+            "3530111333300000",
+            "30569309025904",
+            "6200000000000005",
+            "122000000000003",
+            "5019717010103742",
+        ] {
+            assert_eq!(
+                digits(&format!("card {card} ok")),
+                [(DigitHit::Card, card)],
+                "{card}"
+            );
+        }
+    }
+
+    #[test]
+    fn non_cards() {
+        for text in [
+            "ts=1732443000123",
+            "4111111111111112",
+            "order 1234567890123456",
+            "id 9999999999999995",
+            "2026-11-24T10:28:05.123Z",
+            "v1.2.3",
+            "0.0.0.0:8080",
+            "4111 1111-1111 1111",
+        ] {
+            let hits: Vec<_> = digits(text)
+                .into_iter()
+                .filter(|h| h.0 != DigitHit::Ipv4)
+                .collect();
+            assert!(hits.is_empty(), "{text}: {hits:?}");
+        }
+    }
+
+    #[test]
+    fn several_cards_in_one_cluster() {
+        let text = "4012888888881881 4012-8888-8888-1881 4012 8888 8888 1881";
+        let hits = digits(text);
+        assert_eq!(
+            hits,
+            [
+                (DigitHit::Card, "4012888888881881"),
+                (DigitHit::Card, "4012-8888-8888-1881"),
+                (DigitHit::Card, "4012 8888 8888 1881")
+            ]
+        );
+    }
+
+    #[test]
+    fn ssns() {
+        assert_eq!(digits("ssn 078-05-1120."), [(DigitHit::Ssn, "078-05-1120")]);
+        assert!(
+            digits("ssn 219 09 9999").is_empty(),
+            "space-separated triples are too common"
+        );
+        assert_eq!(digits("ssn 078.05.1123"), [(DigitHit::Ssn, "078.05.1123")]);
+        assert_eq!(digits("x 001-01-0001 0"), [(DigitHit::Ssn, "001-01-0001")]);
+        assert_eq!(
+            digits("7 415-555-2671 8"),
+            [(DigitHit::Phone, "415-555-2671")]
+        );
+        assert!(digits("078-05-1120-7").is_empty());
+        assert!(
+            digits("200 100 1000").is_empty(),
+            "exchange 100 is not NANP"
+        );
+        assert!(
+            digits("DK50 0040 0440 1162 44").is_empty(),
+            "no phone inside a bad IBAN"
+        );
+        assert_eq!(
+            digits("4000000000000002 0A"),
+            [(DigitHit::Card, "4000000000000002")]
+        );
+        assert!(digits("4000000000000002A").is_empty());
+        assert!(
+            digits("078051121").is_empty(),
+            "bare nine digits are too ambiguous"
+        );
+        for bad in [
+            "000-12-3456",
+            "666-12-3456",
+            "900-12-3456",
+            "123-00-4567",
+            "123-45-0000",
+        ] {
+            assert!(digits(bad).is_empty(), "{bad}");
+        }
+    }
+
+    /// Without IPv4 the scanner skips clusters with too few digits for any other layout; it
+    /// must find exactly what the full scan finds, addresses aside.
+    #[test]
+    fn skipping_short_clusters_loses_nothing() {
+        let mut rng = crate::test_rng::XorShift(0x9E37_79B9_7F4A_7C15);
+        let mut next = move || rng.next();
+        let (mut found, mut clusters) = (0, 0);
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(next() % 4 + 1) {
+                let lead = ["", "+", "(", "+1 (", "DE", " "][(next() % 6) as usize];
+                text.push_str(lead);
+                let groups = next() % 5 + 1;
+                for g in 0..groups {
+                    let len = [1, 2, 3, 3, 4, 4, 4, 6, 9, 13, 16][(next() % 11) as usize];
+                    for _ in 0..len {
+                        text.push(char::from(b'0' + (next() % 10) as u8));
+                    }
+                    if lead.ends_with('(') && g == 0 {
+                        text.push(')');
+                    }
+                    if g + 1 < groups {
+                        text.push([' ', '-', '.'][(next() % 3) as usize]);
+                    }
+                }
+                text.push_str([" ", "x", ", ", "T", ""][(next() % 5) as usize]);
+                clusters += 1;
+            }
+            let full: Vec<_> = digits(&text)
+                .into_iter()
+                .filter(|h| h.0 != DigitHit::Ipv4)
+                .collect();
+            let mut fast = Vec::new();
+            scan_digits(&Classified::new(text.as_bytes()), false, &mut |k, r| {
+                fast.push((k, &text[r]))
+            });
+            assert_eq!(fast, full, "{text:?}");
+            found += full.len();
+        }
+        // Enough numbers among the noise that a lost one would show.
+        assert!(found > 2_000, "{found} numbers in {clusters} clusters");
+    }
+
+    #[test]
+    fn phones() {
+        for phone in [
+            "+1 415 555 2671",
+            "+14155552671",
+            "(415) 555-2671",
+            "415-555-2671",
+            "415.555.2671",
+            "+44 20 7946 0958",
+            "020 7946 0958",
+            "+49 30 1234567",
+            "1-800-555-0199",
+            // Four dotted groups that are not an address.
+            "1.800.555.0199",
+            "06 12 34 56 78",
+        ] {
+            assert_eq!(
+                digits(&format!("call {phone} now")),
+                [(DigitHit::Phone, phone)],
+                "{phone}"
+            );
+        }
+        for not_phone in [
+            "1732443000",
+            "2026-11-24",
+            "10.0.0.1",
+            "build 1234-5678",
+            "pid 4155552671",
+        ] {
+            let hits: Vec<_> = digits(not_phone)
+                .into_iter()
+                .filter(|h| h.0 != DigitHit::Ipv4)
+                .collect();
+            assert!(hits.is_empty(), "{not_phone}: {hits:?}");
+        }
+    }
+
+    #[test]
+    fn ibans() {
+        assert_eq!(
+            digits("GB82WEST12345698765432"),
+            [(DigitHit::Iban, "GB82WEST12345698765432")]
+        );
+        assert_eq!(
+            digits("to GB82 WEST 1234 5698 7654 32."),
+            [(DigitHit::Iban, "GB82 WEST 1234 5698 7654 32")]
+        );
+        assert!(digits("GB82WEST12345698765433").is_empty());
+        assert_eq!(
+            digits("AL47-2121-1009-0000-0002-3569-8741"),
+            [(DigitHit::Iban, "AL47-2121-1009-0000-0002-3569-8741")]
+        );
+        // An IBAN with a bad checksum is not a phone number either.
+        assert!(digits("FO62 A460 0001 6316 34").is_empty());
+    }
+}
