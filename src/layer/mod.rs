@@ -76,6 +76,8 @@
 
 mod audit;
 mod capture;
+mod names;
+mod rebuild;
 mod stats;
 
 pub use audit::Redaction;
