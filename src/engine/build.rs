@@ -151,11 +151,22 @@ impl Engine {
             let searcher = Keywords::new(&stems, stems.len())?;
             Some((parts.exempt_keys, searcher))
         };
+        let shapes = shapes::ShapeDispatch::new(&shape_rules);
+        // Who reads the classes: the shape dispatch, the digit scanner and the key-run scan
+        // (bare secret keys, a secret key paired with its key id, keywords in key runs).
+        let reads_classes = shapes.is_some()
+            || [slots.card, slots.ssn, slots.phone, slots.iban, slots.ipv4]
+                .iter()
+                .any(Option::is_some)
+            || slots.aws_secret_bare.is_some()
+            || slots.aws_secret.is_some()
+            || !run_keywords.is_empty();
         static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(Engine {
             secret_values,
             replacements_findable: parts.rules.iter().any(|r| r.replacement.may_be_found()),
-            shapes: shapes::ShapeDispatch::new(&shape_rules),
+            shapes,
+            reads_classes,
             serial: SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             rules: parts.rules,
             keywords,

@@ -256,6 +256,9 @@ pub(crate) struct Engine {
     /// Whether some rule's replacement writes text a rule may find again (a mask, a fixed
     /// text), which `finish` then drops.
     pub replacements_findable: bool,
+    /// Whether a scanner that reads the classifying pass's masks is enabled (shapes, digits,
+    /// key runs); without one, `find` computes no class up front.
+    reads_classes: bool,
     pub max_len: usize,
 }
 
@@ -372,7 +375,11 @@ impl Engine {
         }
         // The classes of the text's blocks, computed once for the digit scanner, the key-run
         // scan and the shape dispatch.
-        let classified = Classified::new(hay);
+        let classified = if self.reads_classes {
+            Classified::new(hay)
+        } else {
+            Classified::unclassified(hay)
+        };
         self.run_scanners(&classified, &mut triggers, out);
         if let Some(dispatch) = &self.shapes {
             dispatch.scan(&classified, &mut |rule, r| {

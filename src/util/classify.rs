@@ -98,6 +98,20 @@ impl<'h> Classified<'h> {
         }
     }
 
+    /// `hay` with no class computed up front: each is computed where a scanner asks for it,
+    /// as for blocks past the held ones. For engines none of whose scanners reads the
+    /// classes (an e-mail-only redactor, custom rules alone), which would otherwise pay
+    /// for a pass nobody reads.
+    #[inline]
+    pub(crate) fn unclassified(hay: &'h [u8]) -> Classified<'h> {
+        Classified {
+            hay,
+            held: 0,
+            blocks: [BlockClasses::default(); HELD_BLOCKS],
+            long_token_runs: true,
+        }
+    }
+
     /// Whether the text may hold a run of at least [`LONG_RUN`] token-run bytes
     /// (`[A-Za-z0-9_.+/=-]`); when false, it holds none.
     pub(crate) fn may_hold_long_token_runs(&self) -> bool {
@@ -510,11 +524,15 @@ mod tests {
                 assert!(!classified.may_hold_long_token_runs(), "{text:?}");
                 short += 1;
             }
+            let unclassified = Classified::unclassified(&text);
+            assert!(unclassified.may_hold_long_token_runs());
             for from in (0..len + 64).step_by(64) {
-                assert_eq!(classified.run(from), token_run_mask(&text, from));
-                assert_eq!(classified.opener(from), opener_mask(&text, from));
-                assert_eq!(classified.key(from), key_mask(&text, from));
-                assert_eq!(classified.number(from), number_mask(&text, from));
+                for c in [&classified, &unclassified] {
+                    assert_eq!(c.run(from), token_run_mask(&text, from));
+                    assert_eq!(c.opener(from), opener_mask(&text, from));
+                    assert_eq!(c.key(from), key_mask(&text, from));
+                    assert_eq!(c.number(from), number_mask(&text, from));
+                }
             }
         }
         assert!(long > 50 && short > 50, "{long} {short}");
