@@ -126,11 +126,24 @@ impl Entry {
     /// placeholder.
     #[inline]
     fn token_end(&self, hay: &[u8], body: usize, ends: &RunEnds) -> Option<usize> {
-        if let Some((offset, byte)) = self.probe {
-            if hay.get(body + offset) != Some(&byte) {
-                return None;
-            }
+        if !self.probe_allows(hay, body) {
+            return None;
         }
+        self.body_token_end(hay, body, ends)
+    }
+
+    /// Whether the byte [`probe`](Entry::probe) names is there, for a body at `body`.
+    #[inline(always)]
+    fn probe_allows(&self, hay: &[u8], body: usize) -> bool {
+        match self.probe {
+            Some((offset, byte)) => hay.get(body + offset) == Some(&byte),
+            None => true,
+        }
+    }
+
+    /// [`token_end`](Entry::token_end) past the probe: the body read forward.
+    #[inline(never)]
+    fn body_token_end(&self, hay: &[u8], body: usize, ends: &RunEnds) -> Option<usize> {
         let end = self.shape.body_end(hay, body, ends)?;
         self.shape.accepts(hay, body..end).then_some(end)
     }
@@ -364,7 +377,10 @@ impl ShapeDispatch {
         }
     }
 
-    #[inline(never)]
+    /// Compares each candidate prefix and its probe inline: starts in hex runs pick the
+    /// one-byte hex prefixes (Mailchimp, New Relic) nearly everywhere, and their probes
+    /// (`-us` after 32 hex digits, `NRAL` after 36) turn them down with one load.
+    #[inline(always)]
     fn try_prefixes(
         &self,
         prefixes: &[Prefix],
@@ -374,10 +390,11 @@ impl ShapeDispatch {
         push: &mut impl FnMut(u16, Range<usize>),
     ) {
         for prefix in prefixes {
-            if !prefix.is_at(hay, at) {
+            let body = at + prefix.literal.len();
+            if !prefix.is_at(hay, at) || !prefix.entry.probe_allows(hay, body) {
                 continue;
             }
-            if let Some(end) = prefix.entry.token_end(hay, at + prefix.literal.len(), ends) {
+            if let Some(end) = prefix.entry.body_token_end(hay, body, ends) {
                 push(prefix.entry.rule, at..end);
             }
         }
