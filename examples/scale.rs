@@ -1,6 +1,6 @@
 //! Throughput at scale and memory: does the engine keep its speed over 100 MB of
 //! secret-dense lines (no lazy-DFA cache cliff), and how much memory does a compiled
-//! redactor take?
+//! redactor take, and each thread that uses it?
 //!
 //! ```text
 //! cargo run --release --example scale            # 100 MB
@@ -8,7 +8,8 @@
 //! ```
 //!
 //! Memory is the process's resident set size read from `/proc/self/statm` (Linux); elsewhere
-//! it is reported as unknown.
+//! it is reported as unknown. Per thread, it is what eight threads that have each redacted
+//! the first 20 MB add, divided by eight (thread stacks included).
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -80,5 +81,28 @@ fn main() {
         "memory of the compiled default redactor: {} after build, {} after 20 MB of dense lines",
         mib(delta(before, built)),
         mib(delta(before, warm))
+    );
+    // Per thread: what each new thread's regex caches and scanner buffers add once it has
+    // redacted the 20 MB prefix (the lines and the redactor are shared).
+    const THREADS: usize = 8;
+    let shared = resident_bytes();
+    let barrier = std::sync::Barrier::new(THREADS + 1);
+    let per_thread = std::thread::scope(|scope| {
+        for _ in 0..THREADS {
+            scope.spawn(|| {
+                std::hint::black_box(throughput(&redactor, &lines[..prefix_len]));
+                // Measured while every thread is still alive.
+                barrier.wait();
+                barrier.wait();
+            });
+        }
+        barrier.wait();
+        let grown = delta(shared, resident_bytes());
+        barrier.wait();
+        grown.map(|b| b / THREADS as u64)
+    });
+    println!(
+        "memory per redacting thread ({THREADS} threads, each after the 20 MB prefix): {}",
+        mib(per_thread)
     );
 }
