@@ -588,7 +588,7 @@ impl RedactorBuilder {
             if !c.enabled {
                 continue;
             }
-            let (regex, anchored, validator, words, hit_check, hand, keyword_search, slot, guard) =
+            let (regex, anchored, validator, words, hit_check, hand, keyword_search, guard) =
                 match info.detector {
                     Detector::Pattern {
                         regex,
@@ -598,8 +598,8 @@ impl RedactorBuilder {
                         hit_check,
                         keyword_search,
                         hand,
-                        slot,
                         placeholder_guard,
+                        ..
                     } => (
                         Some(compile(&c.id, regex, false)?),
                         // A hand matcher answers the anchored search; the regex is then compiled
@@ -618,10 +618,9 @@ impl RedactorBuilder {
                         } else {
                             keyword_search
                         },
-                        slot,
                         placeholder_guard,
                     ),
-                    Detector::KeyValue(slot) | Detector::Scanner(slot) => (
+                    Detector::KeyValue(_) | Detector::Scanner(_) | Detector::Shape(_) => (
                         None,
                         None,
                         Validator::None,
@@ -629,18 +628,6 @@ impl RedactorBuilder {
                         None,
                         HandMatcher::NONE,
                         KeywordSearch::Everywhere,
-                        Some(slot),
-                        true,
-                    ),
-                    Detector::Shape(_) => (
-                        None,
-                        None,
-                        Validator::None,
-                        Vec::new(),
-                        None,
-                        HandMatcher::NONE,
-                        KeywordSearch::Everywhere,
-                        None,
                         true,
                     ),
                 };
@@ -671,7 +658,7 @@ impl RedactorBuilder {
                 hand,
                 placeholder_guard: guard,
                 form: info.form,
-                slot,
+                slot: info.detector.slot(),
                 proximity: None,
             });
             keywords.push(words);

@@ -203,6 +203,17 @@ pub(crate) enum Detector {
     Scanner(Slot),
 }
 
+impl Detector {
+    /// The slot the engine's own machinery reports this rule's findings to, if any.
+    pub(crate) fn slot(&self) -> Option<Slot> {
+        match *self {
+            Detector::Pattern { slot, .. } => slot,
+            Detector::KeyValue(slot) | Detector::Scanner(slot) => Some(slot),
+            Detector::Shape(_) => None,
+        }
+    }
+}
+
 /// Where the engine's own machinery (scanners, the key-value parser, the AWS context
 /// checks) reports a finding for a rule: a typed property of the rule, so that no part of
 /// the engine looks a rule up by its id. A slot is empty when its rule is disabled.
@@ -414,11 +425,7 @@ mod tests {
     /// values' by the builder), so no finding can go to two rules or to none.
     #[test]
     fn each_slot_is_declared_by_exactly_one_rule() {
-        let slot_of = |r: &RuleInfo| match r.detector {
-            Detector::Pattern { slot, .. } => slot,
-            Detector::KeyValue(slot) | Detector::Scanner(slot) => Some(slot),
-            Detector::Shape(_) => None,
-        };
+        let slot_of = |r: &RuleInfo| r.detector.slot();
         let all = [
             Slot::AwsSecretAccessKey,
             Slot::AwsSecretAccessKeyBare,
