@@ -110,15 +110,15 @@
 //!   positives and three near misses, which the tests run. Other rules are regexes with
 //!   keywords (`rules/tokens.rs`, `rules/aws.rs`, `rules/hashes.rs`), key names
 //!   (`rules/keys.rs`) or found by the engine's scanners (`rules/pii.rs`,
-//!   `rules/network.rs`). What changes the
-//!   engine's behaviour for a rule is a typed property of its entry (the slot its scanner
-//!   reports to, its placeholder guard, the form a mask keeps), never a comparison of ids.
+//!   `rules/network.rs`). What changes the engine's behaviour for a rule is a typed
+//!   property of its entry (the slot its scanner reports to, its placeholder guard, the
+//!   form a mask keeps), never a comparison of ids.
 //! * **Engine** (`src/engine/`, machinery): *how* to find every enabled rule in one go, one
 //!   module a stage: `build` compiles the rules into searchers and tables once;
 //!   `candidates` runs the keyword passes (`keywords`, SIMD Teddy), the rare-byte pass and
-//!   the scanners (`digits`, `email`, `aws_context`); `shapes` dispatches token starts through prefix and context tables, at a
-//!   cost that does not grow with the number of shapes; `verify` runs triggered regexes and
-//!   hand matchers; `keyvalue` decides where a value after a key ends; `merge` filters and
+//!   the scanners (`digits`, `email`, `aws_context`); `shapes` dispatches token starts
+//!   through prefix and context tables, at a cost that does not grow with the number of
+//!   shapes; `verify` runs triggered regexes and hand matchers; `keyvalue` decides where a value after a key ends; `merge` filters and
 //!   merges findings, which [`Redactor`] renders.
 //! * **Building blocks** (`src/util/`): what knows no rule. `classify` computes byte-class
 //!   bit masks of 64-byte blocks (SSE2 through `safe_arch`, with a portable reference the
