@@ -86,20 +86,31 @@ fn main() {
     // redacted the 20 MB prefix (the lines and the redactor are shared).
     const THREADS: usize = 8;
     let shared = resident_bytes();
-    let barrier = std::sync::Barrier::new(THREADS + 1);
+    // Each worker reports when it is done, then holds on until the measurement is taken. A
+    // worker that panics drops its sender, so the main thread never waits for it; and the
+    // main thread's write lock is released even if it panics, so no worker waits forever.
+    let release = std::sync::RwLock::new(());
     let per_thread = std::thread::scope(|scope| {
+        let hold = release.write();
+        let (done, finished) = std::sync::mpsc::channel();
         for _ in 0..THREADS {
-            scope.spawn(|| {
-                std::hint::black_box(throughput(&redactor, &lines[..prefix_len]));
-                // Measured while every thread is still alive.
-                barrier.wait();
-                barrier.wait();
+            let done = done.clone();
+            let (redactor, prefix, release) = (&redactor, &lines[..prefix_len], &release);
+            scope.spawn(move || {
+                std::hint::black_box(throughput(redactor, prefix));
+                let _ = done.send(());
+                drop(done);
+                let _alive = release.read();
             });
         }
-        barrier.wait();
+        drop(done);
+        let reported = finished.iter().count();
         let grown = delta(shared, resident_bytes());
-        barrier.wait();
-        grown.map(|b| b / THREADS as u64)
+        drop(hold);
+        (reported == THREADS)
+            .then_some(grown)
+            .flatten()
+            .map(|b| b / THREADS as u64)
     });
     println!(
         "memory per redacting thread ({THREADS} threads, each after the 20 MB prefix): {}",

@@ -118,8 +118,9 @@
 //!   `candidates` runs the keyword passes (`keywords`, SIMD Teddy), the rare-byte pass and
 //!   the scanners (`digits`, `email`, `aws_context`); `shapes` dispatches token starts
 //!   through prefix and context tables, at a cost that does not grow with the number of
-//!   shapes; `verify` runs triggered regexes and hand matchers; `keyvalue` decides where a value after a key ends; `merge` filters and
-//!   merges findings, which [`Redactor`] renders.
+//!   shapes; `verify` runs triggered regexes and hand matchers; `keyvalue` decides where a
+//!   value after a key ends; `merge` filters and merges findings, which [`Redactor`]
+//!   renders.
 //! * **Building blocks** (`src/util/`): what knows no rule. `classify` computes byte-class
 //!   bit masks of 64-byte blocks (SSE2 through `safe_arch`, with a portable reference the
 //!   tests compare it with), `runs` finds runs in them, `text` holds token boundaries and

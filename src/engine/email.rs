@@ -13,7 +13,6 @@ fn is_local_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-' | b'\'')
 }
 
-/// Finds e-mail addresses around each `@`.
 /// Every e-mail address in `hay`, in one loop over its `@`s: what the engine's byte pass
 /// ([`email_at`] at each `@`) is compared with.
 #[cfg(test)]

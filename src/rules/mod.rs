@@ -189,10 +189,10 @@ pub(crate) enum Detector {
         /// parser reports session tokens and signatures stored under their AWS names, and
         /// the bare secret-key scan reads access key ids as context.
         slot: Option<Slot>,
-        /// Whether a match that reads as a placeholder (`xxxx…`, `<token>`, `${VAR}`,
-        /// `EXAMPLE`) is dropped. Off where the secret follows a parameter name and may be
-        /// short and plain: URL and curl passwords, key ids in presigned URLs and SigV4
-        /// headers.
+        /// Whether a match with fewer than five distinct letters and digits
+        /// (`AKIAXXXXXXXXXXXXXXXX`, `ghp_xxxx…`, a documentation placeholder) is dropped.
+        /// Off where the secret follows a parameter name and may be short and plain: URL
+        /// and curl passwords, key ids in presigned URLs and SigV4 headers.
         placeholder_guard: bool,
     },
     /// A credential format as data, found by the engine's shape dispatch.

@@ -70,8 +70,8 @@ pub(crate) struct Classified<'h> {
     long_token_runs: bool,
 }
 
-/// The run length [`Classified::may_hold_long_token_runs`] answers for: the shortest token
-/// run the shape dispatch looks at, and shorter than every key run.
+/// The run length [`Classified::may_hold_long_token_runs`] answers for: no longer than the
+/// shortest token run the shape dispatch looks at, nor than any key run (both assert it).
 pub(crate) const LONG_RUN: usize = 24;
 
 impl<'h> Classified<'h> {

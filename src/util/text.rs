@@ -143,6 +143,9 @@ pub(crate) fn inside_marker(hay: &[u8], at: usize) -> bool {
     const OPEN: &[u8] = b"[REDACTED:";
     const LONGEST_ID: usize = 64;
     let is_id_byte = |b: u8| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-');
+    if at > hay.len() {
+        return false;
+    }
     let mut start = at;
     let floor = at.saturating_sub(LONGEST_ID);
     while start > floor && is_id_byte(hay[start - 1]) {
@@ -189,5 +192,6 @@ mod tests {
             "no closing bracket: a key"
         );
         assert!(!inside_marker(b"[REDACTED:token", 10), "cut off: a key");
+        assert!(!inside_marker(b"[REDACTED:token]", 17), "past the end");
     }
 }
