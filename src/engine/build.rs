@@ -155,9 +155,7 @@ impl Engine {
         // Who reads the classes: the shape dispatch, the digit scanner and the key-run scan
         // (bare secret keys, a secret key paired with its key id, keywords in key runs).
         let reads_classes = shapes.is_some()
-            || [slots.card, slots.ssn, slots.phone, slots.iban, slots.ipv4]
-                .iter()
-                .any(Option::is_some)
+            || slots.digit_scanner_on()
             || slots.aws_secret_bare.is_some()
             || slots.aws_secret.is_some()
             || !run_keywords.is_empty();

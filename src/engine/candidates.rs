@@ -204,12 +204,7 @@ impl Engine {
     ) {
         let hay = text.hay();
         let s = &self.slots;
-        if s.card.is_some()
-            || s.ssn.is_some()
-            || s.phone.is_some()
-            || s.iban.is_some()
-            || s.ipv4.is_some()
-        {
+        if s.digit_scanner_on() {
             digits::scan_digits(text, s.ipv4.is_some(), &mut |hit, r| {
                 let slot = match hit {
                     DigitHit::Card => s.card,

@@ -193,6 +193,13 @@ pub(crate) struct Slots {
 }
 
 impl Slots {
+    /// Whether the digit scanner runs: one of the rules it reports to is enabled.
+    fn digit_scanner_on(&self) -> bool {
+        [self.card, self.ssn, self.phone, self.iban, self.ipv4]
+            .iter()
+            .any(Option::is_some)
+    }
+
     /// Each enabled rule's index in the slot it declares ([`Slot`]).
     fn of(rules: &[CompiledRule]) -> Slots {
         let mut slots = Slots::default();
