@@ -163,15 +163,17 @@ pub fn secret_from(family: u8, bytes: &[u8]) -> Option<(&'static str, String)> {
     })
 }
 
-/// Whether `noise`, raw, `Debug`-escaped or JSON-escaped, holds a window of `secret`.
+/// Whether `noise`, raw, `Debug`-escaped or JSON-escaped, holds a window of `secret` or
+/// its hex.
 pub fn noise_holds(noise: &str, secret: &str) -> bool {
     let json = serde_json::to_string(noise).unwrap_or_default();
-    leaked(noise, secret)
-        || leaked(&format!("{noise:?}"), secret)
-        || leaked(&json, secret)
-        // Spelled out in hex by the noise itself: the leak check looks for that form too,
-        // because `fmt` prints bytes fields in hex.
-        || noise.contains(&hex_of(secret))
+    // Spelled out in hex too: the leak check looks for that form, because `fmt` prints
+    // bytes fields in hex. An escape a formatter writes can complete it (`\u{4}` followed
+    // by `1 4b 49 …` reads `…0041 4b 49 …` in JSON), so every rendering is checked.
+    let hex = hex_of(secret);
+    [noise, &format!("{noise:?}"), &json]
+        .iter()
+        .any(|rendered| leaked(rendered, secret) || rendered.contains(&hex))
 }
 
 /// `secret` as `fmt` prints a bytes field: lowercase hex pairs separated by spaces.
