@@ -6,7 +6,7 @@
 use super::aws_context;
 use super::keywords::Keywords;
 use super::{
-    shapes, ByteKeyword, Engine, EngineParts, Slots, Target, BYTE_ARRAY_OPEN, KEY_RUN_MIN,
+    shapes, ByteKeyword, Carried, Engine, EngineParts, Slots, Target, BYTE_ARRAY_OPEN, KEY_RUN_MIN,
     MAX_RULES,
 };
 use crate::rules::keys::KEY_STEMS;
@@ -109,11 +109,20 @@ impl Engine {
         if slots.aws_secure_parameter.is_some() {
             add(aws_context::SECURE_STRING, Target::SecureParameter);
         }
+        let carried_by = if parts.simd_keywords_only {
+            vec![None; literals.len()]
+        } else {
+            carriers(&literals, &keyword_targets)
+        };
+        let mut carried: Vec<Vec<Carried>> = Vec::new();
         let keywords = if literals.is_empty() {
             None
         } else {
-            // Key stems first (see `Keywords::new`).
-            let mut order: Vec<usize> = (0..literals.len()).collect();
+            // Key stems first (see `Keywords::new`), then the rule keywords the pass itself
+            // looks for; carried keywords leave the pass.
+            let mut order: Vec<usize> = (0..literals.len())
+                .filter(|&i| carried_by[i].is_none())
+                .collect();
             let is_stem = |i: &usize| {
                 keyword_targets[*i]
                     .iter()
@@ -121,6 +130,26 @@ impl Engine {
             };
             order.sort_by_key(|i| !is_stem(i));
             let stems = order.iter().filter(|i| is_stem(i)).count();
+            let mut new_index = vec![usize::MAX; literals.len()];
+            for (new, &old) in order.iter().enumerate() {
+                new_index[old] = new;
+            }
+            carried.resize_with(order.len(), Vec::new);
+            for (old, by) in carried_by.iter().enumerate() {
+                if let Some((carrier, offset)) = *by {
+                    carried[new_index[carrier]].push(Carried {
+                        literal: literals[old].as_bytes().into(),
+                        offset,
+                        rules: keyword_targets[old]
+                            .iter()
+                            .filter_map(|t| match t {
+                                Target::Rule(rule) => Some(*rule),
+                                _ => None,
+                            })
+                            .collect(),
+                    });
+                }
+            }
             literals = Zeroizing::new(
                 order
                     .iter()
@@ -169,6 +198,7 @@ impl Engine {
             rules: parts.rules,
             keywords,
             keyword_targets,
+            carried,
             run_keywords,
             rare_needles,
             byte_keywords,
@@ -181,4 +211,36 @@ impl Engine {
             max_len: parts.max_len,
         })
     }
+}
+
+/// For each literal of the keyword pass, the literal that carries it and where that one sits
+/// in it, if any ([`Carried`]).
+///
+/// A literal is carried when it only triggers rules and holds another literal that stays in
+/// the pass: `X-Amz-Credential` holds the key stem `Cred`, `github_pat_` holds `_pat`. Every
+/// occurrence of it then holds an occurrence of the carrier at that offset, which the pass
+/// reports (it reports every occurrence of every literal, see `keywords`), so one comparison
+/// there finds it. The pass's cost grows with its literals, and past 64 it takes a pass more.
+/// Carriers are shorter, so they are decided first, and are never carried themselves.
+fn carriers(literals: &[String], targets: &[Vec<Target>]) -> Vec<Option<(usize, usize)>> {
+    let mut by_length: Vec<usize> = (0..literals.len()).collect();
+    by_length.sort_by_key(|&i| literals[i].len());
+    let mut carried_by: Vec<Option<(usize, usize)>> = vec![None; literals.len()];
+    for &literal in &by_length {
+        if !targets[literal]
+            .iter()
+            .all(|t| matches!(t, Target::Rule(_)))
+        {
+            continue;
+        }
+        let text = literals[literal].as_bytes();
+        carried_by[literal] = by_length
+            .iter()
+            .take_while(|&&c| literals[c].len() < text.len())
+            .filter(|&&c| !literals[c].is_empty() && carried_by[c].is_none())
+            .find_map(|&c| {
+                memchr::memmem::find(text, literals[c].as_bytes()).map(|offset| (c, offset))
+            });
+    }
+    carried_by
 }

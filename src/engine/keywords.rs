@@ -8,10 +8,11 @@
 //! literals (past that, `packed` falls back to Rabin-Karp, several times slower), so the
 //! literals are split into groups, one pass each:
 //!
-//! * the key-name stems form one group of their own, because the key-value parser must see
+//! * the key-name stems are all in the first group, because the key-value parser must see
 //!   them in text order;
 //! * rule keywords only mark a rule as triggered or record an anchor, so their order does not
-//!   matter: they are sorted (similar literals land in the same group) and cut into as few
+//!   matter: they are sorted (similar literals land in the same group), the stems' group takes
+//!   the first of them up to an even share of all literals, and the rest are cut into as few
 //!   groups as fit;
 //! * past [`MAX_TEDDY_RULE_LITERALS`] rule keywords (thousands of custom keywords), one
 //!   automaton takes them all, in one pass whatever their number.
@@ -94,14 +95,26 @@ impl Keywords {
     /// `simd: false` builds what a CPU without SSSE3 gets, so tests cover that path too.
     fn build(literals: &[String], stems: usize, simd: bool) -> Result<Keywords, crate::Error> {
         let mut groups_of_indices: Vec<(Vec<usize>, bool)> = Vec::new();
-        if stems > 0 {
-            groups_of_indices.push(((0..stems).collect(), false));
-        }
         let mut rule_literals: Vec<usize> = (stems..literals.len()).collect();
-        if rule_literals.len() > MAX_TEDDY_RULE_LITERALS {
+        let large = rule_literals.len() > MAX_TEDDY_RULE_LITERALS;
+        if !large {
+            rule_literals.sort_by(|&a, &b| literals[a].cmp(&literals[b]));
+        }
+        if stems > 0 {
+            // The stems' pass takes rule keywords too, up to an even share of all literals:
+            // 57 stems and 65 rule keywords are two passes of 61, not three.
+            let mut group: Vec<usize> = (0..stems).collect();
+            if !large && stems < TEDDY_GROUP {
+                let passes = literals.len().div_ceil(TEDDY_GROUP);
+                let share = literals.len().div_ceil(passes);
+                let taken = share.saturating_sub(stems).min(rule_literals.len());
+                group.extend(rule_literals.drain(..taken));
+            }
+            groups_of_indices.push((group, false));
+        }
+        if large {
             groups_of_indices.push((rule_literals, true));
         } else if !rule_literals.is_empty() {
-            rule_literals.sort_by(|&a, &b| literals[a].cmp(&literals[b]));
             let count = rule_literals.len().div_ceil(TEDDY_GROUP);
             let n = rule_literals.len();
             for g in 0..count {
@@ -165,8 +178,15 @@ impl Keywords {
         })
     }
 
-    /// Calls `f(literal index, range)` for every occurrence of every literal: the stems' in
-    /// text order first, then the rule keywords'.
+    /// How many passes over a text [`Keywords::for_each`] makes.
+    #[cfg(test)]
+    pub(crate) fn passes(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Calls `f(literal index, range)` for every occurrence of every literal: the first
+    /// group's (every stem, and some rule keywords) in text order first, then the other
+    /// rule keywords'.
     pub(crate) fn for_each(&self, hay: &[u8], mut f: impl FnMut(usize, Range<usize>)) {
         for group in &self.groups {
             let mut reported = |id: usize, range: Range<usize>| {

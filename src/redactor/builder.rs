@@ -758,6 +758,7 @@ impl RedactorBuilder {
                 .collect(),
             allow_patterns,
             max_len: self.max_len,
+            simd_keywords_only,
         })?;
         Ok(Redactor::unscoped(engine))
     }

@@ -209,6 +209,12 @@ impl Redactor {
         self.engine.max_len
     }
 
+    /// The engine, for tests that look at how it was built.
+    #[cfg(test)]
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
     /// Runs the engine with a per-thread scratch buffer and hands the findings to `f`.
     fn with_findings<R>(&self, hay: &[u8], f: impl FnOnce(&[Raw]) -> R) -> R {
         if hay.len() > self.engine.max_len {
