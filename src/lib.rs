@@ -114,7 +114,9 @@
 //!   property of its entry (the slot its scanner reports to, its placeholder guard, the
 //!   form a mask keeps), never a comparison of ids.
 //! * **Engine** (`src/engine/`, machinery): *how* to find every enabled rule in one go, one
-//!   module a stage: `build` compiles the rules into searchers and tables once;
+//!   module a stage: `build` compiles the rules into searchers and tables once, and chooses
+//!   where each keyword is looked for from the rule's regex (`util::regex_facts`), not from
+//!   anything the rule says about searching;
 //!   `candidates` runs the keyword passes (`keywords`, SIMD Teddy), the rare-byte pass and
 //!   the scanners (`digits`, `email`, `aws_context`); `shapes` dispatches token starts
 //!   through prefix and context tables, at a cost that does not grow with the number of
@@ -125,7 +127,7 @@
 //!   bit masks of 64-byte blocks (SSE2 through `safe_arch`, with a portable reference the
 //!   tests compare it with), `runs` finds runs in them, `text` holds token boundaries and
 //!   our markers, `checksum` Luhn, mod 97, CRC-32 and entropy, `long_literals` the skipping
-//!   search for known secret values.
+//!   search for known secret values, `regex_facts` what every match of a regex starts with.
 //! * **Integration** (`src/layer/`, [`fmt`], [`RedactingMakeWriter`]): the `tracing` side:
 //!   reading fields, rebuilding events with their metadata, counters.
 //!

@@ -9,9 +9,10 @@ use super::{
     shapes, ByteKeyword, Carried, Engine, EngineParts, Slots, Target, BYTE_ARRAY_OPEN, KEY_RUN_MIN,
     MAX_RULES,
 };
+use crate::rules::aws;
 use crate::rules::keys::KEY_STEMS;
-use crate::rules::{aws, KeywordSearch};
 use crate::util::long_literals::LongLiterals;
+use crate::util::regex_facts::RegexFacts;
 use zeroize::Zeroizing;
 
 impl Engine {
@@ -45,25 +46,19 @@ impl Engine {
         let mut run_keywords = Vec::new();
         let mut byte_keywords: Vec<(u8, Vec<ByteKeyword>)> = Vec::new();
         for (i, (rule, words)) in parts.rules.iter().zip(&parts.keywords).enumerate() {
-            if rule.regex.is_none() {
+            let Some(regex) = &rule.regex else {
                 continue;
-            }
+            };
             if words.is_empty() {
                 unconditional.push(i as u16);
             }
+            let in_key_runs = !parts.simd_keywords_only
+                && matches_start_in_key_runs(regex.as_str(), rule.unicode, words);
             for w in words {
                 let bytes = w.as_bytes();
-                // A keyword that does not fit its search goes to the SIMD pass, which finds
-                // everything (the catalogue's tests make sure this never happens).
-                match rule.keyword_search {
-                    KeywordSearch::InKeyRuns
-                        if !bytes.is_empty()
-                            && bytes.len() <= KEY_RUN_MIN
-                            && bytes.iter().all(|&b| aws::KEY_BYTES.contains(b)) =>
-                    {
-                        run_keywords.push((bytes.into(), i as u16));
-                    }
-                    KeywordSearch::AtByte(byte) if bytes.contains(&byte) => {
+                match placement(bytes, in_key_runs, parts.simd_keywords_only) {
+                    Placement::InKeyRuns => run_keywords.push((bytes.into(), i as u16)),
+                    Placement::AtByte(byte) => {
                         let keyword = ByteKeyword {
                             literal: bytes.into(),
                             offset: bytes.iter().position(|&b| b == byte).unwrap_or(0),
@@ -74,7 +69,7 @@ impl Engine {
                             None => byte_keywords.push((byte, vec![keyword])),
                         }
                     }
-                    _ => add(w, Target::Rule(i as u16)),
+                    Placement::SimdPass => add(w, Target::Rule(i as u16)),
                 }
             }
         }
@@ -243,4 +238,59 @@ fn carriers(literals: &[String], targets: &[Vec<Target>]) -> Vec<Option<(usize, 
             });
     }
     carried_by
+}
+
+/// Where the engine looks for one keyword of a pattern rule. Every choice finds every
+/// occurrence that can start a match; they differ in cost. The SIMD pass's cost grows with
+/// its literals (and past 64 it takes a pass more), so a keyword goes there only when no
+/// cheaper search is sure to find it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Placement {
+    /// The SIMD keyword pass over the whole text (`keywords`), or through a literal of it
+    /// that the keyword holds ([`carriers`]).
+    SimdPass,
+    /// Inside the maximal runs of at least [`KEY_RUN_MIN`] bytes of `[A-Za-z0-9+/]` that the
+    /// key-run scan finds for bare secret keys anyway (`Engine::run_keywords_in`).
+    InKeyRuns,
+    /// At each occurrence of this byte, in the rare-byte pass `e-mail` shares (one `memchr`
+    /// for all of them).
+    AtByte(u8),
+}
+
+/// Bytes rare enough in logs that finding a keyword at each of them, in the `memchr` pass
+/// the `@` of e-mail addresses already takes, costs less than a literal of the SIMD pass:
+/// `~` (Azure client secrets' `Q~`), `$` (crypt(3), bcrypt and Argon2 hashes).
+const RARE_KEYWORD_BYTES: &[u8] = b"~$";
+
+/// Where `keyword` is looked for. `in_key_runs`: the rule's matches all start inside a key
+/// run ([`matches_start_in_key_runs`]).
+fn placement(keyword: &[u8], in_key_runs: bool, simd_only: bool) -> Placement {
+    if simd_only {
+        return Placement::SimdPass;
+    }
+    // A match starts with one of the keywords, and its first KEY_RUN_MIN bytes are key
+    // bytes: the keyword lies inside a run the scan reports, at least KEY_RUN_MIN from its end.
+    if in_key_runs
+        && !keyword.is_empty()
+        && keyword.len() <= KEY_RUN_MIN
+        && keyword.iter().all(|&b| aws::KEY_BYTES.contains(b))
+    {
+        return Placement::InKeyRuns;
+    }
+    match keyword.iter().find(|b| RARE_KEYWORD_BYTES.contains(b)) {
+        Some(&byte) => Placement::AtByte(byte),
+        None => Placement::SimdPass,
+    }
+}
+
+/// Whether every match of `pattern` starts with one of `keywords` and its first
+/// [`KEY_RUN_MIN`] bytes are key bytes (`[A-Za-z0-9+/]`), as the regex's syntax tree shows
+/// (`util::regex_facts`): Twilio's `SK[0-9a-fA-F]{32}` does. The answer is "no" wherever
+/// the tree cannot show it.
+fn matches_start_in_key_runs(pattern: &str, unicode: bool, keywords: &[String]) -> bool {
+    !keywords.is_empty()
+        && RegexFacts::parse(pattern, unicode).is_some_and(|facts| {
+            facts.leading_bytes_in(&aws::KEY_BYTES) >= KEY_RUN_MIN
+                && facts.always_starts_with_one_of(keywords)
+        })
 }

@@ -266,7 +266,7 @@ impl Engine {
     }
 
     /// One `memchr` pass for the bytes that start an e-mail check (`@`) or a keyword search
-    /// ([`KeywordSearch::AtByte`]): each of these bytes is rare in logs, and a `memchr2` costs
+    /// (`build::Placement::AtByte`): each of these bytes is rare in logs, and a `memchr2` costs
     /// about what a `memchr` does, while each call has a fixed cost that matters on short
     /// texts.
     pub(super) fn rare_bytes(&self, hay: &[u8], triggers: &mut Triggers, out: &mut Vec<Raw>) {
@@ -304,7 +304,7 @@ impl Engine {
     }
 
     /// Searches `run`, a maximal run of at least [`KEY_RUN_MIN`] key bytes, for the keywords
-    /// of [`KeywordSearch::InKeyRuns`] rules, and searches each hit's rule (at the hit, or
+    /// the engine looks for there (`build::Placement::InKeyRuns`), and searches each hit's rule (at the hit, or
     /// over the whole text once for a rule whose matches do not start at a keyword).
     pub(super) fn run_keywords_in(
         &self,

@@ -178,6 +178,12 @@ impl Keywords {
         })
     }
 
+    /// The literal of index `i`.
+    #[cfg(test)]
+    pub(crate) fn literal(&self, i: usize) -> &[u8] {
+        &self.literals[i]
+    }
+
     /// How many passes over a text [`Keywords::for_each`] makes.
     #[cfg(test)]
     pub(crate) fn passes(&self) -> usize {

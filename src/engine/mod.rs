@@ -13,8 +13,10 @@
 //!    Keywords are chosen to lead somewhere: each hit also costs about 100 ns in the pass
 //!    itself, which is why the presigned-URL rule looks for `X-Amz-Credential`, not `X-Amz-`.
 //!    Keywords that another scan finds more cheaply stay out of the SIMD pass, whose cost
-//!    grows with its literals (`rules::KeywordSearch`): Twilio's `SK` is looked for inside
-//!    the long key runs of step 4, Azure's `Q~` at each `~` of the rare-byte pass. A keyword
+//!    grows with its literals; the engine chooses, from each rule's regex and keywords
+//!    (`build::placement`): Twilio's `SK` is looked for inside the long key runs of step 4
+//!    (the regex's syntax tree shows every match starts with `SK` and 33 more key bytes),
+//!    Azure's `Q~` at each `~` of the rare-byte pass. A keyword
 //!    that holds another literal of the pass is found through it with one comparison
 //!    (`X-Amz-Credential` through the key stem `Cred`; `build::carriers`), which keeps the
 //!    default rules at two passes, not three.
@@ -73,7 +75,7 @@ mod verify;
 
 use crate::replacement::Replacement;
 use crate::rules::keys::{classify, KeyClass, KeyNames};
-use crate::rules::{KeywordSearch, Slot};
+use crate::rules::Slot;
 use crate::util::classify::{self, Classified};
 use crate::util::long_literals::LongLiterals;
 use candidates::Triggers;
@@ -108,8 +110,10 @@ pub(crate) struct CompiledRule {
     pub replacement: Replacement,
     /// A necessary condition at each keyword hit, checked before the regex runs.
     pub hit_check: Option<crate::rules::HitCheck>,
-    /// Where the rule's keywords are looked for.
-    pub keyword_search: KeywordSearch,
+    /// Whether the regex was compiled with Unicode classes (custom rules) or byte classes
+    /// (built-ins): the engine reads the pattern the same way to choose where its keywords
+    /// are searched.
+    pub unicode: bool,
     /// Hand-written equivalents of the anchored search and of the capture search.
     pub hand: crate::rules::HandMatcher,
     /// Reject matches with fewer than five distinct letters and digits: `AKIAXXXXXXXXXXXXXXXX`
@@ -137,7 +141,7 @@ impl CompiledRule {
             validator: Validator::None,
             replacement,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
+            unicode: false,
             hand: crate::rules::HandMatcher::NONE,
             placeholder_guard: false,
             slot: None,
@@ -249,9 +253,9 @@ pub(crate) struct Engine {
     carried: Vec<Vec<Carried>>,
     /// The forms of known secret values (`util::long_literals`), with the rule they report for.
     secret_values: Option<(LongLiterals, u16)>,
-    /// Keywords looked for inside long key runs only ([`KeywordSearch::InKeyRuns`]).
+    /// Keywords looked for inside long key runs only (`build::Placement::InKeyRuns`).
     run_keywords: Vec<(Box<[u8]>, u16)>,
-    /// Keywords looked for around one byte ([`KeywordSearch::AtByte`]), by byte: each with
+    /// Keywords looked for around one byte (`build::Placement::AtByte`), by byte: each with
     /// the byte's offset in it.
     byte_keywords: Vec<(u8, Vec<ByteKeyword>)>,
     /// `@` (when e-mail is on) and the bytes of `byte_keywords`, for [`Engine::rare_bytes`].
@@ -291,7 +295,7 @@ struct ByteKeyword {
 }
 
 /// The shortest run of `[A-Za-z0-9+/]` the key-run scan reports when a rule looks for its
-/// keywords there ([`KeywordSearch::InKeyRuns`]); without such a rule, 40 (bare secret keys).
+/// keywords there (`build::Placement::InKeyRuns`); without such a rule, 40 (bare secret keys).
 pub(crate) const KEY_RUN_MIN: usize = 34;
 
 // The key-run scan is skipped in texts without a long token run (`run_scanners`).
@@ -583,7 +587,54 @@ mod tests {
         assert_eq!(passes(&simd), 3);
     }
 
-    /// Keywords found in key runs or at a byte ([`super::KeywordSearch`]) lead to the same
+    /// Where the engine looks for the default rules' keywords, chosen from the rules'
+    /// regexes and keywords alone: Twilio's `SK` in key runs (every match is `SK` and 32
+    /// hex digits), Azure's `Q~` at `~`, the password hashes at `$`, the rest in the SIMD
+    /// pass, where each literal has at least three bytes (Teddy fingerprints three; a
+    /// shorter one reports candidates all over ordinary text).
+    #[test]
+    fn default_keyword_placements() {
+        let default = Redactor::default();
+        let engine = default.engine();
+        let id = |rule: u16| &*engine.rules[usize::from(rule)].id;
+        let in_runs: Vec<(&[u8], &str)> = engine
+            .run_keywords
+            .iter()
+            .map(|(k, rule)| (&**k, id(*rule)))
+            .collect();
+        assert_eq!(in_runs, [(&b"SK"[..], "twilio-api-key")]);
+        for (byte, keywords) in &engine.byte_keywords {
+            for k in keywords {
+                assert_eq!(k.literal[k.offset], *byte);
+                let rule = id(k.rule);
+                match byte {
+                    b'~' => assert_eq!(rule, "azure-ad-client-secret"),
+                    b'$' => assert!(
+                        crate::rules::rules()
+                            .any(|r| r.id == rule && r.family == crate::Family::PasswordHashes),
+                        "{rule}"
+                    ),
+                    _ => panic!("{rule}: keyword at {:?}", char::from(*byte)),
+                }
+            }
+        }
+        let bytes: Vec<u8> = engine.byte_keywords.iter().map(|(b, _)| *b).collect();
+        assert_eq!(bytes, b"~$");
+        let keywords = engine
+            .keywords
+            .as_ref()
+            .expect("the default rules have keywords");
+        for (i, targets) in engine.keyword_targets.iter().enumerate() {
+            let literal = keywords.literal(i);
+            assert!(
+                literal.len() >= 3,
+                "{:?} ({targets:?}) is too short for the SIMD pass",
+                String::from_utf8_lossy(literal)
+            );
+        }
+    }
+
+    /// Keywords found in key runs, at a byte or through a literal they hold lead to the same
     /// findings as the same keywords in the SIMD pass, over text built to sit on every edge
     /// of those searches.
     #[test]

@@ -101,7 +101,7 @@ pub(crate) struct Capture {
     pub(super) names: NameCache,
     /// Rebuild even without findings (an error chain was cut).
     pub(super) forced: bool,
-    /// Statistics slots of what a rescan found while rendering (see [`settle`]), for the
+    /// Statistics slots of what a rescan found while rendering (see `rebuild::settle`), for the
     /// caller to count: they were not known when the scan counted.
     pub(super) settled: Vec<(usize, &'static str)>,
 }

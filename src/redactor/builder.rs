@@ -4,7 +4,7 @@ use super::{covers, CustomRule, Redactor, Scope, DEFAULT_MAX_VALUE_LEN};
 use crate::engine::{self, CompiledRule, Engine, EngineParts, Validator};
 use crate::replacement::Replacement;
 use crate::rules::keys::KeyNames;
-use crate::rules::{self, Detector, Family, HandMatcher, KeywordSearch, Slot};
+use crate::rules::{self, Detector, Family, HandMatcher, Slot};
 use crate::secret_values::{MIN_SECRET_VALUE_LEN, SECRET_VALUE_RULE};
 use crate::Error;
 use regex::bytes::{RegexBuilder, RegexSetBuilder};
@@ -466,8 +466,8 @@ impl RedactorBuilder {
         Ok(base)
     }
 
-    /// Builds with every keyword in the SIMD keyword pass, whatever the rule asks
-    /// ([`KeywordSearch`]): what the other keyword searches are compared with.
+    /// Builds with every keyword a literal of the SIMD keyword pass, wherever the engine
+    /// would look for it otherwise: what the other keyword searches are compared with.
     #[cfg(test)]
     pub(crate) fn build_simd_keywords_only(self) -> Result<Redactor, Error> {
         self.build_scoped(true)
@@ -588,49 +588,41 @@ impl RedactorBuilder {
             if !c.enabled {
                 continue;
             }
-            let (regex, anchored, validator, words, hit_check, hand, keyword_search, guard) =
-                match info.detector {
-                    Detector::Pattern {
-                        regex,
-                        keywords,
-                        validator,
-                        keyword_starts_match,
-                        hit_check,
-                        keyword_search,
-                        hand,
-                        placeholder_guard,
-                        ..
-                    } => (
-                        Some(compile(&c.id, regex, false)?),
-                        // A hand matcher answers the anchored search; the regex is then compiled
-                        // for it only if its capture groups are read.
-                        if keyword_starts_match && hand.match_at.is_none() {
-                            Some(compile_anchored(&c.id, regex, false)?)
-                        } else {
-                            None
-                        },
-                        validator.map_or(Validator::None, Validator::Builtin),
-                        keywords.iter().map(|k| k.to_string()).collect(),
-                        hit_check,
-                        hand,
-                        if simd_keywords_only {
-                            KeywordSearch::Everywhere
-                        } else {
-                            keyword_search
-                        },
-                        placeholder_guard,
-                    ),
-                    Detector::KeyValue(_) | Detector::Scanner(_) | Detector::Shape(_) => (
-                        None,
-                        None,
-                        Validator::None,
-                        Vec::new(),
-                        None,
-                        HandMatcher::NONE,
-                        KeywordSearch::Everywhere,
-                        true,
-                    ),
-                };
+            let (regex, anchored, validator, words, hit_check, hand, guard) = match info.detector {
+                Detector::Pattern {
+                    regex,
+                    keywords,
+                    validator,
+                    keyword_starts_match,
+                    hit_check,
+                    hand,
+                    placeholder_guard,
+                    ..
+                } => (
+                    Some(compile(&c.id, regex, false)?),
+                    // A hand matcher answers the anchored search; the regex is then compiled
+                    // for it only if its capture groups are read.
+                    if keyword_starts_match && hand.match_at.is_none() {
+                        Some(compile_anchored(&c.id, regex, false)?)
+                    } else {
+                        None
+                    },
+                    validator.map_or(Validator::None, Validator::Builtin),
+                    keywords.iter().map(|k| k.to_string()).collect(),
+                    hit_check,
+                    hand,
+                    placeholder_guard,
+                ),
+                Detector::KeyValue(_) | Detector::Scanner(_) | Detector::Shape(_) => (
+                    None,
+                    None,
+                    Validator::None,
+                    Vec::new(),
+                    None,
+                    HandMatcher::NONE,
+                    true,
+                ),
+            };
             let secret_groups = secret_groups(regex.as_ref());
             let captures = match (&info.detector, &anchored) {
                 _ if secret_groups.is_empty() => None,
@@ -654,7 +646,7 @@ impl RedactorBuilder {
                 validator,
                 replacement: replacement_of(c),
                 hit_check,
-                keyword_search,
+                unicode: false,
                 hand,
                 placeholder_guard: guard,
                 form: info.form,
@@ -678,6 +670,7 @@ impl RedactorBuilder {
             compiled.push(CompiledRule {
                 secret_groups,
                 regex: Some(regex),
+                unicode: true,
                 captures,
                 validator: rule
                     .validator

@@ -4,7 +4,7 @@
 //! `Credential=` and the `Signature=` hex are redacted, so `20260101/us-east-1/sts/aws4_request`
 //! and `SignedHeaders=host;x-amz-date` survive for debugging.
 
-use super::{Detector, Family, HandMatcher, KeywordSearch, RuleInfo, SecretForm, Slot};
+use super::{Detector, Family, HandMatcher, RuleInfo, SecretForm, Slot};
 use crate::util::text::{count_while, ends_token, starts_token, ByteSet, ALNUM};
 use std::ops::Range;
 
@@ -38,7 +38,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(access_key_boundaries),
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: Some(Slot::AwsAccessKeyId),
             placeholder_guard: true,
             hand: HandMatcher {
@@ -79,7 +78,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: Some(Slot::AwsSessionToken),
             placeholder_guard: true,
             hand: HandMatcher {
@@ -102,7 +100,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: false,
             hand: HandMatcher {
@@ -140,7 +137,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: Some(Slot::AwsSignature),
             placeholder_guard: true,
             hand: HandMatcher {
@@ -174,7 +170,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: Some(parameter_value_follows),
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: false,
             hand: HandMatcher {
@@ -197,7 +192,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher::NONE,
@@ -216,7 +210,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher::NONE,

@@ -7,7 +7,7 @@
 //! family is on by default; switch it off with `disable("password-hashes")` where hashes
 //! are what the logs are about.
 
-use super::{Detector, Family, HandMatcher, KeywordSearch, RuleInfo, SecretForm};
+use super::{Detector, Family, HandMatcher, RuleInfo, SecretForm};
 
 /// A pattern rule anchored at its `$` keywords.
 macro_rules! hash_rule {
@@ -25,7 +25,6 @@ macro_rules! hash_rule {
                 validator: None,
                 keyword_starts_match: true,
                 hit_check: None,
-                keyword_search: KeywordSearch::AtByte(b'$'),
                 slot: None,
                 placeholder_guard: true,
                 hand: HandMatcher::NONE,

@@ -144,26 +144,6 @@ impl HandMatcher {
     };
 }
 
-/// Where the engine looks for a pattern rule's keywords.
-///
-/// Every keyword of the SIMD keyword pass costs speed on every byte of every text (each pass
-/// takes at most 64 literals, and crowded buckets verify more false candidates), so keywords
-/// that other scans can find more cheaply are found there. Either way, every occurrence that
-/// can start a match is found: `engine::tests::keyword_searches_find_what_the_simd_pass_finds`
-/// compares each with the SIMD pass.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum KeywordSearch {
-    /// In the SIMD keyword pass over the whole text.
-    Everywhere,
-    /// Inside the maximal runs of at least `engine::KEY_RUN_MIN` bytes of `[A-Za-z0-9+/]`
-    /// that the key-run scan finds for bare secret keys anyway. Sound only when every match
-    /// starts at a keyword followed by that many such bytes.
-    InKeyRuns,
-    /// At each occurrence of this byte, found with `memchr`; every keyword contains it.
-    /// For keywords around a byte that is rare in logs (`~`).
-    AtByte(u8),
-}
-
 /// How a built-in rule finds its matches.
 #[derive(Clone, Copy)]
 pub(crate) enum Detector {
@@ -181,8 +161,6 @@ pub(crate) enum Detector {
         /// in logs are not secrets (`x-amz-date`, a URL without credentials), and a regex
         /// search costs tens of nanoseconds even when it fails at once.
         hit_check: Option<HitCheck>,
-        /// Where the engine looks for the keywords.
-        keyword_search: KeywordSearch,
         /// Hand-written equivalents of the regex for the searches the engine runs most.
         hand: HandMatcher,
         /// Where other machinery reports or reads this rule's findings: the key-value
@@ -619,39 +597,15 @@ mod tests {
         }
     }
 
-    /// The SIMD keyword search fingerprints the first three bytes of each literal; a shorter
-    /// keyword makes it report candidates all over ordinary text. Keywords searched another
-    /// way must be findable that way.
+    /// Every pattern rule has keywords (where the engine looks for them is its choice, and
+    /// `engine::tests::default_keyword_placements` checks it), and the key stems are long
+    /// enough for the SIMD pass, which fingerprints the first three bytes of each literal:
+    /// a shorter one reports candidates all over ordinary text.
     #[test]
-    fn keywords_fit_their_search() {
+    fn rules_have_keywords_and_stems_fit_the_simd_pass() {
         for rule in rules() {
-            if let Detector::Pattern {
-                keywords,
-                keyword_search,
-                ..
-            } = rule.detector
-            {
+            if let Detector::Pattern { keywords, .. } = rule.detector {
                 assert!(!keywords.is_empty(), "{} has no keyword", rule.id);
-                for k in keywords {
-                    match keyword_search {
-                        // Shorter literals make the SIMD pass's buckets unselective.
-                        KeywordSearch::Everywhere => {
-                            assert!(k.len() >= 3, "{}: keyword {k:?} is too short", rule.id)
-                        }
-                        KeywordSearch::InKeyRuns => assert!(
-                            k.len() <= crate::engine::KEY_RUN_MIN
-                                && k.bytes().all(|b| aws::KEY_BYTES.contains(b)),
-                            "{}: keyword {k:?} cannot be inside a key run",
-                            rule.id
-                        ),
-                        KeywordSearch::AtByte(byte) => assert!(
-                            k.as_bytes().contains(&byte),
-                            "{}: keyword {k:?} lacks {:?}",
-                            rule.id,
-                            char::from(byte)
-                        ),
-                    }
-                }
             }
         }
         for stem in keys::KEY_STEMS {

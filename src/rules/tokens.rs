@@ -3,7 +3,7 @@
 //! Each rule's keywords are the literal prefix every token carries, so the engine runs a rule's
 //! regex only on text that contains that prefix.
 
-use super::{Detector, Family, HandMatcher, KeywordSearch, RuleInfo, SecretForm};
+use super::{Detector, Family, HandMatcher, RuleInfo, SecretForm};
 use crate::util::checksum::github_checksum_ok;
 use crate::util::text::{contains_marker, count_while, ends_token, starts_token, ByteSet, ALNUM};
 use std::ops::Range;
@@ -257,7 +257,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher {
@@ -280,7 +279,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(github_token),
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher {
@@ -306,7 +304,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher::NONE,
@@ -325,7 +322,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(slack_token),
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher {
@@ -348,7 +344,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher::NONE,
@@ -367,7 +362,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(bounded),
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher::NONE,
@@ -386,7 +380,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(bounded),
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher::NONE,
@@ -405,7 +398,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: false,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher::NONE,
@@ -424,7 +416,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher::NONE,
@@ -443,7 +434,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(bounded),
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher::NONE,
@@ -462,7 +452,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher::NONE,
@@ -481,7 +470,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(bounded),
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher::NONE,
@@ -497,13 +485,12 @@ pub(crate) static RULES: &[RuleInfo] = &[
         detector: Detector::Pattern {
             regex: r"SK[0-9a-fA-F]{32}",
             // "SK" is in every "ASK" and "DISK", and three-byte variants of it took 22 slots
-            // of the SIMD keyword search; every match is 34 alphanumeric bytes, so the
-            // key-run scan finds the runs to look in.
+            // of the SIMD keyword search. Every match is 34 alphanumeric bytes, so the engine
+            // looks for it inside the key-run scan's runs (it reads that from the regex).
             keywords: &["SK"],
             validator: Some(bounded),
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::InKeyRuns,
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher::NONE,
@@ -518,12 +505,12 @@ pub(crate) static RULES: &[RuleInfo] = &[
         form: SecretForm::Opaque,
         detector: Detector::Pattern {
             regex: r"[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}",
-            // `~` is rare in logs: a byte search finds it faster than ten SIMD keyword slots.
+            // `~` is rare in logs: the engine finds the keyword at each `~` of its byte pass,
+            // faster than ten SIMD keyword slots would.
             keywords: &["Q~"],
             validator: Some(bounded),
             keyword_starts_match: false,
             hit_check: None,
-            keyword_search: KeywordSearch::AtByte(b'~'),
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher::NONE,
@@ -542,7 +529,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher::NONE,
@@ -561,7 +547,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher::NONE,
@@ -581,7 +566,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(url_password_is_real),
             keyword_starts_match: false,
             hit_check: Some(at_sign_follows),
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: false,
             hand: HandMatcher {
@@ -607,7 +591,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: Some(curl_password_is_real),
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: false,
             hand: HandMatcher::NONE,

@@ -11,7 +11,7 @@
 //! the `keys` and `http` families (`tests/vendor_context.rs`).
 
 use super::shape::{Alphabet::*, Anchor, Check, Segment::*, TokenShape};
-use super::{Detector, Family, HandMatcher, KeywordSearch, RuleInfo, SecretForm, ShapeRule};
+use super::{Detector, Family, HandMatcher, RuleInfo, SecretForm, ShapeRule};
 
 macro_rules! vendor {
     (
@@ -964,7 +964,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: true,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher::NONE,
@@ -985,7 +984,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             validator: None,
             keyword_starts_match: false,
             hit_check: None,
-            keyword_search: KeywordSearch::Everywhere,
             slot: None,
             placeholder_guard: true,
             hand: HandMatcher::NONE,

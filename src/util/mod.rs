@@ -1,5 +1,6 @@
 //! Building blocks that know no rule and no `tracing`: byte-class masks and the runs they
-//! hold, token boundaries, checksums, and a skipping search for long literals. The rules
+//! hold, token boundaries, checksums, a skipping search for long literals, and facts about
+//! all the matches of a regular expression. The rules
 //! (`crate::rules`) and the engine (`crate::engine`) both build on them; nothing here
 //! imports either.
 //!
@@ -10,5 +11,6 @@
 pub(crate) mod checksum;
 pub(crate) mod classify;
 pub(crate) mod long_literals;
+pub(crate) mod regex_facts;
 pub(crate) mod runs;
 pub(crate) mod text;

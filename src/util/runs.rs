@@ -84,9 +84,9 @@ pub(crate) fn for_each_long_run<const MIN: usize>(
     for_each_long_run_masked::<MIN>(hay, |from| block_mask(hay, from, member), member, f);
 }
 
-/// [`for_each_long_run`] with the block masks from `mask_of` (the mask of the 64 bytes from
-/// an offset, as [`block_mask`] gives it for `member`): the classifying pass
-/// (`util::classify`) computes them with SIMD compares.
+/// `for_each_long_run` (the tests' reference) with the block masks from `mask_of` (the mask
+/// of the 64 bytes from an offset, as [`block_mask`] gives it for `member`): the classifying
+/// pass (`util::classify`) computes them with SIMD compares.
 pub(crate) fn for_each_long_run_masked<const MIN: usize>(
     hay: &[u8],
     mask_of: impl Fn(usize) -> u64,
