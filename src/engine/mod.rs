@@ -507,7 +507,7 @@ mod tests {
                     .map(|_| char::from(set[(next() % set.len() as u64) as usize]))
                     .collect::<String>()
             };
-            match next() % 8 {
+            match next() % 9 {
                 0 | 1 => {
                     let len = [31, 32, 32, 33][(next() % 4) as usize];
                     out.push_str("SK");
@@ -524,13 +524,15 @@ mod tests {
                     let len = (next() % 50) as usize;
                     out.push_str(&pick(b"abcXYZ0189+/", len, &mut next));
                 }
-                6 | 7 => {
+                6..=8 => {
                     // Keywords that hold a key stem (`Cred`, `Token`, `session`, `-key`,
                     // `_pat`), whole or cut short, then a value of the rule's shape.
                     const CARRIED: &[(&str, &[u8], usize)] = &[
                         ("X-Amz-Credential=", b"AKIA0123456789XYZ", 20),
                         ("x-amz-credential%3D", b"ASIA0123456789XYZ", 20),
                         ("X-AMZ-CREDENTIAL=", b"ABCXYZ0123456789", 20),
+                        ("x-amz-Credential=", b"ABCXYZ0123456789", 20),
+                        ("X-AMZ-security-token%3D", b"abcXYZ0189+/=", 40),
                         ("X-Amz-Security-Token=", b"abcXYZ0189+/=%", 40),
                         ("x-amz-security-token=", b"abcXYZ0189+/=", 40),
                         ("X-AMZ-SECURITY-TOKEN%3D", b"abcXYZ0189", 40),

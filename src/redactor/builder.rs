@@ -593,7 +593,6 @@ impl RedactorBuilder {
                     regex,
                     keywords,
                     validator,
-                    keyword_starts_match,
                     hit_check,
                     hand,
                     placeholder_guard,
@@ -602,7 +601,7 @@ impl RedactorBuilder {
                     Some(compile(&c.id, regex, false)?),
                     // A hand matcher answers the anchored search; the regex is then compiled
                     // for it only if its capture groups are read.
-                    if keyword_starts_match && hand.match_at.is_none() {
+                    if hand.match_at.is_none() && starts_at_keyword(regex, keywords) {
                         Some(compile_anchored(&c.id, regex, false)?)
                     } else {
                         None
@@ -792,6 +791,13 @@ fn compile_anchored(
             rule: rule.to_string(),
             message: e.to_string(),
         })
+}
+
+/// Whether every match of a built-in `pattern` starts with one of its `keywords`, as its
+/// syntax tree shows: the regex then runs anchored at each keyword hit.
+fn starts_at_keyword(pattern: &str, keywords: &[&str]) -> bool {
+    crate::util::regex_facts::RegexFacts::parse(pattern, false)
+        .is_some_and(|facts| facts.always_starts_with_one_of(keywords))
 }
 
 fn secret_groups(regex: Option<&regex::bytes::Regex>) -> Vec<usize> {

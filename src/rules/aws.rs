@@ -36,7 +36,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}",
             keywords: ACCESS_KEY_PREFIXES,
             validator: Some(access_key_boundaries),
-            keyword_starts_match: true,
             hit_check: None,
             slot: Some(Slot::AwsAccessKeyId),
             placeholder_guard: true,
@@ -76,7 +75,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz|FQoGZXIvYXdz|AQoDYXdz)(?:[A-Za-z0-9+/=]|%[0-9A-Fa-f]{2}|\\/){40,}",
             keywords: SESSION_TOKEN_PREFIXES,
             validator: None,
-            keyword_starts_match: true,
             hit_check: None,
             slot: Some(Slot::AwsSessionToken),
             placeholder_guard: true,
@@ -98,7 +96,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"AWS4-(?:HMAC-SHA256|ECDSA-P256-SHA256)[ \t]+Credential=(?P<secret>[^/\s,\x22\\]+)",
             keywords: &["AWS4-"],
             validator: None,
-            keyword_starts_match: true,
             hit_check: None,
             slot: None,
             placeholder_guard: false,
@@ -135,7 +132,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"(?:Signature|signature|SIGNATURE)(?:=|%3[Dd])(?P<secret>(?:[A-Za-z0-9+/=]|%(?:2[BbFf]|3[Dd])){26,})",
             keywords: &["Signature", "signature", "SIGNATURE"],
             validator: None,
-            keyword_starts_match: true,
             hit_check: None,
             slot: Some(Slot::AwsSignature),
             placeholder_guard: true,
@@ -154,21 +150,36 @@ pub(crate) static RULES: &[RuleInfo] = &[
         default_enabled: true,
         form: SecretForm::Opaque,
         detector: Detector::Pattern {
-            regex: r"(?i:X-Amz-)(?:(?i:Credential)(?:=|%3D)(?P<secret>[A-Za-z0-9]+)|(?i:Security-Token)(?:=|%3D)(?P<secret2>(?:[A-Za-z0-9+/=_.~-]|%(?:[013-9A-Fa-f][0-9A-Fa-f]|2[0-57-9A-Fa-f]))+))",
+            regex: r"(?:X-(?:Amz|AMZ)|x-amz)-(?:(?:C(?:redential|REDENTIAL)|credential)(?:=|%3D)(?P<secret>[A-Za-z0-9]+)|(?:S(?:ecurity-Token|ECURITY-TOKEN)|security-token)(?:=|%3D)(?P<secret2>(?:[A-Za-z0-9+/=_.~-]|%(?:[013-9A-Fa-f][0-9A-Fa-f]|2[0-57-9A-Fa-f]))+))",
             // The whole parameter names, not `X-Amz-`: SDK debug lines hold three
             // `x-amz-date`/`x-amz-content-sha256` headers each, and every keyword hit costs
             // about 100 ns in the keyword pass even when it leads nowhere. Query strings and
-            // signed-header lists spell these names in one of the three cases listed.
+            // signed-header lists write the prefix and the name each in one of three cases;
+            // the keywords are every pairing, so every match starts with one (the regex is
+            // written as a trie of them, which keeps it one-pass). Each holds a key stem
+            // (`Cred`, `token`, …), through which the engine finds it: none costs a literal
+            // of the SIMD pass.
             keywords: &[
                 "X-Amz-Credential",
+                "X-Amz-credential",
+                "X-Amz-CREDENTIAL",
+                "x-amz-Credential",
                 "x-amz-credential",
+                "x-amz-CREDENTIAL",
+                "X-AMZ-Credential",
+                "X-AMZ-credential",
                 "X-AMZ-CREDENTIAL",
                 "X-Amz-Security-Token",
+                "X-Amz-security-token",
+                "X-Amz-SECURITY-TOKEN",
+                "x-amz-Security-Token",
                 "x-amz-security-token",
+                "x-amz-SECURITY-TOKEN",
+                "X-AMZ-Security-Token",
+                "X-AMZ-security-token",
                 "X-AMZ-SECURITY-TOKEN",
             ],
             validator: None,
-            keyword_starts_match: true,
             hit_check: Some(parameter_value_follows),
             slot: None,
             placeholder_guard: false,
@@ -190,7 +201,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"\bAWS (?P<secret>[A-Z0-9]{16,128}):(?P<secret2>[A-Za-z0-9+/]{20,}={0,2})",
             keywords: &["AWS "],
             validator: None,
-            keyword_starts_match: true,
             hit_check: None,
             slot: None,
             placeholder_guard: true,
@@ -208,7 +218,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"ABSK[A-Za-z0-9+/]{109,269}={0,2}|bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t(?:[A-Za-z0-9+/=_-]|%[0-9A-Fa-f]{2})*",
             keywords: &["ABSK", "bedrock-api-key-"],
             validator: None,
-            keyword_starts_match: true,
             hit_check: None,
             slot: None,
             placeholder_guard: true,

@@ -23,7 +23,6 @@ macro_rules! hash_rule {
                 regex: $regex,
                 keywords: &[$($k),+],
                 validator: None,
-                keyword_starts_match: true,
                 hit_check: None,
                 slot: None,
                 placeholder_guard: true,
@@ -60,6 +59,15 @@ pub(crate) static RULES: &[RuleInfo] = &[
         "PBKDF2 hashes as Django (`pbkdf2_sha256$<iterations>$<salt>$<hash>`) and passlib (`$pbkdf2-sha256$…`) write them",
         "iterations, salt and a hash of 20 or more base64 characters",
         r"\$?pbkdf2[_-]sha(?:1|256|512)\$[0-9]{1,8}\$[A-Za-z0-9./+]{1,128}\$[A-Za-z0-9./+=]{20,}",
-        ["pbkdf2_sha1$", "pbkdf2_sha256$", "pbkdf2_sha512$", "$pbkdf2-sha"]
+        [
+            "pbkdf2_sha1$",
+            "pbkdf2_sha256$",
+            "pbkdf2_sha512$",
+            "pbkdf2-sha1$",
+            "pbkdf2-sha256$",
+            "pbkdf2-sha512$",
+            "$pbkdf2-sha",
+            "$pbkdf2_sha"
+        ]
     ),
 ];

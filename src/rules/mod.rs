@@ -148,14 +148,13 @@ impl HandMatcher {
 #[derive(Clone, Copy)]
 pub(crate) enum Detector {
     /// A regex run only where one of the keywords occurs. Capture groups named `secret…` are
-    /// the parts to redact; without any, the whole match is.
+    /// the parts to redact; without any, the whole match is. Where the regex shows that every
+    /// match starts with one of the keywords (`util::regex_facts`), the builder runs it
+    /// anchored at each keyword hit instead of over the whole text.
     Pattern {
         regex: &'static str,
         keywords: &'static [&'static str],
         validator: Option<BuiltinValidator>,
-        /// Every match begins where one of the keywords begins, so the regex can run anchored
-        /// at each keyword hit instead of searching the whole text.
-        keyword_starts_match: bool,
         /// A necessary condition for a match around one keyword hit, cheaper than the
         /// regex's own failure: the rule runs only for hits that pass it. Most keyword hits
         /// in logs are not secrets (`x-amz-date`, a URL without credentials), and a regex
@@ -595,6 +594,45 @@ mod tests {
                 check.id
             );
         }
+    }
+
+    /// The builder runs a rule's regex anchored at its keyword hits where the regex shows
+    /// that every match starts with a keyword. These are the rules it cannot, searched over
+    /// the whole text once a keyword is seen: their keyword sits inside the match. A change
+    /// here is a change of speed (or a regex that lost its prefix), so it is pinned. Hand
+    /// matchers that answer the anchored search (`match_at`) are only for rules that have it.
+    #[test]
+    fn rules_searched_at_keyword_hits() {
+        let mut whole_text = Vec::new();
+        for rule in rules() {
+            if let Detector::Pattern {
+                regex,
+                keywords,
+                hand,
+                ..
+            } = rule.detector
+            {
+                let facts = crate::util::regex_facts::RegexFacts::parse(regex, false)
+                    .unwrap_or_else(|| panic!("{}: the regex does not parse", rule.id));
+                if !facts.always_starts_with_one_of(keywords) {
+                    whole_text.push(rule.id);
+                    assert!(
+                        hand.match_at.is_none(),
+                        "{}: match_at without a prefix",
+                        rule.id
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            whole_text,
+            [
+                "openai-api-key",
+                "azure-ad-client-secret",
+                "url-credentials",
+                "terraform-cloud-token"
+            ]
+        );
     }
 
     /// Every pattern rule has keywords (where the engine looks for them is its choice, and

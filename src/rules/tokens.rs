@@ -74,8 +74,8 @@ fn jwt_at(hay: &[u8], at: usize) -> Option<usize> {
     Some(i + padding(i))
 }
 
-/// The Slack token regex anchored at `at`: `(?i:xoxe\.)?xox[abeoprs]-[A-Za-z0-9-]{8,}`,
-/// else `(?i:xapp)-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+`. Each run is followed by a byte it
+/// The Slack token regex anchored at `at`: `(?:xoxe\.)?xox[abeoprs]-[A-Za-z0-9-]{8,}`,
+/// else `xapp-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+`. Each run is followed by a byte it
 /// cannot hold, so only the optional `xoxe.` needs a second try.
 fn slack_token_at(hay: &[u8], at: usize) -> Option<usize> {
     static BODY: ByteSet = ByteSet::new(ALNUM, b"-");
@@ -88,14 +88,12 @@ fn slack_token_at(hay: &[u8], at: usize) -> Option<usize> {
         let body = run(&BODY, i + 5);
         (ok && body >= 8).then_some(i + 5 + body)
     };
-    let refresh = hay
-        .get(at..at + 5)
-        .is_some_and(|h| h.eq_ignore_ascii_case(b"xoxe."));
+    let refresh = hay.get(at..at + 5).is_some_and(|h| h == b"xoxe.");
     if let Some(end) = refresh.then(|| xox(at + 5)).flatten().or_else(|| xox(at)) {
         return Some(end);
     }
     // `xapp-1-A0123-4567-abc`
-    if !hay.get(at..at + 4)?.eq_ignore_ascii_case(b"xapp") {
+    if hay.get(at..at + 4)? != b"xapp" {
         return None;
     }
     let mut i = at + 4;
@@ -255,7 +253,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"\beyJ[A-Za-z0-9_-]{8,}={0,2}\.(?:[A-Za-z0-9_-]{8,}={0,2}\.){0,3}(?:[A-Za-z0-9_-]{8,}={0,2}|\.)?[A-Za-z0-9_/+-]*={0,2}|\bZXlK[A-Za-z0-9+/_-]{40,}={0,2}",
             keywords: &["eyJ", "ZXlK"],
             validator: None,
-            keyword_starts_match: true,
             hit_check: None,
             slot: None,
             placeholder_guard: true,
@@ -277,7 +274,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255}",
             keywords: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
             validator: Some(github_token),
-            keyword_starts_match: true,
             hit_check: None,
             slot: None,
             placeholder_guard: true,
@@ -302,7 +298,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
                 "gloas-", "glsoat-", "glcbt-", "GR1348941", "_gitlab_session=",
             ],
             validator: None,
-            keyword_starts_match: true,
             hit_check: None,
             slot: None,
             placeholder_guard: true,
@@ -317,10 +312,11 @@ pub(crate) static RULES: &[RuleInfo] = &[
         default_enabled: true,
         form: SecretForm::Opaque,
         detector: Detector::Pattern {
-            regex: r"(?i:xoxe\.)?xox[abeoprs]-[A-Za-z0-9-]{8,}|(?i:xapp)-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+",
-            keywords: &["xox", "XOX", "xapp", "XAPP"],
+            // Slack writes its prefixes in lower case; the regex takes no other case, which
+            // no keyword would find.
+            regex: r"(?:xoxe\.)?xox[abeoprs]-[A-Za-z0-9-]{8,}|xapp-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+",
+            keywords: &["xox", "xapp"],
             validator: Some(slack_token),
-            keyword_starts_match: true,
             hit_check: None,
             slot: None,
             placeholder_guard: true,
@@ -342,7 +338,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<secret>[A-Za-z0-9+/]{20,})",
             keywords: &["hooks.slack.com"],
             validator: None,
-            keyword_starts_match: true,
             hit_check: None,
             slot: None,
             placeholder_guard: true,
@@ -360,7 +355,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,247}",
             keywords: &["sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_"],
             validator: Some(bounded),
-            keyword_starts_match: true,
             hit_check: None,
             slot: None,
             placeholder_guard: true,
@@ -378,7 +372,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"AIza[A-Za-z0-9_-]{35}",
             keywords: &["AIza"],
             validator: Some(bounded),
-            keyword_starts_match: true,
             hit_check: None,
             slot: None,
             placeholder_guard: true,
@@ -396,7 +389,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}",
             keywords: &["T3BlbkFJ", "sk-proj-", "sk-svcacct-", "sk-admin-"],
             validator: None,
-            keyword_starts_match: false,
             hit_check: None,
             slot: None,
             placeholder_guard: true,
@@ -414,7 +406,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"sk-ant-[a-z]{2,10}[0-9]{2}-[A-Za-z0-9_-]{80,}",
             keywords: &["sk-ant-"],
             validator: None,
-            keyword_starts_match: true,
             hit_check: None,
             slot: None,
             placeholder_guard: true,
@@ -429,10 +420,9 @@ pub(crate) static RULES: &[RuleInfo] = &[
         default_enabled: true,
         form: SecretForm::Opaque,
         detector: Detector::Pattern {
-            regex: r"(?i:npm_)[A-Za-z0-9]{36}",
+            regex: r"(?:npm_|NPM_)[A-Za-z0-9]{36}",
             keywords: &["npm_", "NPM_"],
             validator: Some(bounded),
-            keyword_starts_match: true,
             hit_check: None,
             slot: None,
             placeholder_guard: true,
@@ -450,7 +440,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}",
             keywords: &["pypi-AgEIcHlwaS5vcmc"],
             validator: None,
-            keyword_starts_match: true,
             hit_check: None,
             slot: None,
             placeholder_guard: true,
@@ -468,7 +457,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}",
             keywords: &["SG."],
             validator: Some(bounded),
-            keyword_starts_match: true,
             hit_check: None,
             slot: None,
             placeholder_guard: true,
@@ -489,7 +477,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             // looks for it inside the key-run scan's runs (it reads that from the regex).
             keywords: &["SK"],
             validator: Some(bounded),
-            keyword_starts_match: true,
             hit_check: None,
             slot: None,
             placeholder_guard: true,
@@ -509,7 +496,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             // faster than ten SIMD keyword slots would.
             keywords: &["Q~"],
             validator: Some(bounded),
-            keyword_starts_match: false,
             hit_check: None,
             slot: None,
             placeholder_guard: true,
@@ -527,7 +513,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"HRKU-AA[A-Za-z0-9_-]{58}",
             keywords: &["HRKU-AA"],
             validator: None,
-            keyword_starts_match: true,
             hit_check: None,
             slot: None,
             placeholder_guard: true,
@@ -545,7 +530,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s:,.()]|\\[nrt]|-[A-Za-z0-9]){32,}(?:-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)?",
             keywords: &["-----BEGIN"],
             validator: None,
-            keyword_starts_match: true,
             hit_check: None,
             slot: None,
             placeholder_guard: true,
@@ -564,7 +548,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r"[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s:/@\x22'<>\[\]]{0,256}:(?P<secret>[^\s/@\x22'<>]{1,256})@[A-Za-z0-9.\[\]%-]",
             keywords: &["://"],
             validator: Some(url_password_is_real),
-            keyword_starts_match: false,
             hit_check: Some(at_sign_follows),
             slot: None,
             placeholder_guard: false,
@@ -589,7 +572,6 @@ pub(crate) static RULES: &[RuleInfo] = &[
             regex: r#"[ \t](?:-u|--user)(?:=|[ \t]{1,5})["']?(?:[^\s:"'\[\]]{0,128}["']?:["']?(?P<secret>[^\s"']{3,256})|(?P<secret2>[^\s:"'\[\]]{8,128}):(?:["'\s]|$))"#,
             keywords: &[" -u", "\t-u", " --user", "\t--user"],
             validator: Some(curl_password_is_real),
-            keyword_starts_match: true,
             hit_check: None,
             slot: None,
             placeholder_guard: false,
