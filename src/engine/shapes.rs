@@ -83,7 +83,7 @@ impl ContextProbe {
 
     /// Whether the context's last character, whose encoding starts at `last_start`, may
     /// follow what is before it.
-    #[inline]
+    #[inline(always)]
     fn allows(self, hay: &[u8], last_start: usize) -> bool {
         match self {
             ContextProbe::Char(want) => {
