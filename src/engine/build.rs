@@ -12,7 +12,6 @@ use super::{
 use crate::rules::aws;
 use crate::rules::keys::KEY_STEMS;
 use crate::util::long_literals::LongLiterals;
-use crate::util::regex_facts::RegexFacts;
 use zeroize::Zeroizing;
 
 impl Engine {
@@ -46,14 +45,17 @@ impl Engine {
         let mut run_keywords = Vec::new();
         let mut byte_keywords: Vec<(u8, Vec<ByteKeyword>)> = Vec::new();
         for (i, (rule, words)) in parts.rules.iter().zip(&parts.keywords).enumerate() {
-            let Some(regex) = &rule.regex else {
+            if rule.regex.is_none() {
                 continue;
-            };
+            }
             if words.is_empty() {
                 unconditional.push(i as u16);
             }
-            let in_key_runs = !parts.simd_keywords_only
-                && matches_start_in_key_runs(regex.as_str(), rule.unicode, words);
+            // A match starts with one of the keywords, and its first KEY_RUN_MIN bytes are
+            // key bytes: the keyword lies inside a run the key-run scan reports, at least
+            // KEY_RUN_MIN bytes from its end.
+            let in_key_runs =
+                rule.match_start.at_keyword && rule.match_start.key_bytes >= KEY_RUN_MIN;
             for w in words {
                 let bytes = w.as_bytes();
                 match placement(bytes, in_key_runs, parts.simd_keywords_only) {
@@ -262,14 +264,13 @@ enum Placement {
 /// `~` (Azure client secrets' `Q~`), `$` (crypt(3), bcrypt and Argon2 hashes).
 const RARE_KEYWORD_BYTES: &[u8] = b"~$";
 
-/// Where `keyword` is looked for. `in_key_runs`: the rule's matches all start inside a key
-/// run ([`matches_start_in_key_runs`]).
+/// Where `keyword` is looked for. `in_key_runs`: every match of the rule starts with one of
+/// its keywords followed by key bytes up to [`KEY_RUN_MIN`] in all (`MatchStart`), as
+/// Twilio's `SK[0-9a-fA-F]{32}` does.
 fn placement(keyword: &[u8], in_key_runs: bool, simd_only: bool) -> Placement {
     if simd_only {
         return Placement::SimdPass;
     }
-    // A match starts with one of the keywords, and its first KEY_RUN_MIN bytes are key
-    // bytes: the keyword lies inside a run the scan reports, at least KEY_RUN_MIN from its end.
     if in_key_runs
         && !keyword.is_empty()
         && keyword.len() <= KEY_RUN_MIN
@@ -281,16 +282,4 @@ fn placement(keyword: &[u8], in_key_runs: bool, simd_only: bool) -> Placement {
         Some(&byte) => Placement::AtByte(byte),
         None => Placement::SimdPass,
     }
-}
-
-/// Whether every match of `pattern` starts with one of `keywords` and its first
-/// [`KEY_RUN_MIN`] bytes are key bytes (`[A-Za-z0-9+/]`), as the regex's syntax tree shows
-/// (`util::regex_facts`): Twilio's `SK[0-9a-fA-F]{32}` does. The answer is "no" wherever
-/// the tree cannot show it.
-fn matches_start_in_key_runs(pattern: &str, unicode: bool, keywords: &[String]) -> bool {
-    !keywords.is_empty()
-        && RegexFacts::parse(pattern, unicode).is_some_and(|facts| {
-            facts.leading_bytes_in(&aws::KEY_BYTES) >= KEY_RUN_MIN
-                && facts.always_starts_with_one_of(keywords)
-        })
 }

@@ -110,10 +110,9 @@ pub(crate) struct CompiledRule {
     pub replacement: Replacement,
     /// A necessary condition at each keyword hit, checked before the regex runs.
     pub hit_check: Option<crate::rules::HitCheck>,
-    /// Whether the regex was compiled with Unicode classes (custom rules) or byte classes
-    /// (built-ins): the engine reads the pattern the same way to choose where its keywords
-    /// are searched.
-    pub unicode: bool,
+    /// Where the regex's matches start, read from it once: the engine chooses where the
+    /// rule's keywords are searched from it.
+    pub match_start: MatchStart,
     /// Hand-written equivalents of the anchored search and of the capture search.
     pub hand: crate::rules::HandMatcher,
     /// Reject matches with fewer than five distinct letters and digits: `AKIAXXXXXXXXXXXXXXXX`
@@ -141,7 +140,7 @@ impl CompiledRule {
             validator: Validator::None,
             replacement,
             hit_check: None,
-            unicode: false,
+            match_start: MatchStart::default(),
             hand: crate::rules::HandMatcher::NONE,
             placeholder_guard: false,
             slot: None,
@@ -158,6 +157,31 @@ impl CompiledRule {
     /// Whether the rule is searched at each keyword hit rather than over the whole text.
     fn searched_at_hits(&self) -> bool {
         self.anchored.is_some() || self.hand.match_at.is_some() || self.hand.secret_at.is_some()
+    }
+}
+
+/// What a pattern rule's regex shows about where its matches start (`util::regex_facts`),
+/// read once when the rule is compiled. Both are guarantees over every match; where the
+/// regex's syntax tree cannot show one, it is `false` or 0.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct MatchStart {
+    /// Every match starts with one of the rule's keywords: the regex can run anchored at
+    /// each keyword hit.
+    pub at_keyword: bool,
+    /// Every match's first this many bytes are key bytes (`[A-Za-z0-9+/]`).
+    pub key_bytes: usize,
+}
+
+impl MatchStart {
+    /// Reads `pattern`, parsed as `regex::bytes` does with `unicode` on or off.
+    pub(crate) fn of<K: AsRef<[u8]>>(pattern: &str, unicode: bool, keywords: &[K]) -> MatchStart {
+        crate::util::regex_facts::RegexFacts::parse(pattern, unicode).map_or(
+            MatchStart::default(),
+            |facts| MatchStart {
+                at_keyword: facts.always_starts_with_one_of(keywords),
+                key_bytes: facts.leading_bytes_in(&crate::util::classify::KEY_BYTES),
+            },
+        )
     }
 }
 
@@ -634,6 +658,58 @@ mod tests {
                 String::from_utf8_lossy(literal)
             );
         }
+    }
+
+    /// A custom rule shaped like Twilio's gets the same placement, read from its regex, and
+    /// finds what the SIMD pass would: whole tokens, glued ones, ones cut short or too long.
+    #[test]
+    fn custom_rules_are_placed_from_their_regex() {
+        let build = |simd: bool| {
+            let b = Redactor::builder().custom_rule(
+                crate::CustomRule::new("acme-key", "ACME[A-Za-z0-9]{40}").keywords(["ACME"]),
+            );
+            if simd {
+                b.build_simd_keywords_only()
+            } else {
+                b.build()
+            }
+            .expect("the rule builds")
+        };
+        let (placed, simd) = (build(false), build(true));
+        let custom = |r: &Redactor| r.engine().rules.iter().position(|c| &*c.id == "acme-key");
+        let in_runs: Vec<(&[u8], Option<usize>)> = placed
+            .engine()
+            .run_keywords
+            .iter()
+            .map(|(k, rule)| (&**k, Some(usize::from(*rule))))
+            .filter(|(k, _)| *k == b"ACME")
+            .collect();
+        assert_eq!(in_runs, [(&b"ACME"[..], custom(&placed))]);
+        let mut rng = XorShift(0x5DEE_CE66_D1CE_4E5B);
+        let mut found = 0;
+        for _ in 0..5_000 {
+            let mut t = String::new();
+            for _ in 0..(rng.next() % 4 + 1) {
+                t.push_str(
+                    [
+                        "", " ", "/", "=", "x", "_", "ACME", "
+",
+                    ][(rng.next() % 8) as usize],
+                );
+                t.push_str("ACME");
+                for _ in 0..(38 + rng.next() % 5) {
+                    t.push(char::from(b"aZ09"[(rng.next() % 4) as usize]));
+                }
+                if rng.next() % 3 == 0 {
+                    t.push(char::from(b"+/_"[(rng.next() % 3) as usize]));
+                }
+            }
+            let got: Vec<_> = placed.find(&t).map(|f| (f.rule(), f.range())).collect();
+            let want: Vec<_> = simd.find(&t).map(|f| (f.rule(), f.range())).collect();
+            assert_eq!(got, want, "{t:?}");
+            found += got.iter().filter(|(rule, _)| *rule == "acme-key").count();
+        }
+        assert!(found >= 500, "only {found} findings");
     }
 
     /// Keywords found in key runs, at a byte or through a literal they hold lead to the same

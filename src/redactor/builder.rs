@@ -1,7 +1,7 @@
 //! Configuring a redactor, and compiling the configuration into an engine (one per scope).
 
 use super::{covers, CustomRule, Redactor, Scope, DEFAULT_MAX_VALUE_LEN};
-use crate::engine::{self, CompiledRule, Engine, EngineParts, Validator};
+use crate::engine::{self, CompiledRule, Engine, EngineParts, MatchStart, Validator};
 use crate::replacement::Replacement;
 use crate::rules::keys::KeyNames;
 use crate::rules::{self, Detector, Family, HandMatcher, Slot};
@@ -588,40 +588,46 @@ impl RedactorBuilder {
             if !c.enabled {
                 continue;
             }
-            let (regex, anchored, validator, words, hit_check, hand, guard) = match info.detector {
-                Detector::Pattern {
-                    regex,
-                    keywords,
-                    validator,
-                    hit_check,
-                    hand,
-                    placeholder_guard,
-                    ..
-                } => (
-                    Some(compile(&c.id, regex, false)?),
-                    // A hand matcher answers the anchored search; the regex is then compiled
-                    // for it only if its capture groups are read.
-                    if hand.match_at.is_none() && starts_at_keyword(regex, keywords) {
-                        Some(compile_anchored(&c.id, regex, false)?)
-                    } else {
-                        None
-                    },
-                    validator.map_or(Validator::None, Validator::Builtin),
-                    keywords.iter().map(|k| k.to_string()).collect(),
-                    hit_check,
-                    hand,
-                    placeholder_guard,
-                ),
-                Detector::KeyValue(_) | Detector::Scanner(_) | Detector::Shape(_) => (
-                    None,
-                    None,
-                    Validator::None,
-                    Vec::new(),
-                    None,
-                    HandMatcher::NONE,
-                    true,
-                ),
-            };
+            let (regex, anchored, validator, words, hit_check, hand, guard, match_start) =
+                match info.detector {
+                    Detector::Pattern {
+                        regex,
+                        keywords,
+                        validator,
+                        hit_check,
+                        hand,
+                        placeholder_guard,
+                        ..
+                    } => {
+                        let match_start = MatchStart::of(regex, false, keywords);
+                        (
+                            Some(compile(&c.id, regex, false)?),
+                            // A hand matcher answers the anchored search; the regex is then
+                            // compiled for it only if its capture groups are read.
+                            if hand.match_at.is_none() && match_start.at_keyword {
+                                Some(compile_anchored(&c.id, regex, false)?)
+                            } else {
+                                None
+                            },
+                            validator.map_or(Validator::None, Validator::Builtin),
+                            keywords.iter().map(|k| k.to_string()).collect(),
+                            hit_check,
+                            hand,
+                            placeholder_guard,
+                            match_start,
+                        )
+                    }
+                    Detector::KeyValue(_) | Detector::Scanner(_) | Detector::Shape(_) => (
+                        None,
+                        None,
+                        Validator::None,
+                        Vec::new(),
+                        None,
+                        HandMatcher::NONE,
+                        true,
+                        MatchStart::default(),
+                    ),
+                };
             let secret_groups = secret_groups(regex.as_ref());
             let captures = match (&info.detector, &anchored) {
                 _ if secret_groups.is_empty() => None,
@@ -645,7 +651,7 @@ impl RedactorBuilder {
                 validator,
                 replacement: replacement_of(c),
                 hit_check,
-                unicode: false,
+                match_start,
                 hand,
                 placeholder_guard: guard,
                 form: info.form,
@@ -669,7 +675,7 @@ impl RedactorBuilder {
             compiled.push(CompiledRule {
                 secret_groups,
                 regex: Some(regex),
-                unicode: true,
+                match_start: MatchStart::of(&rule.pattern, true, &rule.keywords),
                 captures,
                 validator: rule
                     .validator
@@ -791,13 +797,6 @@ fn compile_anchored(
             rule: rule.to_string(),
             message: e.to_string(),
         })
-}
-
-/// Whether every match of a built-in `pattern` starts with one of its `keywords`, as its
-/// syntax tree shows: the regex then runs anchored at each keyword hit.
-fn starts_at_keyword(pattern: &str, keywords: &[&str]) -> bool {
-    crate::util::regex_facts::RegexFacts::parse(pattern, false)
-        .is_some_and(|facts| facts.always_starts_with_one_of(keywords))
 }
 
 fn secret_groups(regex: Option<&regex::bytes::Regex>) -> Vec<usize> {
