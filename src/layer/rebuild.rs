@@ -222,7 +222,7 @@ impl Capture {
                 }
                 rendered.extend_from_slice(&text[at..piece.end]);
                 if replaced {
-                    settle(redactor, rendered, start, slot.name, settled);
+                    settle(redactor, rendered, start, slot.name, slot.exempt, settled);
                 }
                 rendered_pieces[p] = start..rendered.len();
             }
@@ -237,13 +237,22 @@ impl Capture {
 ///
 /// The slots of what the rescan finds go to `counted` (what later passes find, which the
 /// fuzzers have never produced, is redacted but not counted).
+///
+/// In an exempt field only known secret values are ever replaced, so only they are looked
+/// for again: a full rescan would redact, next to a known value, what the exemption keeps
+/// everywhere else (a card number in an exempt `request_id`).
 fn settle(
     redactor: &Redactor,
     rendered: &mut Vec<u8>,
     start: usize,
     name: &'static str,
+    exempt: bool,
     counted: &mut Vec<(usize, &'static str)>,
 ) {
+    if exempt {
+        settle_known_values(redactor, rendered, start, name, counted);
+        return;
+    }
     let piece = &rendered[start..];
     let found = redactor.scan(piece, |raw| {
         counted.extend(
@@ -261,6 +270,45 @@ fn settle(
     };
     rendered.truncate(start);
     rendered.extend_from_slice(&settled);
+}
+
+/// [`settle`] for an exempt field: known secret values only, until a pass finds none (at
+/// most [`crate::MAX_PASSES`] passes in all, counting the render's).
+fn settle_known_values(
+    redactor: &Redactor,
+    rendered: &mut Vec<u8>,
+    start: usize,
+    name: &'static str,
+    counted: &mut Vec<(usize, &'static str)>,
+) {
+    for pass in 1..crate::MAX_PASSES {
+        let piece = &rendered[start..];
+        let next = redactor.scan(piece, |raw| {
+            let mut known = raw
+                .iter()
+                .filter(|(rule, _)| redactor.is_secret_value_rule(*rule))
+                .peekable();
+            known.peek()?;
+            let mut out = Vec::with_capacity(piece.len());
+            let mut at = 0;
+            for (rule, range) in known {
+                if pass == 1 {
+                    counted.push((redactor.counter_slot(*rule), name));
+                }
+                let range = range.start.max(at)..range.end.max(at);
+                out.extend_from_slice(&piece[at..range.start]);
+                redactor.write_replacement(*rule, &piece[range.clone()], &mut out);
+                at = range.end;
+            }
+            out.extend_from_slice(&piece[at..]);
+            Some(out)
+        });
+        let Some(next) = next else {
+            return;
+        };
+        rendered.truncate(start);
+        rendered.extend_from_slice(&next);
+    }
 }
 
 /// Widens `range` outward to UTF-8 character boundaries, staying inside `bounds`.
