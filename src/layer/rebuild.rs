@@ -284,24 +284,19 @@ fn settle_known_values(
     for pass in 1..crate::MAX_PASSES {
         let piece = &rendered[start..];
         let next = redactor.scan(piece, |raw| {
-            let mut known = raw
+            let known: Vec<_> = raw
                 .iter()
                 .filter(|(rule, _)| redactor.is_secret_value_rule(*rule))
-                .peekable();
-            known.peek()?;
-            let mut out = Vec::with_capacity(piece.len());
-            let mut at = 0;
-            for (rule, range) in known {
-                if pass == 1 {
-                    counted.push((redactor.counter_slot(*rule), name));
-                }
-                let range = range.start.max(at)..range.end.max(at);
-                out.extend_from_slice(&piece[at..range.start]);
-                redactor.write_replacement(*rule, &piece[range.clone()], &mut out);
-                at = range.end;
+                .cloned()
+                .collect();
+            if pass == 1 {
+                counted.extend(
+                    known
+                        .iter()
+                        .map(|(rule, _)| (redactor.counter_slot(*rule), name)),
+                );
             }
-            out.extend_from_slice(&piece[at..]);
-            Some(out)
+            (!known.is_empty()).then(|| redactor.render(piece, &known, |r| r))
         });
         let Some(next) = next else {
             return;

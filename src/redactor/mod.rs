@@ -533,7 +533,7 @@ impl Redactor {
 
     /// Writes `hay` with each finding replaced; `adjust` may widen a range (to `char`
     /// boundaries for `&str` input).
-    fn render(
+    pub(crate) fn render(
         &self,
         hay: &[u8],
         raw: &[Raw],
