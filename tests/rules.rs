@@ -33,6 +33,9 @@ const POSITIVES: &[(&str, &str, &str, &str)] = &[
     ("aws-signature", "X-Amz-Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024/[REDACTED]", "fe5f80f77d5fa3be", "[REDACTED]"),
     ("aws-session-token", "&X-Amz-Security-Token=FQoGZXIvYXdzE%2Fabc%2Bdef&X-Amz-Date=20261124T000000Z", "FQoGZXIvYXdzE%2Fabc%2Bdef", "&X-Amz-Date=20261124T000000Z"),
     ("aws-presigned-url", "X-Amz-Credential%3Dminio%252F20261124", "minio", "%252F20261124"),
+    // Prefix and name in different cases, and `%3d` as .NET's UrlEncode writes it.
+    ("aws-presigned-url", "?x-amz-Credential=minio%2F20261124&X-AMZ-Date=20261124T000000Z", "minio", "%2F20261124&X-AMZ-Date"),
+    ("aws-presigned-url", "X-AMZ-security-token%3dQkV5V2l0aE5vUHJlZml4MTIzNDU2Nzg5MA%26x", "QkV5V2l0aE5vUHJlZml4MTIzNDU2Nzg5MA", "%26x"),
     ("aws-sigv2-authorization", "signed: AWS AKIAIOSFODNN7EXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg= ok", "frJIUN8DYpKDtOLCwo//yllqDzg=", " ok"),
     ("http-authorization", "Authorization: AWS AKIAIOSFODNN7EXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg=", "frJIUN8DYpKDtOLCwo//yllqDzg=", "Authorization: AWS "),
     ("aws-bedrock-api-key", "ABSKQmVkcm9ja0FQSUtleS1abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwx=", "ABSKQmVkcm9ja0FQSUtleS1", ""),
@@ -48,6 +51,9 @@ const POSITIVES: &[(&str, &str, &str, &str)] = &[
     ("crypt-hash", r#"htpasswd line admin:$apr1$qxhyMtCk$KjpjrOzyt5QSu7XPJq.uLn"#, r#"$apr1$qxhyMtCk$KjpjrOzyt5QSu7XPJq.uLn"#, r#"htpasswd line admin:"#),
     ("crypt-hash", r#"user ann $y$j9T$Qnu01a9j7uvSfk9ezAml8i$Q7BN2djDPw/7hd6Cd8gRij96NAOkipjB5qsOC.e4LW/ migrated"#, r#"$y$j9T$Qnu01a9j7uvSfk9ezAml8i$Q7BN2djDPw/7hd6Cd8gRij96NAOkipjB5qsOC.e4LW/"#, r#" migrated"#),
     ("pbkdf2-hash", r#"django user row: (3, 'pbkdf2_sha256$600000$bxzbmkst9ope261YeZr2uM$l7ImA3k8nSV9/qT2GIdiKIDq2Iz+GPPcORl4TXX0UIb=', None)"#, r#"pbkdf2_sha256$600000$bxzbmkst9ope261YeZr2uM$l7ImA3k8nSV9/qT2GIdiKIDq2Iz+GPPcORl4TXX0UIb="#, r#"', None)"#),
+    // The two spellings only the regex used to take: `-` without the leading `$`, `_` with it.
+    ("pbkdf2-hash", "hash=pbkdf2-sha256$29000$N2Y1ZjE2$Tj9PnUsyr0RnDw2NmKyYUHqV1KqEKbjr0CuEJYJa3DM end", "Tj9PnUsyr0RnDw2NmKyYUHqV1KqEKbjr0CuEJYJa3DM", " end"),
+    ("pbkdf2-hash", "row ($pbkdf2_sha512$10000$c2FsdA$Y2LuE8Wjrk+HwWHSDPJqRrxmIYfMrh6sYV1SmbwI/7Q)", "Y2LuE8Wjrk+HwWHSDPJqRrxmIYfMrh6sYV1SmbwI/7Q", "row ("),
     // http
     ("http-authorization", "Authorization: Bearer abc.def-ghi", "abc.def-ghi", "Authorization: Bearer "),
     ("http-authorization", r#"{"authorization": "Basic dXNlcjpwYXNzd29yZA=="}"#, "dXNlcjpwYXNzd29yZA==", r#""authorization": "Basic "#),

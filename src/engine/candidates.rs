@@ -304,8 +304,9 @@ impl Engine {
     }
 
     /// Searches `run`, a maximal run of at least [`KEY_RUN_MIN`] key bytes, for the keywords
-    /// the engine looks for there (`build::Placement::InKeyRuns`), and searches each hit's rule (at the hit, or
-    /// over the whole text once for a rule whose matches do not start at a keyword).
+    /// the engine looks for there (`build::Placement::InKeyRuns`), and searches each hit's
+    /// rule (at the hit, or over the whole text once for a rule whose matches do not start at
+    /// a keyword).
     pub(super) fn run_keywords_in(
         &self,
         hay: &[u8],

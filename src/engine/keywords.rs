@@ -103,12 +103,21 @@ impl Keywords {
         if stems > 0 {
             // The stems' pass takes rule keywords too, up to an even share of all literals:
             // 57 stems and 65 rule keywords are two passes of 61, not three.
+            // Only literals of three bytes or more join it: Teddy fingerprints as many bytes
+            // as its shortest literal has, and the stems have three.
             let mut group: Vec<usize> = (0..stems).collect();
             if !large && stems < TEDDY_GROUP {
                 let passes = literals.len().div_ceil(TEDDY_GROUP);
                 let share = literals.len().div_ceil(passes);
-                let taken = share.saturating_sub(stems).min(rule_literals.len());
-                group.extend(rule_literals.drain(..taken));
+                let mut room = share.saturating_sub(stems);
+                rule_literals.retain(|&i| {
+                    let joins = room > 0 && literals[i].len() >= 3;
+                    if joins {
+                        group.push(i);
+                        room -= 1;
+                    }
+                    !joins
+                });
             }
             groups_of_indices.push((group, false));
         }
@@ -440,6 +449,45 @@ mod tests {
                     String::from_utf8_lossy(hay)
                 );
             }
+        }
+    }
+
+    /// 50 stems and 70 rule keywords: two passes of 60, the stems' taking 10 rule keywords
+    /// (not the 2-byte one, which would blunt its fingerprints). Every occurrence of every
+    /// literal is reported, and the first pass, stems and rule keywords together, reports in
+    /// text order, which the key-value parser needs of the stems.
+    #[test]
+    fn the_stems_pass_takes_rule_keywords_and_keeps_text_order() {
+        let mut literals: Vec<String> = (0..50).map(|i| format!("st{i:02}")).collect();
+        literals.push("ab".to_string());
+        literals.extend((0..69).map(|i| format!("rk{i:02}x")));
+        let k = Keywords::new(&literals, 50).expect("keywords build");
+        assert_eq!(k.passes(), 2);
+        let first = &k.groups[0].ids;
+        assert_eq!(first.len(), 60);
+        assert!((0..50).all(|stem| first.contains(&stem)));
+        assert!(!first.contains(&50), "the 2-byte keyword stays out");
+        let mut rng = crate::test_rng::XorShift(0x1234_5678_9ABC_DEF1);
+        for _ in 0..300 {
+            let mut hay = String::new();
+            for _ in 0..rng.next() % 30 {
+                let literal = &literals[(rng.next() % literals.len() as u64) as usize];
+                let cut = literal.len() - (rng.next() % 2) as usize;
+                hay.push_str(&literal[..cut]);
+                hay.push_str(["", " ", "x", "s", "t0"][(rng.next() % 5) as usize]);
+            }
+            let hay = hay.as_bytes();
+            assert_eq!(all_hits(&k, hay), naive_hits(&literals, hay), "{hay:?}");
+            let mut first_pass = Vec::new();
+            k.for_each(hay, |i, r| {
+                if first.contains(&i) {
+                    first_pass.push(r.start);
+                }
+            });
+            assert!(
+                first_pass.windows(2).all(|w| w[0] <= w[1]),
+                "{first_pass:?}"
+            );
         }
     }
 

@@ -15,7 +15,7 @@
 //!    Keywords that another scan finds more cheaply stay out of the SIMD pass, whose cost
 //!    grows with its literals; the engine chooses, from each rule's regex and keywords
 //!    (`build::placement`): Twilio's `SK` is looked for inside the long key runs of step 4
-//!    (the regex's syntax tree shows every match starts with `SK` and 33 more key bytes),
+//!    (the regex's syntax tree shows every match starts with `SK` and 32 more key bytes),
 //!    Azure's `Q~` at each `~` of the rare-byte pass. A keyword
 //!    that holds another literal of the pass is found through it with one comparison
 //!    (`X-Amz-Credential` through the key stem `Cred`; `build::carriers`), which keeps the

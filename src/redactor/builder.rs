@@ -600,6 +600,13 @@ impl RedactorBuilder {
                         ..
                     } => {
                         let match_start = MatchStart::of(regex, false, keywords);
+                        // A hand matcher of the anchored search serves only a rule whose
+                        // matches all start at a keyword; without that, the regex searches
+                        // the whole text (`rules_searched_at_keyword_hits` keeps it so).
+                        let hand = HandMatcher {
+                            match_at: hand.match_at.filter(|_| match_start.at_keyword),
+                            ..hand
+                        };
                         (
                             Some(compile(&c.id, regex, false)?),
                             // A hand matcher answers the anchored search; the regex is then

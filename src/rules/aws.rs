@@ -150,15 +150,15 @@ pub(crate) static RULES: &[RuleInfo] = &[
         default_enabled: true,
         form: SecretForm::Opaque,
         detector: Detector::Pattern {
-            regex: r"(?:X-(?:Amz|AMZ)|x-amz)-(?:(?:C(?:redential|REDENTIAL)|credential)(?:=|%3D)(?P<secret>[A-Za-z0-9]+)|(?:S(?:ecurity-Token|ECURITY-TOKEN)|security-token)(?:=|%3D)(?P<secret2>(?:[A-Za-z0-9+/=_.~-]|%(?:[013-9A-Fa-f][0-9A-Fa-f]|2[0-57-9A-Fa-f]))+))",
+            regex: r"(?:X-(?:Amz|AMZ)|x-amz)-(?:(?:C(?:redential|REDENTIAL)|credential)(?:=|%3[Dd])(?P<secret>[A-Za-z0-9]+)|(?:S(?:ecurity-Token|ECURITY-TOKEN)|security-token)(?:=|%3[Dd])(?P<secret2>(?:[A-Za-z0-9+/=_.~-]|%(?:[013-9A-Fa-f][0-9A-Fa-f]|2[0-57-9A-Fa-f]))+))",
             // The whole parameter names, not `X-Amz-`: SDK debug lines hold three
             // `x-amz-date`/`x-amz-content-sha256` headers each, and every keyword hit costs
             // about 100 ns in the keyword pass even when it leads nowhere. Query strings and
             // signed-header lists write the prefix and the name each in one of three cases;
             // the keywords are every pairing, so every match starts with one (the regex is
             // written as a trie of them, which keeps it one-pass). Each holds a key stem
-            // (`Cred`, `token`, …), through which the engine finds it: none costs a literal
-            // of the SIMD pass.
+            // (`Cred`, `token`, …), through which the engine finds it while the key-value
+            // rules are on: none then costs a literal of the SIMD pass.
             keywords: &[
                 "X-Amz-Credential",
                 "X-Amz-credential",
@@ -440,10 +440,12 @@ fn signature_value(hay: &[u8], m: Range<usize>) -> Option<Range<usize>> {
 /// such as `x-amz-security-token: …` are the session-token rule's, not this one's.
 fn parameter_value_follows(hay: &[u8], hit: Range<usize>) -> bool {
     let rest = &hay[hit.end..];
-    rest.starts_with(b"=") || rest.starts_with(b"%3D")
+    // `%3d`: .NET's `HttpUtility.UrlEncode` writes lower-case hex.
+    rest.starts_with(b"=") || rest.starts_with(b"%3D") || rest.starts_with(b"%3d")
 }
 
-/// After `X-Amz-` (6 bytes), `Credential` (10) or `Security-Token` (14), then `=` or `%3D`.
+/// After `X-Amz-` (6 bytes), `Credential` (10) or `Security-Token` (14), then `=`, `%3D`
+/// or `%3d`.
 fn presigned_value(hay: &[u8], m: Range<usize>) -> Option<Range<usize>> {
     let name = match hay.get(m.start + 6)? {
         b'C' | b'c' => 10,

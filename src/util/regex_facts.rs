@@ -182,6 +182,79 @@ mod tests {
         assert!(!s(r"SK[0-9]", &[""]));
     }
 
+    /// Where the answer is yes, generated matches bear it out: every match in random text
+    /// starts with one of the literals. (And the patterns where it is no have a match that
+    /// does not, so the test sees both answers.)
+    #[test]
+    fn starts_with_holds_on_every_match() {
+        // Pattern, literals, the expected answer, the pieces of the random text.
+        let cases: [(&str, &[&str], bool, &[&str]); 6] = [
+            (
+                r"(?:ab|cd)[a-z]{2}",
+                &["ab", "cd"],
+                true,
+                &["a", "b", "c", "d", "x"],
+            ),
+            (
+                r"\$?k[_-]v\$",
+                &["k_v$", "k-v$", "$k"],
+                true,
+                &["$", "k", "_", "-", "v"],
+            ),
+            (
+                r"(?:X-(?:Ab|AB)|x-ab)-c",
+                &["X-Ab-c", "X-AB-c", "x-ab-c"],
+                true,
+                &["X-", "x-", "Ab", "AB", "ab", "aB", "-c", "c"],
+            ),
+            (
+                r"(?i:ab)c",
+                &["ab", "AB"],
+                false,
+                &["a", "A", "b", "B", "c"],
+            ),
+            (
+                r"\$?k[_-]v\$",
+                &["k_v$", "$k"],
+                false,
+                &["$", "k", "_", "-", "v"],
+            ),
+            (r"[a-z]{2}Q~", &["Q~"], false, &["a", "b", "Q", "~", "x"]),
+        ];
+        let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
+        for (pattern, literals, expected, pieces) in cases {
+            let facts = RegexFacts::parse(pattern, false).expect("parses");
+            assert_eq!(
+                facts.always_starts_with_one_of(literals),
+                expected,
+                "{pattern}"
+            );
+            let regex = regex::bytes::Regex::new(pattern).expect("compiles");
+            let (mut seen, mut without) = (0, 0);
+            for _ in 0..3_000 {
+                let text: String = (0..12)
+                    .map(|_| pieces[(rng.next() % pieces.len() as u64) as usize])
+                    .collect();
+                let text = text.as_bytes();
+                for m in regex.find_iter(text) {
+                    seen += 1;
+                    if !literals
+                        .iter()
+                        .any(|l| m.as_bytes().starts_with(l.as_bytes()))
+                    {
+                        without += 1;
+                    }
+                }
+            }
+            assert!(seen > 50, "{pattern}: only {seen} matches");
+            if expected {
+                assert_eq!(without, 0, "{pattern}");
+            } else {
+                assert!(without > 0, "{pattern}: every match started with a literal");
+            }
+        }
+    }
+
     /// The lower bound holds on generated matches: each regex's matches in random text
     /// start with at least that many bytes of the set.
     #[test]
