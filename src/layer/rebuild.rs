@@ -3,6 +3,7 @@
 //! same kind of value it was (see the pipeline in `capture`).
 
 use super::capture::{Capture, Kind, Number, Whole, UNFORMATTABLE_MARKER};
+use crate::redactor::to_fixed_point;
 use crate::Redactor;
 use std::error::Error as StdError;
 use std::fmt;
@@ -272,8 +273,8 @@ fn settle(
     rendered.extend_from_slice(&settled);
 }
 
-/// [`settle`] for an exempt field: known secret values only, until a pass finds none (at
-/// most [`crate::MAX_PASSES`] passes in all, counting the render's).
+/// [`settle`] for an exempt field: known secret values only, to a fixed point as `redact`
+/// reaches one (the render's replacements are its first pass).
 fn settle_known_values(
     redactor: &Redactor,
     rendered: &mut Vec<u8>,
@@ -281,15 +282,15 @@ fn settle_known_values(
     name: &'static str,
     counted: &mut Vec<(usize, &'static str)>,
 ) {
-    for pass in 1..crate::MAX_PASSES {
-        let piece = &rendered[start..];
-        let next = redactor.scan(piece, |raw| {
+    let mut first_rescan = true;
+    let settled = to_fixed_point(rendered[start..].to_vec(), |piece: &Vec<u8>| {
+        redactor.scan(piece, |raw| {
             let known: Vec<_> = raw
                 .iter()
                 .filter(|(rule, _)| redactor.is_secret_value_rule(*rule))
                 .cloned()
                 .collect();
-            if pass == 1 {
+            if std::mem::take(&mut first_rescan) {
                 counted.extend(
                     known
                         .iter()
@@ -297,13 +298,10 @@ fn settle_known_values(
                 );
             }
             (!known.is_empty()).then(|| redactor.render(piece, &known, |r| r))
-        });
-        let Some(next) = next else {
-            return;
-        };
-        rendered.truncate(start);
-        rendered.extend_from_slice(&next);
-    }
+        })
+    });
+    rendered.truncate(start);
+    rendered.extend_from_slice(&settled);
 }
 
 /// Widens `range` outward to UTF-8 character boundaries, staying inside `bounds`.

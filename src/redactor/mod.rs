@@ -568,7 +568,7 @@ fn widen(text: &str, mut r: std::ops::Range<usize>) -> std::ops::Range<usize> {
 
 /// Applies `pass` to the output of a first pass until it replaces nothing more, at most
 /// [`MAX_PASSES`] passes in all counting the first.
-fn to_fixed_point<T>(mut out: T, pass: impl Fn(&T) -> Option<T>) -> T {
+pub(crate) fn to_fixed_point<T>(mut out: T, mut pass: impl FnMut(&T) -> Option<T>) -> T {
     for _ in 1..MAX_PASSES {
         match pass(&out) {
             Some(next) => out = next,
