@@ -128,8 +128,15 @@ pub fn email() -> BoxedStrategy<String> {
 }
 
 /// An AWS access key id (`AKIA…`, `ASIA…`, `ABIA…`, `ACCA…`).
+///
+/// Ids with fewer than five distinct letters and digits (`AKIAAAAA22…`) are not generated:
+/// the rule leaves such placeholders alone by design.
 pub fn aws_access_key_id() -> BoxedStrategy<String> {
     re("(AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}")
+        .prop_filter("a placeholder", |id| {
+            !crate::util::text::looks_like_placeholder(id.as_bytes())
+        })
+        .boxed()
 }
 
 /// An AWS secret access key in the shape the bare rule documents: 40 base64 characters
