@@ -223,24 +223,25 @@ fn card_issuer_ok(d: &[u8]) -> bool {
             .iter()
             .fold(0, |acc, &b| acc * 10 + u32::from(b - b'0'))
     };
-    let p2 = prefix(2);
-    let p3 = prefix(3);
-    let p4 = prefix(4);
-    let p6 = prefix(6);
+    // The prefixes are read only for the issuer the first digit names: most 13-digit runs
+    // are epoch milliseconds, turned down by their first digit and length alone.
+    let (p2, p3, p4) = (|| prefix(2), || prefix(3), || prefix(4));
     match d.first() {
         Some(b'4') => matches!(n, 13 | 16 | 19),
-        Some(b'5') => ((51..=55).contains(&p2) || p4 == 5019) && n == 16,
-        Some(b'2') => (2221..=2720).contains(&p4) && n == 16,
+        Some(b'5') => n == 16 && ((51..=55).contains(&p2()) || p4() == 5019),
+        Some(b'2') => n == 16 && (2221..=2720).contains(&p4()),
         Some(b'3') => {
-            ((p2 == 34 || p2 == 37) && n == 15)
-                || ((3528..=3589).contains(&p4) && (16..=19).contains(&n))
-                || (((300..=305).contains(&p3) || p2 == 36 || p2 == 38 || p2 == 39)
+            ((p2() == 34 || p2() == 37) && n == 15)
+                || ((3528..=3589).contains(&p4()) && (16..=19).contains(&n))
+                || (((300..=305).contains(&p3()) || matches!(p2(), 36 | 38 | 39))
                     && (14..=19).contains(&n))
         }
         Some(b'6') => {
-            (p4 == 6011 || p2 == 65 || (644..=649).contains(&p3) || (622126..=622925).contains(&p6))
-                && (16..=19).contains(&n)
-                || (p2 == 62 && (16..=19).contains(&n))
+            (16..=19).contains(&n)
+                && (p4() == 6011
+                    || matches!(p2(), 62 | 65)
+                    || (644..=649).contains(&p3())
+                    || (622126..=622925).contains(&prefix(6)))
         }
         // UATP: 15 digits. 13-digit epoch milliseconds also start with 1 and stay out.
         Some(b'1') => n == 15,
@@ -581,6 +582,59 @@ fn scan_run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The issuer table read eagerly, every prefix up front: the reference the lazy reading
+    /// must agree with.
+    fn card_issuer_by_hand(d: &[u8]) -> bool {
+        let n = d.len();
+        let prefix = |k: usize| -> u32 {
+            d[..k.min(n)]
+                .iter()
+                .fold(0, |acc, &b| acc * 10 + u32::from(b - b'0'))
+        };
+        let (p2, p3, p4, p6) = (prefix(2), prefix(3), prefix(4), prefix(6));
+        let cards = 16..=19;
+        match d[0] {
+            b'4' => matches!(n, 13 | 16 | 19),
+            b'5' => ((51..=55).contains(&p2) || p4 == 5019) && n == 16,
+            b'2' => (2221..=2720).contains(&p4) && n == 16,
+            b'3' => {
+                ((p2 == 34 || p2 == 37) && n == 15)
+                    || ((3528..=3589).contains(&p4) && cards.contains(&n))
+                    || (((300..=305).contains(&p3) || p2 == 36 || p2 == 38 || p2 == 39)
+                        && (14..=19).contains(&n))
+            }
+            b'6' => {
+                (p4 == 6011
+                    || p2 == 65
+                    || (644..=649).contains(&p3)
+                    || (622126..=622925).contains(&p6))
+                    && cards.contains(&n)
+                    || (p2 == 62 && cards.contains(&n))
+            }
+            b'1' => n == 15,
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn card_issuers_agree_with_an_eager_reading() {
+        let mut accepted = 0;
+        for head in (0..1_000_000u32).step_by(3) {
+            for n in 12..=20 {
+                let digits: Vec<u8> = format!("{head:06}{}", "7".repeat(n - 6)).into_bytes();
+                let want = card_issuer_by_hand(&digits);
+                assert_eq!(
+                    card_issuer_ok(&digits),
+                    want,
+                    "{}",
+                    String::from_utf8_lossy(&digits)
+                );
+                accepted += usize::from(want);
+            }
+        }
+        assert!(accepted > 100_000, "{accepted}");
+    }
 
     fn digits(text: &str) -> Vec<(DigitHit, &str)> {
         let mut out = Vec::new();
