@@ -124,6 +124,12 @@ struct Parts {
 }
 
 impl Parts {
+    /// Splits `key` at separators (`_ - . : ` and blanks) and camel-case breaks (`apiKey`,
+    /// `APIKey`, `key2Name`), lowercasing it. `None` for an empty key, one longer than
+    /// `MAX_KEY`, or one of more than `MAX_PARTS` parts.
+    ///
+    /// It runs for every key a stem is found in, so it is one pass with the previous byte
+    /// carried along, and the lowercasing is a separate loop the compiler vectorizes.
     fn split(key: &[u8]) -> Option<Self> {
         if key.is_empty() || key.len() > MAX_KEY {
             return None;
@@ -133,31 +139,36 @@ impl Parts {
             ranges: [(0, 0); MAX_PARTS],
             len: 0,
         };
-        for (slot, b) in parts.lower.iter_mut().zip(key) {
-            *slot = b.to_ascii_lowercase();
-        }
+        let lower = &mut parts.lower[..key.len()];
+        lower.copy_from_slice(key);
+        lower.make_ascii_lowercase();
         let mut start = None::<usize>;
-        for i in 0..=key.len() {
-            let b = key.get(i).copied();
-            let is_sep = matches!(b, None | Some(b'_' | b'-' | b'.' | b' ' | b':'));
-            let camel_break = match (i.checked_sub(1).map(|p| key[p]), b) {
-                (Some(prev), Some(cur)) if cur.is_ascii_uppercase() => {
-                    prev.is_ascii_lowercase()
-                        || prev.is_ascii_digit()
-                        || (prev.is_ascii_uppercase()
-                            && key.get(i + 1).is_some_and(|n| n.is_ascii_lowercase()))
-                }
-                _ => false,
-            };
-            if let Some(s) = start {
-                if is_sep || camel_break {
+        // No byte before the first: 0 is neither a letter nor a digit.
+        let mut previous = 0u8;
+        for (i, &b) in key.iter().enumerate() {
+            if matches!(b, b'_' | b'-' | b'.' | b' ' | b':') {
+                if let Some(s) = start.take() {
                     parts.push(s, i)?;
-                    start = None;
+                }
+            } else {
+                let camel_break = b.is_ascii_uppercase()
+                    && (previous.is_ascii_lowercase()
+                        || previous.is_ascii_digit()
+                        || (previous.is_ascii_uppercase()
+                            && key.get(i + 1).is_some_and(u8::is_ascii_lowercase)));
+                match start {
+                    Some(s) if camel_break => {
+                        parts.push(s, i)?;
+                        start = Some(i);
+                    }
+                    Some(_) => {}
+                    None => start = Some(i),
                 }
             }
-            if start.is_none() && !is_sep {
-                start = Some(i);
-            }
+            previous = b;
+        }
+        if let Some(s) = start {
+            parts.push(s, key.len())?;
         }
         (parts.len > 0).then_some(parts)
     }
@@ -704,6 +715,78 @@ pub(crate) fn normalize_key_name(name: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The parts of `key` as the first implementation of `Parts::split` found them, one
+    /// index at a time with the end as a separator: the reference.
+    fn parts_by_hand(key: &[u8]) -> Option<Vec<(u8, u8)>> {
+        if key.is_empty() || key.len() > MAX_KEY {
+            return None;
+        }
+        let mut ranges = Vec::new();
+        let mut start = None::<usize>;
+        for i in 0..=key.len() {
+            let b = key.get(i).copied();
+            let is_sep = matches!(b, None | Some(b'_' | b'-' | b'.' | b' ' | b':'));
+            let camel_break = match (i.checked_sub(1).map(|p| key[p]), b) {
+                (Some(prev), Some(cur)) if cur.is_ascii_uppercase() => {
+                    prev.is_ascii_lowercase()
+                        || prev.is_ascii_digit()
+                        || (prev.is_ascii_uppercase()
+                            && key.get(i + 1).is_some_and(|n| n.is_ascii_lowercase()))
+                }
+                _ => false,
+            };
+            if let Some(s) = start {
+                if is_sep || camel_break {
+                    if ranges.len() == MAX_PARTS {
+                        return None;
+                    }
+                    ranges.push((s as u8, i as u8));
+                    start = None;
+                }
+            }
+            if start.is_none() && !is_sep {
+                start = Some(i);
+            }
+        }
+        (!ranges.is_empty()).then_some(ranges)
+    }
+
+    #[test]
+    fn keys_split_as_the_reference_splits_them() {
+        let mut rng = crate::test_rng::XorShift(0x7A3D_19C2_5E80_B461);
+        let alphabet = b"aAbZz09_-.: xKEY";
+        let (mut split, mut refused) = (0, 0);
+        for round in 0..30_000 {
+            let len = if round % 10 == 0 {
+                (rng.next() % 130) as usize
+            } else {
+                (rng.next() % 24) as usize
+            };
+            let key: Vec<u8> = (0..len)
+                .map(|_| alphabet[(rng.next() >> 8) as usize % alphabet.len()])
+                .collect();
+            let got = Parts::split(&key).map(|p| p.ranges[..p.len].to_vec());
+            assert_eq!(
+                got,
+                parts_by_hand(&key),
+                "{:?}",
+                String::from_utf8_lossy(&key)
+            );
+            if let Some(p) = Parts::split(&key) {
+                let lowered = key.to_ascii_lowercase();
+                for i in 0..p.len {
+                    let (s, e) = p.ranges[i];
+                    assert_eq!(p.get(i), &lowered[usize::from(s)..usize::from(e)]);
+                }
+                split += 1;
+            } else {
+                refused += 1;
+            }
+        }
+        // Both outcomes occur, too many parts and too long included.
+        assert!(split > 1_000 && refused > 1_000, "{split} {refused}");
+    }
 
     /// Suffixes that wrap a value without changing what it is (`password_value`, `token_str`).
     const WRAPPER_SUFFIXES: &[&str] = &[
