@@ -13,8 +13,9 @@
 //!    ([`Anchor::After`]) are picked by the byte before the start. Nothing else is looked at,
 //!    so a catalogue of 200 prefixes scans about as fast as one of 20
 //!    (`benches/engine.rs`, `synthetic-prefixes`).
-//! 4. **Shape.** The picked shape matches its body forward from the prefix, which fails at the
-//!    first byte that does not fit.
+//! 4. **Shape.** The picked shape's body must first fit the masks: it starts with as many
+//!    token-run bytes and key bytes as its shortest match does (a few mask loads). Then it
+//!    matches forward from the prefix, and fails at the first byte that does not fit.
 //!
 //! # Cost and guarantees
 //!
@@ -26,7 +27,7 @@
 use crate::rules::shape::{
     char_before, start_after_escape, Alphabet, Anchor, RunEnds, Segment, TokenShape,
 };
-use crate::util::classify::{in_token_run, opens_token, Classified, LONG_RUN};
+use crate::util::classify::{in_token_run, opens_token, Classified, KEY_BYTES, LONG_RUN};
 use crate::util::runs::long_run_starts;
 use std::ops::Range;
 
@@ -49,6 +50,11 @@ struct Entry {
     /// For a shape anchored after a context: what must come before the context's last
     /// character, checked before the body is read (see [`ContextProbe`]).
     context_probe: Option<ContextProbe>,
+    /// How many bytes every body starts with that are token-run bytes, and key bytes
+    /// (`[A-Za-z0-9+/]`): checked on the masks before the body is read (see
+    /// [`Entry::body_fits_masks`]).
+    floor_run: u16,
+    floor_key: u16,
 }
 
 /// What precedes the last character of an [`Anchor::After`] context: a necessary condition
@@ -114,12 +120,33 @@ impl Entry {
             Anchor::After(context) => ContextProbe::of(context),
             Anchor::Prefix(_) => None,
         };
+        let floor = |class: fn(u8) -> bool| {
+            u16::try_from(shape.body_leading_bytes_in(class)).unwrap_or(u16::MAX)
+        };
         Entry {
             rule,
             shape,
             probe,
             context_probe,
+            floor_run: floor(in_token_run),
+            floor_key: floor(|b| KEY_BYTES.contains(b)),
         }
+    }
+
+    /// Whether the body at `body` can fit, by the class masks: it must start with
+    /// `floor_run` token-run bytes and `floor_key` key bytes. A few mask loads where reading
+    /// the body costs a loop over it: in a path (`/data/1732443000008/3675a3a2-fc1e-…`),
+    /// a hex digit followed by `-` 32 bytes on passes Mailchimp's probe, and a digit before
+    /// a `/` passes Discord's, and the masks turn both down.
+    ///
+    /// Not inlined: it runs only where a probe passed, and inlined it would crowd the
+    /// dispatch loop that runs at every start.
+    #[inline(never)]
+    fn body_fits_masks(&self, text: &Classified, body: usize) -> bool {
+        // Key bytes first: the more selective floor where there is one (a hex run cut by
+        // `/` or `-`), and a floor of 0 reads no mask.
+        leads_with(body, usize::from(self.floor_key), |from| text.key(from))
+            && leads_with(body, usize::from(self.floor_run), |from| text.run(from))
     }
 
     /// The token whose body starts at `body`, if its shape matches and it is not a
@@ -313,7 +340,7 @@ impl ShapeDispatch {
                 let run_starts = run & !after_run;
                 let mut starts = (run_starts | (run & after_opener)) & long;
                 while starts != 0 {
-                    self.try_start(hay, base + starts.trailing_zeros() as usize, &ends, push);
+                    self.try_start(text, base + starts.trailing_zeros() as usize, &ends, push);
                     starts &= starts - 1;
                 }
                 // A run that starts right after an escape (`\n`, `%3D`, `\u0022`) holds
@@ -326,7 +353,7 @@ impl ShapeDispatch {
                             .get(at..at + SHAPE_RUN_MIN)
                             .is_some_and(|bytes| bytes.iter().all(|&b| in_token_run(b)));
                         if long_enough {
-                            self.try_start(hay, at, &ends, push);
+                            self.try_start(text, at, &ends, push);
                         }
                     }
                     escaped &= escaped - 1;
@@ -342,11 +369,12 @@ impl ShapeDispatch {
     #[inline(always)]
     fn try_start(
         &self,
-        hay: &[u8],
+        text: &Classified,
         at: usize,
         ends: &RunEnds,
         push: &mut impl FnMut(u16, Range<usize>),
     ) {
+        let hay = text.hay();
         // Every start has SHAPE_RUN_MIN bytes after it.
         if let Some(&[a, b, c]) = hay
             .get(at..at + 3)
@@ -358,7 +386,7 @@ impl ShapeDispatch {
                 self.long.candidates(triple_bit(a, b, c), a),
             ] {
                 if !prefixes.is_empty() {
-                    self.try_prefixes(prefixes, hay, at, ends, push);
+                    self.try_prefixes(prefixes, text, at, ends, push);
                 }
             }
         }
@@ -370,7 +398,7 @@ impl ShapeDispatch {
                     Some(probe) => probe.allows(hay, before_start),
                     None => true,
                 };
-                if allowed {
+                if allowed && entry.body_fits_masks(text, at) {
                     Self::try_context(entry, hay, at, ends, push);
                 }
             }
@@ -384,14 +412,18 @@ impl ShapeDispatch {
     fn try_prefixes(
         &self,
         prefixes: &[Prefix],
-        hay: &[u8],
+        text: &Classified,
         at: usize,
         ends: &RunEnds,
         push: &mut impl FnMut(u16, Range<usize>),
     ) {
+        let hay = text.hay();
         for prefix in prefixes {
             let body = at + prefix.literal.len();
-            if !prefix.is_at(hay, at) || !prefix.entry.probe_allows(hay, body) {
+            if !prefix.is_at(hay, at)
+                || !prefix.entry.probe_allows(hay, body)
+                || !prefix.entry.body_fits_masks(text, body)
+            {
                 continue;
             }
             if let Some(end) = prefix.entry.body_token_end(hay, body, ends) {
@@ -418,6 +450,25 @@ impl ShapeDispatch {
             push(entry.rule, at..end);
         }
     }
+}
+
+/// Whether the `want` bytes from `at` are all set in the class masks `mask_of` gives (the
+/// mask of the 64 bytes from a multiple of 64; no bit past the text's end is set).
+#[inline(always)]
+fn leads_with(at: usize, want: usize, mask_of: impl Fn(usize) -> u64) -> bool {
+    let (mut block, mut offset, mut have) = (at & !63, at & 63, 0);
+    while have < want {
+        // Trailing ones of the block's mask from `offset`: at most the 64 - offset bits
+        // left in it, as the shift brings in zeros.
+        let ones = (!(mask_of(block) >> offset)).trailing_zeros() as usize;
+        have += ones;
+        if ones < 64 - offset {
+            break;
+        }
+        block += 64;
+        offset = 0;
+    }
+    have >= want
 }
 
 /// The last byte of an [`Anchor::After`] context, which picks it in the dispatch.
@@ -630,6 +681,33 @@ mod tests {
         out
     }
 
+    /// The mask floors of two shapes whose probes pass in paths: Mailchimp's 31 hex digits
+    /// are key bytes, and with `-us` and a digit token-run bytes; Discord's base64url body
+    /// (with `-` and `_`) has no key-byte floor, and a run floor of its shortest length.
+    #[test]
+    fn body_floors_are_read_from_the_segments() {
+        let entry = |id: &str| {
+            let shape = rules()
+                .find(|r| r.id() == id)
+                .and_then(|r| match r.detector {
+                    Detector::Shape(rule) => Some(&rule.shape),
+                    _ => None,
+                })
+                .unwrap_or_else(|| panic!("{id} is a shape"));
+            let entry = Entry::new(0, shape);
+            (entry.floor_run, entry.floor_key)
+        };
+        assert_eq!(entry("mailchimp-api-key"), (35, 31));
+        assert_eq!(entry("discord-webhook-url"), (60, 0));
+        let hay = b"a/1732443000008/3675a3a2-fc1e-4ef4-a638-f9ff3893aa11.parquet";
+        let text = Classified::new(hay);
+        // Key bytes include `/`: the key run from the epoch digits ends at the UUID's `-`.
+        assert!(leads_with(2, 22, |from| text.key(from)));
+        assert!(!leads_with(2, 23, |from| text.key(from)));
+        assert!(leads_with(0, hay.len(), |from| text.run(from)));
+        assert!(!leads_with(0, hay.len() + 1, |from| text.run(from)));
+    }
+
     /// The dispatch finds what trying every shape at every possible start finds.
     #[test]
     fn dispatch_agrees_with_trying_everything_everywhere() {
@@ -638,7 +716,14 @@ mod tests {
         let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
         let mut found = vec![0usize; shapes.len()];
         for _ in 0..20_000 {
-            let hay = text(&mut rng, &shapes);
+            let mut hay = text(&mut rng, &shapes);
+            // One text in four is pushed past the blocks `Classified` holds, at every
+            // alignment, so the masks of later blocks (computed as they are asked for)
+            // are compared too.
+            if rng.next() % 4 == 0 {
+                let pad = (rng.next() % 640) as usize;
+                hay.splice(0..0, std::iter::repeat(b' ').take(pad));
+            }
             let mut fast = Vec::new();
             dispatch.scan(&Classified::new(&hay), &mut |rule, r| fast.push((rule, r)));
             let mut slow = Vec::new();

@@ -274,6 +274,26 @@ impl TokenShape {
         })
     }
 
+    /// A lower bound on how many bytes every body match starts with that are all in
+    /// `class`: the minimum lengths of its leading runs and literals whose bytes all are,
+    /// up to the first segment with a byte that is not (or an optional group). 0 when
+    /// nothing is certain; a bound that is too low only costs speed.
+    pub(crate) fn body_leading_bytes_in(&self, class: impl Fn(u8) -> bool) -> usize {
+        let mut floor = 0;
+        for segment in self.body {
+            match *segment {
+                Segment::Literal(text) if text.bytes().all(&class) => floor += text.len(),
+                Segment::Run(alphabet, min, _)
+                    if (0..=255u8).all(|b| !alphabet.contains(b) || class(b)) =>
+                {
+                    floor += usize::from(min)
+                }
+                _ => break,
+            }
+        }
+        floor
+    }
+
     /// Whether the body can start with `b` (a superset: every byte an optional group or
     /// a possibly empty run could let through counts).
     pub(crate) fn body_may_start_with(&self, b: u8) -> bool {
