@@ -142,11 +142,18 @@ impl Entry {
     /// Not inlined: it runs only where a probe passed, and inlined it would crowd the
     /// dispatch loop that runs at every start.
     #[inline(never)]
-    fn body_fits_masks(&self, text: &Classified, body: usize) -> bool {
+    fn body_fits_masks(&self, text: &Classified, window: RunWindow, body: usize) -> bool {
         // Key bytes first: the more selective floor where there is one (a hex run cut by
         // `/` or `-`), and a floor of 0 reads no mask.
+        let want_run = usize::from(self.floor_run);
         leads_with(body, usize::from(self.floor_key), |from| text.key(from))
-            && leads_with(body, usize::from(self.floor_run), |from| text.run(from))
+            && match body
+                .checked_sub(window.base)
+                .filter(|&o| o + want_run <= 128)
+            {
+                Some(offset) => (window.both >> offset).trailing_ones() as usize >= want_run,
+                None => leads_with(body, want_run, |from| text.run(from)),
+            }
     }
 
     /// The token whose body starts at `body`, if its shape matches and it is not a
@@ -339,8 +346,10 @@ impl ShapeDispatch {
                 let after_opener = (text.opener(base) << 1) | carry_opens;
                 let run_starts = run & !after_run;
                 let mut starts = (run_starts | (run & after_opener)) & long;
+                let window = RunWindow { base, both };
                 while starts != 0 {
-                    self.try_start(text, base + starts.trailing_zeros() as usize, &ends, push);
+                    let at = base + starts.trailing_zeros() as usize;
+                    self.try_start(text, window, at, &ends, push);
                     starts &= starts - 1;
                 }
                 // A run that starts right after an escape (`\n`, `%3D`, `\u0022`) holds
@@ -353,7 +362,7 @@ impl ShapeDispatch {
                             .get(at..at + SHAPE_RUN_MIN)
                             .is_some_and(|bytes| bytes.iter().all(|&b| in_token_run(b)));
                         if long_enough {
-                            self.try_start(text, at, &ends, push);
+                            self.try_start(text, window, at, &ends, push);
                         }
                     }
                     escaped &= escaped - 1;
@@ -370,6 +379,7 @@ impl ShapeDispatch {
     fn try_start(
         &self,
         text: &Classified,
+        window: RunWindow,
         at: usize,
         ends: &RunEnds,
         push: &mut impl FnMut(u16, Range<usize>),
@@ -386,7 +396,7 @@ impl ShapeDispatch {
                 self.long.candidates(triple_bit(a, b, c), a),
             ] {
                 if !prefixes.is_empty() {
-                    self.try_prefixes(prefixes, text, at, ends, push);
+                    self.try_prefixes(prefixes, text, window, at, ends, push);
                 }
             }
         }
@@ -398,7 +408,7 @@ impl ShapeDispatch {
                     Some(probe) => probe.allows(hay, before_start),
                     None => true,
                 };
-                if allowed && entry.body_fits_masks(text, at) {
+                if allowed && entry.body_fits_masks(text, window, at) {
                     Self::try_context(entry, hay, at, ends, push);
                 }
             }
@@ -413,6 +423,7 @@ impl ShapeDispatch {
         &self,
         prefixes: &[Prefix],
         text: &Classified,
+        window: RunWindow,
         at: usize,
         ends: &RunEnds,
         push: &mut impl FnMut(u16, Range<usize>),
@@ -422,7 +433,7 @@ impl ShapeDispatch {
             let body = at + prefix.literal.len();
             if !prefix.is_at(hay, at)
                 || !prefix.entry.probe_allows(hay, body)
-                || !prefix.entry.body_fits_masks(text, body)
+                || !prefix.entry.body_fits_masks(text, window, body)
             {
                 continue;
             }
@@ -450,6 +461,15 @@ impl ShapeDispatch {
             push(entry.rule, at..end);
         }
     }
+}
+
+/// The token-run masks of the two blocks the scan is at (the block from `base` in the low
+/// half, the next in the high half), which it has just read: what a floor check needs when
+/// it does not reach past them.
+#[derive(Clone, Copy)]
+struct RunWindow {
+    base: usize,
+    both: u128,
 }
 
 /// Whether the `want` bytes from `at` are all set in the class masks `mask_of` gives (the
