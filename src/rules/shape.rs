@@ -230,19 +230,22 @@ pub(crate) fn start_after_escape(hay: &[u8], run_start: usize) -> Option<usize> 
 #[inline]
 pub(crate) fn char_before(hay: &[u8], end: usize) -> Option<(u8, usize)> {
     let last = *hay.get(end.checked_sub(1)?)?;
-    // Only a `/` (of `\/`) or a hex digit (of `%XX`) can end an escape.
-    if last != b'/' && !last.is_ascii_hexdigit() {
+    // Only a `/` (of `\/`) or a hex digit (of `%XX`) can end an escape. A `/` is one
+    // comparison, inline: it is the byte before most starts in paths, and no `%XX` ends
+    // with it.
+    if last == b'/' {
+        let escaped = end >= 2 && hay[end - 2] == b'\\';
+        return Some((b'/', end - 1 - usize::from(escaped)));
+    }
+    if !last.is_ascii_hexdigit() {
         return Some((last, end - 1));
     }
     escaped_char_before(hay, end, last)
 }
 
-/// [`char_before`] where the last byte may end an escape.
+/// [`char_before`] where the last byte is a hex digit, which may end a `%XX` escape.
 #[inline(never)]
 fn escaped_char_before(hay: &[u8], end: usize, last: u8) -> Option<(u8, usize)> {
-    if end >= 2 && hay[end - 2] == b'\\' && last == b'/' {
-        return Some((b'/', end - 2));
-    }
     let decode = |i: usize| -> Option<u8> {
         let pair = hay.get(i..i + 2)?;
         let value = |b: u8| char::from(b).to_digit(16);
@@ -517,4 +520,65 @@ fn match_backward(hay: &[u8], end: usize, segments: &[Segment]) -> Option<usize>
     let starts_with_literal = matches!(segments.first(), Some(Segment::Literal(_)));
     let glued = i > 0 && hay[i - 1].is_ascii_alphanumeric();
     (!(starts_with_literal && glued)).then_some(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `char_before` as first written, every escape tried in turn: the reference.
+    fn char_before_by_hand(hay: &[u8], end: usize) -> Option<(u8, usize)> {
+        let last = *hay.get(end.checked_sub(1)?)?;
+        if end >= 2 && hay[end - 2] == b'\\' && last == b'/' {
+            return Some((b'/', end - 2));
+        }
+        let decode = |i: usize| -> Option<u8> {
+            let pair = hay.get(i..i + 2)?;
+            let value = |b: u8| char::from(b).to_digit(16);
+            Some((value(pair[0])? * 16 + value(pair[1])?) as u8)
+        };
+        if end >= 3 && hay[end - 3] == b'%' {
+            if let Some(byte) = decode(end - 2) {
+                let mut start = end - 3;
+                for _ in 0..MAX_PERCENT_DEPTH {
+                    if start >= 3 && hay[start - 3] == b'%' && decode(start - 2) == Some(b'%') {
+                        start -= 3;
+                        continue;
+                    }
+                    break;
+                }
+                return Some((byte, start));
+            }
+        }
+        Some((last, end - 1))
+    }
+
+    #[test]
+    fn char_before_agrees_with_trying_every_escape() {
+        let mut rng = crate::test_rng::XorShift(0x3C6E_F372_FE94_F82B);
+        let pieces: [&[u8]; 10] = [
+            b"%", b"2", b"5", b"F", b"f", b"/", b"\\", b"a", b"%25", b"%2F",
+        ];
+        let mut escaped = 0;
+        for _ in 0..20_000 {
+            let hay: Vec<u8> = (0..1 + rng.next() % 8)
+                .flat_map(|_| {
+                    pieces[(rng.next() % pieces.len() as u64) as usize]
+                        .iter()
+                        .copied()
+                })
+                .collect();
+            for end in 0..=hay.len() + 1 {
+                let want = char_before_by_hand(&hay, end);
+                assert_eq!(
+                    char_before(&hay, end),
+                    want,
+                    "{:?} {end}",
+                    String::from_utf8_lossy(&hay)
+                );
+                escaped += usize::from(want.is_some_and(|(_, start)| start + 1 < end));
+            }
+        }
+        assert!(escaped > 10_000, "{escaped}");
+    }
 }
