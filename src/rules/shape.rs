@@ -526,31 +526,34 @@ fn match_backward(hay: &[u8], end: usize, segments: &[Segment]) -> Option<usize>
 mod tests {
     use super::*;
 
-    /// `char_before` as first written, every escape tried in turn: the reference.
+    /// `char_before` from its definition, by the suffix the text ends with: `\/`, or `%XX`
+    /// behind up to `MAX_PERCENT_DEPTH` `%25`s (each encodes the escape's `%` once more),
+    /// else the byte itself. The reference.
     fn char_before_by_hand(hay: &[u8], end: usize) -> Option<(u8, usize)> {
-        let last = *hay.get(end.checked_sub(1)?)?;
-        if end >= 2 && hay[end - 2] == b'\\' && last == b'/' {
+        let text = hay.get(..end)?;
+        let last = *text.last()?;
+        if text.ends_with(b"\\/") {
             return Some((b'/', end - 2));
         }
-        let decode = |i: usize| -> Option<u8> {
-            let pair = hay.get(i..i + 2)?;
-            let value = |b: u8| char::from(b).to_digit(16);
-            Some((value(pair[0])? * 16 + value(pair[1])?) as u8)
+        let escape = text.len().checked_sub(3).map(|at| &text[at..]);
+        let Some([b'%', high, low]) = escape else {
+            return Some((last, end - 1));
         };
-        if end >= 3 && hay[end - 3] == b'%' {
-            if let Some(byte) = decode(end - 2) {
-                let mut start = end - 3;
-                for _ in 0..MAX_PERCENT_DEPTH {
-                    if start >= 3 && hay[start - 3] == b'%' && decode(start - 2) == Some(b'%') {
-                        start -= 3;
-                        continue;
-                    }
-                    break;
-                }
-                return Some((byte, start));
-            }
+        if !(high.is_ascii_hexdigit() && low.is_ascii_hexdigit()) {
+            return Some((last, end - 1));
         }
-        Some((last, end - 1))
+        let pair = [*high, *low];
+        let byte = std::str::from_utf8(&pair)
+            .ok()
+            .and_then(|pair| u8::from_str_radix(pair, 16).ok())?;
+        let mut start = end - 3;
+        for _ in 0..MAX_PERCENT_DEPTH {
+            if !text[..start].ends_with(b"%25") {
+                break;
+            }
+            start -= 3;
+        }
+        Some((byte, start))
     }
 
     #[test]
