@@ -56,6 +56,32 @@ fn exempt_note() -> &'static Redactor {
     })
 }
 
+/// The exempt value `text` starts with, as SECURITY.md defines one: a quoted string closed on
+/// its line and followed by what ends a value, or a bare word up to the first blank or
+/// delimiter; no value if it holds `=`, or a `:` that is not between digits.
+fn value_after_blanks(text: &str) -> Option<&str> {
+    let ends_bare = |c: char| " \t\r\n,;)}]\"'\\&<>".contains(c);
+    let quote = ["\\\"", "\\'", "\"", "'"]
+        .into_iter()
+        .find(|q| text.starts_with(q));
+    let value = match quote {
+        Some(q) => {
+            let inner = &text[q.len()..];
+            let close = inner.find(q)?;
+            let after = inner[close + q.len()..].chars().next();
+            let ends = after.map_or(true, |c| " \t\r\n,;&)]}\\".contains(c));
+            (ends && !inner[..close].contains('\n')).then(|| &inner[..close])?
+        }
+        None => &text[..text.find(ends_bare).unwrap_or(text.len())],
+    };
+    let bytes = value.as_bytes();
+    let digit = |i: Option<usize>| i.and_then(|i| bytes.get(i)).is_some_and(u8::is_ascii_digit);
+    let holds_pair = bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'=' || (b == b':' && !(i > 0 && digit(i.checked_sub(1)) && digit(Some(i + 1))))
+    });
+    (!value.is_empty() && !holds_pair).then_some(value)
+}
+
 /// An exempt pair in the forms keys take, closed or not: `{}` is the value. The unclosed
 /// ones come last, from [`UNCLOSED`] on.
 const EXEMPT_FORMS: &[&str] = &[
@@ -93,12 +119,13 @@ proptest! {
         prop_assume!(!(gap.is_empty() && pair.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')));
         let rest = format!("{gap}{}", planted.text);
         // A bare form with blanks only (`note= `, `note: `): blanks after the separator are
-        // skipped, so the first word after them is the exempt value itself, not text past it.
+        // skipped, so what follows them is the exempt value, not text past it. Left out only
+        // where that value holds the whole secret.
         let bare = !EXEMPT_FORMS[form].contains(['"', '\'']);
-        let blank = |c: char| c == ' ' || c == '\t';
-        prop_assume!(!(bare
-            && value.trim_matches(blank).is_empty()
-            && rest.trim_start_matches(blank).starts_with(|c: char| c.is_ascii_alphanumeric())));
+        if bare && value.trim_matches([' ', '\t']).is_empty() {
+            let value = value_after_blanks(rest.trim_start_matches([' ', '\t']));
+            prop_assume!(!value.is_some_and(|value| value.contains(planted.secret.as_str())));
+        }
         // An unclosed quote that the rest of the line closes makes a well-formed exempt
         // value of what lies between: let through by design, so not generated.
         if form >= UNCLOSED {
