@@ -237,11 +237,9 @@ fn card_issuer_ok(d: &[u8]) -> bool {
                     && (14..=19).contains(&n))
         }
         Some(b'6') => {
+            // 62 takes in UnionPay's co-branded Discover range (622126 to 622925).
             (16..=19).contains(&n)
-                && (p4() == 6011
-                    || matches!(p2(), 62 | 65)
-                    || (644..=649).contains(&p3())
-                    || (622126..=622925).contains(&prefix(6)))
+                && (p4() == 6011 || matches!(p2(), 62 | 65) || (644..=649).contains(&p3()))
         }
         // UATP: 15 digits. 13-digit epoch milliseconds also start with 1 and stay out.
         Some(b'1') => n == 15,
@@ -619,16 +617,24 @@ mod tests {
 
     #[test]
     fn card_issuers_agree_with_an_eager_reading() {
+        // Every six-digit head (each issuer range edge included) at every length around
+        // the card lengths, the rest of the digits 7s, in a buffer on the stack.
         let mut accepted = 0;
-        for head in (0..1_000_000u32).step_by(3) {
+        let mut buf = [b'7'; 20];
+        for head in 0..1_000_000u32 {
+            let mut rest = head;
+            for slot in buf[..6].iter_mut().rev() {
+                *slot = b'0' + (rest % 10) as u8;
+                rest /= 10;
+            }
             for n in 12..=20 {
-                let digits: Vec<u8> = format!("{head:06}{}", "7".repeat(n - 6)).into_bytes();
-                let want = card_issuer_by_hand(&digits);
+                let digits = &buf[..n];
+                let want = card_issuer_by_hand(digits);
                 assert_eq!(
-                    card_issuer_ok(&digits),
+                    card_issuer_ok(digits),
                     want,
                     "{}",
-                    String::from_utf8_lossy(&digits)
+                    String::from_utf8_lossy(digits)
                 );
                 accepted += usize::from(want);
             }

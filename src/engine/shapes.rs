@@ -13,9 +13,10 @@
 //!    ([`Anchor::After`]) are picked by the byte before the start. Nothing else is looked at,
 //!    so a catalogue of 200 prefixes scans about as fast as one of 20
 //!    (`benches/engine.rs`, `synthetic-prefixes`).
-//! 4. **Shape.** The picked shape's body must first fit the masks: it starts with as many
-//!    token-run bytes and key bytes as its shortest match does (a few mask loads). Then it
-//!    matches forward from the prefix, and fails at the first byte that does not fit.
+//! 4. **Shape.** The picked shape's body must first fit the masks: it starts with at least
+//!    the token-run bytes and key bytes its leading fixed segments require (a few mask
+//!    loads). Then it matches forward from the prefix, and fails at the first byte that
+//!    does not fit.
 //!
 //! # Cost and guarantees
 //!
@@ -50,9 +51,9 @@ struct Entry {
     /// For a shape anchored after a context: what must come before the context's last
     /// character, checked before the body is read (see [`ContextProbe`]).
     context_probe: Option<ContextProbe>,
-    /// How many bytes every body starts with that are token-run bytes, and key bytes
-    /// (`[A-Za-z0-9+/]`): checked on the masks before the body is read (see
-    /// [`Entry::body_fits_masks`]).
+    /// Lower bounds on how many bytes every body starts with that are token-run bytes, and
+    /// key bytes (`[A-Za-z0-9+/]`), from its leading segments: checked on the masks before
+    /// the body is read (see [`Entry::body_fits_masks`]).
     floor_run: u16,
     floor_key: u16,
 }
@@ -133,7 +134,7 @@ impl Entry {
         }
     }
 
-    /// Whether the body at `body` can fit, by the class masks: it must start with
+    /// Whether the body at `body` can fit, by the class masks: it must start with at least
     /// `floor_run` token-run bytes and `floor_key` key bytes. A few mask loads where reading
     /// the body costs a loop over it: in a path (`/data/1732443000008/3675a3a2-fc1e-…`),
     /// a hex digit followed by `-` 32 bytes on passes Mailchimp's probe, and a digit before
@@ -149,7 +150,7 @@ impl Entry {
         leads_with(body, usize::from(self.floor_key), |from| text.key(from))
             && match body
                 .checked_sub(window.base)
-                .filter(|&o| o + want_run <= 128)
+                .filter(|&o| o < 128 && o + want_run <= 128)
             {
                 Some(offset) => (window.both >> offset).trailing_ones() as usize >= want_run,
                 None => leads_with(body, want_run, |from| text.run(from)),

@@ -278,14 +278,20 @@ impl TokenShape {
     }
 
     /// A lower bound on how many bytes every body match starts with that are all in
-    /// `class`: the minimum lengths of its leading runs and literals whose bytes all are,
-    /// up to the first segment with a byte that is not (or an optional group). 0 when
-    /// nothing is certain; a bound that is too low only costs speed.
+    /// `class`: the minimum lengths of its leading runs whose alphabet is in `class`, and
+    /// of its literals' bytes that are, up to the first byte or run that is not, or an
+    /// optional group. 0 when nothing is certain; a bound that is too low only costs speed.
     pub(crate) fn body_leading_bytes_in(&self, class: impl Fn(u8) -> bool) -> usize {
         let mut floor = 0;
         for segment in self.body {
             match *segment {
-                Segment::Literal(text) if text.bytes().all(&class) => floor += text.len(),
+                Segment::Literal(text) => {
+                    let lead = text.bytes().take_while(|&b| class(b)).count();
+                    floor += lead;
+                    if lead < text.len() {
+                        break;
+                    }
+                }
                 Segment::Run(alphabet, min, _)
                     if (0..=255u8).all(|b| !alphabet.contains(b) || class(b)) =>
                 {
@@ -394,29 +400,7 @@ impl TokenShape {
         if !prefix_whole {
             return anchor;
         }
-        let mut total = anchor;
-        for segment in self.body {
-            match *segment {
-                Segment::Literal(text) => {
-                    let lead = leading_run(text);
-                    total += lead;
-                    if lead < text.len() {
-                        return total;
-                    }
-                }
-                Segment::Run(alphabet, min, _) => {
-                    let all_in_run = (0..=255u8)
-                        .filter(|&b| alphabet.contains(b))
-                        .all(in_token_run);
-                    if !all_in_run {
-                        return total;
-                    }
-                    total += usize::from(min);
-                }
-                Segment::Optional(_) => return total,
-            }
-        }
-        total
+        anchor + self.body_leading_bytes_in(in_token_run)
     }
 }
 
