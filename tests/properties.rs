@@ -58,8 +58,15 @@ fn exempt_note() -> &'static Redactor {
 
 /// The exempt value `text` starts with, as SECURITY.md defines one: a quoted string closed on
 /// its line and followed by what ends a value, or a bare word up to the first blank or
-/// delimiter; no value if it holds `=`, or a `:` that is not between digits.
+/// delimiter; no value if it holds `=`, or a `:` that is not between digits. Like the
+/// parser, it looks no further than 4 KiB: a longer value is none.
 fn value_after_blanks(text: &str) -> Option<&str> {
+    const LIMIT: usize = 4096;
+    let window = (0..=text.len().min(LIMIT))
+        .rev()
+        .find(|&end| text.is_char_boundary(end))
+        .map_or("", |end| &text[..end]);
+    let (full, text) = (text, window);
     let ends_bare = |c: char| " \t\r\n,;)}]\"'\\&<>".contains(c);
     let quote = ["\\\"", "\\'", "\"", "'"]
         .into_iter()
@@ -68,11 +75,16 @@ fn value_after_blanks(text: &str) -> Option<&str> {
         Some(q) => {
             let inner = &text[q.len()..];
             let close = inner.find(q)?;
-            let after = inner[close + q.len()..].chars().next();
+            // What follows the closing quote is read past the window, as the parser does.
+            let after = full[q.len() + close + q.len()..].chars().next();
             let ends = after.map_or(true, |c| " \t\r\n,;&)]}\\".contains(c));
             (ends && !inner[..close].contains('\n')).then(|| &inner[..close])?
         }
-        None => &text[..text.find(ends_bare).unwrap_or(text.len())],
+        None => match text.find(ends_bare) {
+            Some(end) => &text[..end],
+            None if text.len() < LIMIT => text,
+            None => return None,
+        },
     };
     let bytes = value.as_bytes();
     let digit = |i: Option<usize>| i.and_then(|i| bytes.get(i)).is_some_and(u8::is_ascii_digit);

@@ -603,6 +603,8 @@ mod tests {
                         && (14..=19).contains(&n))
             }
             b'6' => {
+                // The UnionPay clause is the former code's, kept as it was written though
+                // `p2 == 62` below covers it.
                 (p4 == 6011
                     || p2 == 65
                     || (644..=649).contains(&p3)

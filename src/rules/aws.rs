@@ -259,7 +259,7 @@ pub(crate) fn secret_key_candidate(
     if hay.get(run.end) == Some(&b'=') {
         return None;
     }
-    // Comparisons and ors over a fixed 40 bytes, without a table lookup a byte: the
+    // Comparisons and ors over a fixed 40 bytes, without a per-byte table lookup: the
     // compiler turns them into SIMD compares. Every 40-byte key run of a log (commit hashes, digests)
     // comes through here.
     let (mut not_hex, mut upper, mut lower, mut digit, mut slashes) = (0u8, 0u8, 0u8, 0u8, 0u8);

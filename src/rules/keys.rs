@@ -784,6 +784,13 @@ mod tests {
                 too_long += 1;
             } else if key.iter().filter(|b| b.is_ascii_alphanumeric()).count() > MAX_PARTS {
                 too_many_parts += 1;
+            } else {
+                // The only other refusal: nothing but separators (or nothing at all).
+                assert!(
+                    key.iter().all(|b| b"_-.: ".contains(b)),
+                    "{:?}",
+                    String::from_utf8_lossy(&key)
+                );
             }
         }
         // Each outcome occurs, or the comparison proves less than it seems.
