@@ -698,19 +698,30 @@ fn closes_value(hay: &[u8], at: usize, quote: u8, enclosed: bool) -> bool {
 
 /// Whether a bracket opened before `key_start` on its line (within 1 KiB) is still open: the
 /// key is inside a structure (`{"password": …`, `Creds(password=…`).
+///
+/// The line's start is found first, then only its brackets are visited, openers and closers
+/// from the end in text order by two `memrchr3` searches: a key late in a long line would
+/// otherwise cost a loop over the kilobyte before it.
 fn inside_brackets(hay: &[u8], key_start: usize) -> bool {
+    let from = key_start.saturating_sub(1024);
+    let line = &hay[from..key_start];
+    let line = match memchr::memrchr2(b'\n', b'\r', line) {
+        Some(newline) => &line[newline + 1..],
+        None => line,
+    };
+    let mut openers = memchr::memrchr3_iter(b'{', b'[', b'(', line).peekable();
+    let mut closers = memchr::memrchr3_iter(b'}', b']', b')', line).peekable();
     let mut depth = 0i32;
-    for &b in hay[key_start.saturating_sub(1024)..key_start].iter().rev() {
-        match b {
-            b'\n' | b'\r' => break,
-            b'}' | b']' | b')' => depth -= 1,
-            b'{' | b'[' | b'(' => {
-                depth += 1;
-                if depth > 0 {
-                    return true;
-                }
-            }
-            _ => {}
+    while let Some(&opener) = openers.peek() {
+        // The nearer bracket first: a closer after the opener counts before it.
+        if closers.next_if(|&closer| closer > opener).is_some() {
+            depth -= 1;
+            continue;
+        }
+        openers.next();
+        depth += 1;
+        if depth > 0 {
+            return true;
         }
     }
     false
@@ -1289,6 +1300,72 @@ fn is_starred_marker(value: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `inside_brackets` one byte at a time from the key back: the reference.
+    fn inside_brackets_by_hand(hay: &[u8], key_start: usize) -> bool {
+        let mut depth = 0i32;
+        for &b in hay[key_start.saturating_sub(1024)..key_start].iter().rev() {
+            match b {
+                b'\n' | b'\r' => break,
+                b'}' | b']' | b')' => depth -= 1,
+                b'{' | b'[' | b'(' => {
+                    depth += 1;
+                    if depth > 0 {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+
+    #[test]
+    fn inside_brackets_agrees_with_a_byte_by_byte_walk() {
+        let mut rng = crate::test_rng::XorShift(0x6A09_E667_F3BC_C908);
+        let alphabet = b"{}[]()aaaaaaaa  \n\r";
+        let (mut inside, mut outside) = (0, 0);
+        for round in 0..3_000 {
+            let len = if round % 10 == 0 {
+                900 + (rng.next() % 400) as usize
+            } else {
+                (rng.next() % 80) as usize
+            };
+            // Brackets are rare in some texts and everywhere in others; one text in three
+            // is one line, so the walk can run its whole kilobyte.
+            let sparse = rng.next() % 2 == 0;
+            let kinds = if rng.next() % 3 == 0 {
+                alphabet.len() - 2
+            } else {
+                alphabet.len()
+            };
+            let hay: Vec<u8> = (0..len)
+                .map(|_| {
+                    let pick = (rng.next() >> 8) as usize;
+                    if sparse && pick % 8 != 0 {
+                        b'a'
+                    } else {
+                        alphabet[pick % kinds]
+                    }
+                })
+                .collect();
+            for key_start in 0..=hay.len() {
+                let want = inside_brackets_by_hand(&hay, key_start);
+                assert_eq!(
+                    inside_brackets(&hay, key_start),
+                    want,
+                    "{:?} at {key_start}",
+                    String::from_utf8_lossy(&hay)
+                );
+                if want {
+                    inside += 1;
+                } else {
+                    outside += 1;
+                }
+            }
+        }
+        assert!(inside > 10_000 && outside > 10_000, "{inside} {outside}");
+    }
 
     fn parse(text: &str, key: &str) -> Option<(String, bool)> {
         let at = text.find(key)?;
