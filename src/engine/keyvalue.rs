@@ -1365,6 +1365,16 @@ mod tests {
             }
         }
         assert!(inside > 10_000 && outside > 10_000, "{inside} {outside}");
+        // The walk reads a kilobyte back, no more and no less.
+        let far = [b"{".as_slice(), &[b'a'; 1024]].concat();
+        assert!(
+            inside_brackets(&far, 1024),
+            "an opener 1,024 bytes back counts"
+        );
+        assert!(
+            !inside_brackets(&far, 1025),
+            "one 1,025 bytes back does not"
+        );
     }
 
     fn parse(text: &str, key: &str) -> Option<(String, bool)> {
