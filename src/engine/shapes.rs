@@ -146,15 +146,10 @@ impl Entry {
     fn body_fits_masks(&self, text: &Classified, window: RunWindow, body: usize) -> bool {
         // Key bytes first: the more selective floor where there is one (a hex run cut by
         // `/` or `-`), and a floor of 0 reads no mask.
-        let want_run = usize::from(self.floor_run);
         leads_with(body, usize::from(self.floor_key), |from| text.key(from))
-            && match body
-                .checked_sub(window.base)
-                .filter(|&o| o < 128 && o + want_run <= 128)
-            {
-                Some(offset) => (window.both >> offset).trailing_ones() as usize >= want_run,
-                None => leads_with(body, want_run, |from| text.run(from)),
-            }
+            && leads_with(body, usize::from(self.floor_run), |from| {
+                window.run(text, from)
+            })
     }
 
     /// The token whose body starts at `body`, if its shape matches and it is not a
@@ -471,6 +466,21 @@ impl ShapeDispatch {
 struct RunWindow {
     base: usize,
     both: u128,
+}
+
+impl RunWindow {
+    /// [`Classified::run`] of the block at `from`, from the two held here when it is one of
+    /// them.
+    #[inline(always)]
+    fn run(&self, text: &Classified, from: usize) -> u64 {
+        if from == self.base {
+            self.both as u64
+        } else if from == self.base + 64 {
+            (self.both >> 64) as u64
+        } else {
+            text.run(from)
+        }
+    }
 }
 
 /// Whether the `want` bytes from `at` are all set in the class masks `mask_of` gives (the

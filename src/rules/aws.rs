@@ -260,8 +260,8 @@ pub(crate) fn secret_key_candidate(
         return None;
     }
     // Comparisons and ors over a fixed 40 bytes, without a per-byte table lookup: the
-    // compiler turns them into SIMD compares. Every 40-byte key run of a log (commit hashes, digests)
-    // comes through here.
+    // compiler turns them into SIMD compares. Every 40-byte key run of a log (commit
+    // hashes, digests) comes through here.
     let (mut not_hex, mut upper, mut lower, mut digit, mut slashes) = (0u8, 0u8, 0u8, 0u8, 0u8);
     for &b in key {
         not_hex |= u8::from(!b.is_ascii_hexdigit());
