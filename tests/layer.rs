@@ -152,6 +152,7 @@ mod every_kind_of_value {
         let (text, json) = capture(|| {
             info!(
                 card = CARD,
+                signed64 = CARD as i64,
                 wide = u128::from(CARD),
                 signed = i128::from(CARD),
                 attempts = 3u64,
@@ -164,6 +165,7 @@ mod every_kind_of_value {
         assert_no_leak(&all_output(&text, &json), &["4111111111111111"]);
         let f = &json[0]["fields"];
         assert_eq!(f["card"], "[REDACTED:payment-card]");
+        assert_eq!(f["signed64"], "[REDACTED:payment-card]");
         assert_eq!(f["wide"], "[REDACTED:payment-card]");
         assert_eq!(f["signed"], "[REDACTED:payment-card]");
         assert_eq!(f["attempts"], 3);

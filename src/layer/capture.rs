@@ -27,6 +27,7 @@
 
 use super::names::{name_rules, NameCache, NamePolicy};
 use super::rebuild::widen_in;
+use crate::util::decimal::Decimal;
 use crate::Redactor;
 use std::cell::RefCell;
 use std::error::Error as StdError;
@@ -246,14 +247,21 @@ struct Bounded<'a> {
     overflowed: bool,
 }
 
-impl fmt::Write for Bounded<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        if self.buf.len() + s.len() > self.limit {
+impl Bounded<'_> {
+    /// Appends `bytes`, or marks the overflow and fails when they would pass the limit.
+    fn write_bytes(&mut self, bytes: &[u8]) -> fmt::Result {
+        if self.buf.len() + bytes.len() > self.limit {
             self.overflowed = true;
             return Err(fmt::Error);
         }
-        self.buf.extend_from_slice(s.as_bytes());
+        self.buf.extend_from_slice(bytes);
         Ok(())
+    }
+}
+
+impl fmt::Write for Bounded<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.write_bytes(s.as_bytes())
     }
 }
 
@@ -360,11 +368,12 @@ impl Collector<'_> {
     }
 
     fn number(&mut self, field: &Field, n: Number) {
+        let decimal = |d: Decimal, out: &mut Bounded<'_>| out.write_bytes(d.as_bytes());
         let (piece, whole) = self.piece_formatted(|out| match n {
-            Number::I64(v) => write!(out, "{v}"),
-            Number::U64(v) => write!(out, "{v}"),
-            Number::I128(v) => write!(out, "{v}"),
-            Number::U128(v) => write!(out, "{v}"),
+            Number::I64(v) => decimal(Decimal::new(v < 0, v.unsigned_abs().into()), out),
+            Number::U64(v) => decimal(Decimal::new(false, v.into()), out),
+            Number::I128(v) => decimal(Decimal::new(v < 0, v.unsigned_abs()), out),
+            Number::U128(v) => decimal(Decimal::new(false, v), out),
             Number::F64(v) => write!(out, "{v}"),
         });
         self.push_slot(field, Kind::Number(n), piece..piece + 1, whole);

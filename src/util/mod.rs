@@ -1,5 +1,5 @@
 //! Building blocks that know no rule and no `tracing`: byte-class masks and the runs they
-//! hold, token boundaries, checksums, a skipping search for long literals, and facts about
+//! hold, token boundaries, checksums, integers in decimal, a skipping search for long literals, and facts about
 //! all the matches of a regular expression. The rules
 //! (`crate::rules`) and the engine (`crate::engine`) both build on them; nothing here
 //! imports either.
@@ -10,6 +10,7 @@
 
 pub(crate) mod checksum;
 pub(crate) mod classify;
+pub(crate) mod decimal;
 pub(crate) mod long_literals;
 pub(crate) mod regex_facts;
 pub(crate) mod runs;
