@@ -497,26 +497,29 @@ pub(crate) fn scan_digits(
     let done = CLUSTER
         .try_with(|cell| match cell.try_borrow_mut() {
             Ok(mut cluster) => {
-                scan_clusters(text, with_ipv4, &mut cluster, out);
+                scan_clusters::<true>(text, with_ipv4, &mut cluster, out);
                 true
             }
             Err(_) => false,
         })
         .unwrap_or(false);
     if !done {
-        scan_clusters(text, with_ipv4, &mut Cluster::empty(), out);
+        scan_clusters::<true>(text, with_ipv4, &mut Cluster::empty(), out);
     }
 }
 
-fn scan_clusters(
+/// `SINGLE_GROUPS`: whether a lone group of digits is decided without building its cluster
+/// (see [`scan_run`]); the tests compare both ways.
+fn scan_clusters<const SINGLE_GROUPS: bool>(
     text: &Classified,
     with_ipv4: bool,
     cluster: &mut Cluster,
     out: &mut dyn FnMut(DigitHit, Range<usize>),
 ) {
     let hay = text.hay();
-    let mut each_run =
-        |run: Range<usize>| scan_run(hay, run.start, run.end, with_ipv4, cluster, out);
+    let mut each_run = |run: Range<usize>| {
+        scan_run::<SINGLE_GROUPS>(hay, run.start, run.end, with_ipv4, cluster, out)
+    };
     if with_ipv4 {
         for_each_long_run_masked::<7>(hay, |at| text.number(at), is_number_byte, &mut each_run);
     } else {
@@ -530,8 +533,23 @@ thread_local! {
     static CLUSTER: std::cell::RefCell<Cluster> = std::cell::RefCell::new(Cluster::empty());
 }
 
+/// Whether the digit group ending at `end` is followed by a separator and another digit:
+/// what lets `parse_cluster` go on to a second group (after a group that has no `+` or `(`
+/// before it).
+fn separates_groups(hay: &[u8], end: usize) -> bool {
+    matches!(hay.get(end), Some(b' ' | b'-' | b'.'))
+        && hay.get(end + 1).is_some_and(u8::is_ascii_digit)
+}
+
 /// Finds the numbers in `hay[from..to]`, a maximal run of [`is_number_byte`] bytes.
-fn scan_run(
+///
+/// With `SINGLE_GROUPS`, a group of digits with no `+` or `(` before it and no separator
+/// and digit after it is decided on the spot: for such a cluster of one group,
+/// `parse_cluster` and `classify` read nothing but its length, issuer and checksum (a card)
+/// and whether it may start and end there. Most runs in logs are such numbers (epoch
+/// milliseconds, counters, ids), and building their cluster cost more than the rest of
+/// the scan.
+fn scan_run<const SINGLE_GROUPS: bool>(
     hay: &[u8],
     from: usize,
     to: usize,
@@ -563,6 +581,19 @@ fn scan_run(
             d
         };
         let mut next = d + hay[d..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if SINGLE_GROUPS && start == d && !separates_groups(hay, next) {
+            let group = &hay[d..next];
+            if (13..=19).contains(&group.len())
+                && number_may_start(hay, d)
+                && number_may_end(hay, next)
+                && card_issuer_ok(group)
+                && luhn(group)
+            {
+                out(DigitHit::Card, d..next);
+            }
+            i = next;
+            continue;
+        }
         if number_may_start(hay, start) {
             if let Some(c) = parse_cluster(hay, start, cluster) {
                 classify(hay, c, number_may_end(hay, c.end), with_ipv4, out);
@@ -794,6 +825,141 @@ mod tests {
         }
         // Enough numbers among the noise that a lost one would show.
         assert!(found > 2_000, "{found} numbers in {clusters} clusters");
+    }
+
+    /// Deciding a lone digit group on the spot finds exactly what building its cluster
+    /// finds: texts of digit groups with every lead and trailer the cluster parser reads
+    /// (`+`, `(`, capitals, markers, separators followed by digits or not), many of them
+    /// cards with a valid issuer and checksum, with and without IPv4.
+    #[test]
+    fn single_groups_decided_on_the_spot_as_by_their_cluster() {
+        let mut rng = crate::test_rng::XorShift(0x51A6_1E64_0C0D_E5ED);
+        let mut next = move || rng.next();
+        let card = |next: &mut dyn FnMut() -> u64| {
+            let issuer = [
+                "4", "51", "2221", "34", "37", "6011", "62", "3528", "36", "1", "9",
+            ][(next() % 11) as usize];
+            let len = 13 + (next() % 7) as usize;
+            let mut digits: Vec<u8> = issuer.bytes().collect();
+            while digits.len() < len - 1 {
+                digits.push(b'0' + (next() % 10) as u8);
+            }
+            // The Luhn check digit: the payload doubled from its last digit on.
+            let sum: u32 = digits
+                .iter()
+                .rev()
+                .enumerate()
+                .map(|(k, &b)| {
+                    let v = u32::from(b - b'0');
+                    if k % 2 == 0 {
+                        (v * 2) / 10 + (v * 2) % 10
+                    } else {
+                        v
+                    }
+                })
+                .sum();
+            digits.push(b'0' + ((10 - sum % 10) % 10) as u8);
+            String::from_utf8(digits).unwrap_or_default()
+        };
+        let (mut lone_cards, mut hits) = (0, 0);
+        for round in 0..30_000 {
+            let mut text = String::new();
+            for _ in 0..(next() % 4 + 1) {
+                text.push_str(
+                    [
+                        "",
+                        "",
+                        "+",
+                        "(",
+                        "+1 (",
+                        "GB",
+                        "DE",
+                        " ",
+                        "x",
+                        "/",
+                        ":",
+                        "v",
+                        ".",
+                        "-",
+                        "_",
+                        "=",
+                        "[REDACTED:payment-card] ",
+                        "id ",
+                    ][(next() % 18) as usize],
+                );
+                if next() % 4 == 0 {
+                    // A number of another layout, its digits drawn at random.
+                    let template = [
+                        "399-59-9999",
+                        "499-399-9999",
+                        "19.199.9.99",
+                        "+49 99 9999 9999",
+                        "(499) 399-9999",
+                        "1 599 399 9999",
+                        "4999 9999 9999 9999",
+                    ][(next() % 7) as usize];
+                    for c in template.chars() {
+                        match c.to_digit(10) {
+                            Some(top) => {
+                                text.push(char::from(b'0' + (next() % (u64::from(top) + 1)) as u8))
+                            }
+                            None => text.push(c),
+                        }
+                    }
+                    text.push_str([" ", ", ", " x "][(next() % 3) as usize]);
+                }
+                let groups = [1, 1, 1, 2, 3, 4][(next() % 6) as usize];
+                for g in 0..groups {
+                    if next() % 3 == 0 {
+                        text.push_str(&card(&mut next));
+                    } else {
+                        let len =
+                            [1, 2, 3, 4, 4, 6, 9, 12, 13, 16, 19, 20, 21][(next() % 13) as usize];
+                        for _ in 0..len {
+                            text.push(char::from(b'0' + (next() % 10) as u8));
+                        }
+                    }
+                    if text.ends_with(|c: char| c.is_ascii_digit()) && next() % 5 == 0 {
+                        text.push(')');
+                    }
+                    if g + 1 < groups {
+                        text.push([' ', '-', '.', ' '][(next() % 4) as usize]);
+                    }
+                }
+                text.push_str(
+                    [
+                        " ", "x", ", ", "T", "", "/", ":", "-a", ".5", " 7", "-", ". ",
+                    ][(next() % 12) as usize],
+                );
+            }
+            let with_ipv4 = round % 2 == 0;
+            let classified = Classified::new(text.as_bytes());
+            let scan = |single_groups: bool| {
+                let mut found = Vec::new();
+                let mut out = |k, r: Range<usize>| found.push((k, r));
+                if single_groups {
+                    scan_clusters::<true>(&classified, with_ipv4, &mut Cluster::empty(), &mut out);
+                } else {
+                    scan_clusters::<false>(&classified, with_ipv4, &mut Cluster::empty(), &mut out);
+                }
+                found
+            };
+            let (fast, full) = (scan(true), scan(false));
+            assert_eq!(fast, full, "{text:?}");
+            hits += full.len();
+            lone_cards += full
+                .iter()
+                .filter(|(k, r)| {
+                    *k == DigitHit::Card
+                        && text.as_bytes()[r.clone()].iter().all(u8::is_ascii_digit)
+                })
+                .count();
+        }
+        // Enough cards decided on the spot, and enough else, that a lost one would show.
+        assert!(
+            lone_cards > 3_000 && hits > lone_cards + 1_000,
+            "{lone_cards} of {hits}"
+        );
     }
 
     #[test]
