@@ -178,6 +178,57 @@ mod every_kind_of_value {
         );
     }
 
+    /// Integers are scanned as the text `Display` gives them, sign included: a known value
+    /// that is such a text is found in the field, for the extremes of every integer type
+    /// and a small negative.
+    #[test]
+    fn integers_are_scanned_as_their_display_text() {
+        let texts = [
+            i64::MIN.to_string(),
+            i64::MAX.to_string(),
+            u64::MAX.to_string(),
+            i128::MIN.to_string(),
+            u128::MAX.to_string(),
+            (-1_234_567i64).to_string(),
+        ];
+        let redactor = texts
+            .iter()
+            .fold(Redactor::builder(), |b, t| b.secret_value(t.as_str()))
+            .build()
+            .unwrap();
+        let text = Captured::default();
+        let layer = tracing_redact::fmt::layer()
+            .map_inner(|l| l.without_time().with_ansi(false).with_writer(text.clone()))
+            .redacting_with(redactor);
+        tracing::subscriber::with_default(tracing_subscriber::registry().with(layer), || {
+            info!(
+                a = i64::MIN,
+                b = i64::MAX,
+                c = u64::MAX,
+                d = i128::MIN,
+                e = u128::MAX,
+                f = -1_234_567i64,
+                g = 1_234_567i64,
+                "integers"
+            );
+        });
+        let text = text.text();
+        for field in ["a", "b", "c", "d", "e", "f"] {
+            assert!(
+                text.contains(&format!("{field}=\"[REDACTED:secret-value]\"")),
+                "{field}: {text}"
+            );
+        }
+        // The same digits without the sign are not the known value.
+        assert!(text.contains("g=1234567"), "{text}");
+        assert!(!text.contains("-1234567"), "{text}");
+        let digits: Vec<&str> = texts[..5]
+            .iter()
+            .map(|t| t.trim_start_matches('-'))
+            .collect();
+        assert_no_leak(&text, &digits);
+    }
+
     #[test]
     fn bytes() {
         let body = format!("{{\"SecretAccessKey\":\"{SECRET_KEY}\"}}").into_bytes();

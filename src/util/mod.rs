@@ -1,6 +1,6 @@
 //! Building blocks that know no rule and no `tracing`: byte-class masks and the runs they
-//! hold, token boundaries, checksums, integers in decimal, a skipping search for long literals, and facts about
-//! all the matches of a regular expression. The rules
+//! hold, token boundaries, checksums, integers in decimal, a skipping search for long
+//! literals, and facts about all the matches of a regular expression. The rules
 //! (`crate::rules`) and the engine (`crate::engine`) both build on them; nothing here
 //! imports either.
 //!
