@@ -14,8 +14,12 @@
 //! functions, so corpus generation and building the redactor are not counted).
 //!
 //! The script copies this file and `benches/common` into the other commit's tree, so both
-//! builds run the same workloads on the same corpora whatever that commit's benches held. It
-//! uses nothing but `Redactor::default()`, `Redactor::redact` and `fmt::redact`.
+//! builds run the same workloads on the same corpora whatever that commit's benches held.
+//! The probe uses `Redactor::default()`, `Redactor::redact` and `fmt::redact`; the corpora's
+//! module also builds the benches' naive baseline from `rules()` and `RuleInfo::pattern`.
+//!
+//! Each workload first runs over a few lines or events outside the measured function, so
+//! that what happens once per process (regex caches, callsite registration) is not counted.
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -26,6 +30,9 @@ use std::io;
 use std::time::{Duration, Instant};
 use tracing::Dispatch;
 use tracing_subscriber::prelude::*;
+
+/// Lines or events each workload runs over before it is measured.
+const WARM_UP: usize = 200;
 
 /// Each workload repeats until it has run this long (without `--once`).
 const MIN_TIME: Duration = Duration::from_millis(700);
@@ -101,6 +108,18 @@ fn events(secret: bool) -> Vec<Event> {
         .collect()
 }
 
+/// Logs `e` as the layer bench does.
+fn emit(e: &Event) {
+    tracing::info!(
+        request_id = %e.request_id,
+        route = e.route,
+        status = e.status,
+        latency_ms = e.latency_ms,
+        "{}",
+        e.message
+    );
+}
+
 /// Nanoseconds an event through `dispatch`, repeated for at least `min_time`.
 #[inline(never)]
 fn measure_layer(dispatch: &Dispatch, events: &[Event], min_time: Duration) -> f64 {
@@ -108,16 +127,7 @@ fn measure_layer(dispatch: &Dispatch, events: &[Event], min_time: Duration) -> f
         let start = Instant::now();
         let mut passes = 0;
         while passes == 0 || start.elapsed() < min_time {
-            for e in events {
-                tracing::info!(
-                    request_id = %e.request_id,
-                    route = e.route,
-                    status = e.status,
-                    latency_ms = e.latency_ms,
-                    "{}",
-                    e.message
-                );
-            }
+            events.iter().for_each(emit);
             passes += 1;
         }
         start.elapsed().as_secs_f64() * 1e9 / (events.len() * passes) as f64
@@ -138,7 +148,11 @@ fn main() {
     let runs = |name: &str| wanted.is_empty() || wanted.iter().any(|w| w == name);
     let redactor = tracing_redact::Redactor::default();
     for name in ENGINE.into_iter().filter(|name| runs(name)) {
-        let speed = measure_engine(&redactor, &engine_corpus(name), min_time);
+        let lines = engine_corpus(name);
+        for line in &lines[..WARM_UP] {
+            black_box(redactor.redact(line).len());
+        }
+        let speed = measure_engine(&redactor, &lines, min_time);
         println!("{name}\t{speed:.1}\tMiB/s");
     }
     // As the layer bench configures it: the defaults, to `io::sink`.
@@ -150,6 +164,7 @@ fn main() {
         } else {
             Dispatch::new(tracing_subscriber::registry().with(tracing_redact::fmt::redact(fmt())))
         };
+        tracing::dispatcher::with_default(&dispatch, || data[..WARM_UP].iter().for_each(emit));
         let nanos = measure_layer(&dispatch, &data, min_time);
         println!("{name}\t{nanos:.1}\tns");
     }

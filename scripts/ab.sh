@@ -10,7 +10,9 @@
 # percent; they do not see cache misses or branch mispredictions.
 #
 # <base-commit>'s tree is extracted to target/ab/<commit>/ with this tree's examples/ab.rs and
-# benches/common copied in, so both builds run the same workloads on the same corpora. Its
+# benches/common copied in, so both builds run the same workloads on the same corpora (the
+# base needs the public API they use: `Redactor::default`, `redact`, `fmt::redact`, and for
+# the benches' naive baseline `rules()` and `RuleInfo::pattern`, there since fcaa48d). Its
 # build goes to target/ab/target: the first comparison compiles the dev-dependencies once.
 #
 # Prints, per workload, each build's number and `this/base`: above 1 is faster for MiB/s,
@@ -34,23 +36,41 @@ cp examples/ab.rs "$tree/examples/ab.rs"
 cp benches/common/mod.rs "$tree/benches/common/mod.rs"
 
 echo "building this tree and $rev ..." >&2
+# Where this tree builds (CARGO_TARGET_DIR or build.target-dir may move it).
+target=$(cargo metadata --format-version 1 --no-deps |
+  sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+[ -n "$target" ] || { echo "cargo metadata gave no target directory" >&2; exit 1; }
 cargo build --release --quiet --example ab
 CARGO_TARGET_DIR="$PWD/$work/target" cargo build --release --quiet --example ab \
   --manifest-path "$tree/Cargo.toml"
-this=target/release/examples/ab
+this="$target/release/examples/ab"
 that="$work/target/release/examples/ab"
 
 results="$work/results.tsv"
 : > "$results"
 if [ "${AB_INSTRUCTIONS:-0}" = 1 ]; then
   command -v valgrind >/dev/null || { echo "AB_INSTRUCTIONS needs valgrind" >&2; exit 1; }
-  for workload in $("$this" --list); do
+  workloads=$("$this" --list)
+  for workload in $workloads; do
     for build in this base; do
       bin=$this; [ "$build" = base ] && bin=$that
       out="$work/callgrind.out"
-      valgrind --tool=callgrind --toggle-collect='*measure_*' --callgrind-out-file="$out" \
-        "$bin" --once "$workload" >/dev/null 2>&1
+      log="$work/callgrind.log"
+      rm -f "$out"
+      # Collected only inside the two measuring functions (exact names: a pattern would
+      # also match their closures, and a toggle inside a toggle turns collection off).
+      if ! valgrind --tool=callgrind --collect-atstart=no \
+        --toggle-collect=ab::measure_engine --toggle-collect=ab::measure_layer \
+        --callgrind-out-file="$out" "$bin" --once "$workload" >"$log" 2>&1; then
+        echo "$build: $workload failed under callgrind:" >&2
+        cat "$log" >&2
+        exit 1
+      fi
       count=$(sed -n 's/^summary: //p' "$out")
+      if [ -z "$count" ] || [ "$count" = 0 ]; then
+        echo "$build: $workload: callgrind counted nothing (see $log)" >&2
+        exit 1
+      fi
       printf '%s\t%s\t%s\tinstructions\n' "$build" "$workload" "$count" >> "$results"
     done
   done
