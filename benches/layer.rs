@@ -18,7 +18,7 @@
 
 mod common;
 
-use common::{clean_line, hard_line, naive_regexes, secret_line, Rng};
+use common::{emit, events, naive_regexes, Message, Rng};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use regex::Regex;
 use std::io;
@@ -30,52 +30,6 @@ use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::prelude::*;
 
 const EVENTS: usize = 100_000;
-
-struct EventData {
-    message: String,
-    request_id: String,
-    route: &'static str,
-    status: u64,
-    latency_ms: f64,
-}
-
-/// What an event's message holds.
-#[derive(Clone, Copy, PartialEq)]
-enum Message {
-    Clean,
-    Secret,
-    HardClean,
-    HardSecrets,
-}
-
-fn events(message: Message, seed: u64) -> Vec<EventData> {
-    let mut r = Rng(seed);
-    (0..EVENTS)
-        .map(|i| EventData {
-            message: match message {
-                Message::Clean => clean_line(&mut r, i),
-                Message::Secret => secret_line(&mut r),
-                Message::HardClean => hard_line(&mut r, i, 0),
-                Message::HardSecrets => hard_line(&mut r, i, 3),
-            },
-            request_id: r.uuid(),
-            route: r.pick(&["/api/v1/items", "/health", "/orders/{id}", "/login"]),
-            status: [200, 201, 404, 500][(r.next() % 4) as usize],
-            latency_ms: (r.next() % 10_000) as f64 / 10.0,
-        })
-        .collect()
-}
-
-fn emit(e: &EventData) {
-    tracing::info!(
-        request_id = %e.request_id,
-        route = e.route,
-        status = e.status,
-        latency_ms = e.latency_ms,
-        "{}",
-        e.message
-    );
-}
 
 /// A writer that runs each rule's regex over every formatted line: the naive baseline.
 #[derive(Clone)]
@@ -155,6 +109,20 @@ fn no_rules_redactor() -> tracing_redact::Redactor {
         .expect("a redactor without rules builds")
 }
 
+/// The text `fmt` layer, redacted by `redactor`.
+fn text_redacted_by(redactor: tracing_redact::Redactor) -> Dispatch {
+    Dispatch::new(
+        tracing_subscriber::registry().with(tracing_redact::RedactLayer::with_redactor(
+            tracing_subscriber::fmt::layer()
+                .fmt_fields(tracing_redact::fmt::RedactedFields::<
+                    tracing_subscriber::fmt::format::DefaultFields,
+                >::default())
+                .with_writer(io::sink),
+            redactor,
+        )),
+    )
+}
+
 fn subscribers(naive: &Arc<Vec<Regex>>) -> Vec<(&'static str, Dispatch)> {
     let text = || tracing_subscriber::fmt::layer().with_writer(io::sink);
     let json = || {
@@ -173,29 +141,11 @@ fn subscribers(naive: &Arc<Vec<Regex>>) -> Vec<(&'static str, Dispatch)> {
         ),
         (
             "text/redact-layer+policy",
-            Dispatch::new(
-                tracing_subscriber::registry().with(tracing_redact::RedactLayer::with_redactor(
-                    tracing_subscriber::fmt::layer()
-                        .fmt_fields(tracing_redact::fmt::RedactedFields::<
-                            tracing_subscriber::fmt::format::DefaultFields,
-                        >::default())
-                        .with_writer(io::sink),
-                    policy_redactor(),
-                )),
-            ),
+            text_redacted_by(policy_redactor()),
         ),
         (
             "text/redact-layer-no-rules",
-            Dispatch::new(
-                tracing_subscriber::registry().with(tracing_redact::RedactLayer::with_redactor(
-                    tracing_subscriber::fmt::layer()
-                        .fmt_fields(tracing_redact::fmt::RedactedFields::<
-                            tracing_subscriber::fmt::format::DefaultFields,
-                        >::default())
-                        .with_writer(io::sink),
-                    no_rules_redactor(),
-                )),
-            ),
+            text_redacted_by(no_rules_redactor()),
         ),
         (
             "text/redacting-writer",
@@ -230,7 +180,7 @@ fn bench(c: &mut Criterion) {
     ] {
         let secret = matches!(message, Message::Secret | Message::HardSecrets);
         let hard = matches!(message, Message::HardClean | Message::HardSecrets);
-        let data = events(message, 0x2545_F491_4F6C_DD1D);
+        let data = events(message, EVENTS, 0x2545_F491_4F6C_DD1D);
         let mut group = c.benchmark_group(format!("layer/{kind}"));
         group
             .sample_size(20)

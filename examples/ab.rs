@@ -24,7 +24,7 @@
 #[path = "../benches/common/mod.rs"]
 mod common;
 
-use common::{clean_line, corpus, hard_corpus, secret_line, Rng};
+use common::{corpus, emit, events, hard_corpus, Event, Message};
 use std::hint::black_box;
 use std::io;
 use std::time::{Duration, Instant};
@@ -82,44 +82,6 @@ fn measure_engine(
     (bytes * passes) as f64 / start.elapsed().as_secs_f64() / (1024.0 * 1024.0)
 }
 
-/// An event of the layer bench's shape (`benches/layer.rs`).
-struct Event {
-    message: String,
-    request_id: String,
-    route: &'static str,
-    status: u64,
-    latency_ms: f64,
-}
-
-fn events(secret: bool) -> Vec<Event> {
-    let mut r = Rng(0x2545_F491_4F6C_DD1D);
-    (0..20_000)
-        .map(|i| Event {
-            message: if secret {
-                secret_line(&mut r)
-            } else {
-                clean_line(&mut r, i)
-            },
-            request_id: r.uuid(),
-            route: r.pick(&["/api/v1/items", "/health", "/orders/{id}", "/login"]),
-            status: [200, 201, 404, 500][(r.next() % 4) as usize],
-            latency_ms: (r.next() % 10_000) as f64 / 10.0,
-        })
-        .collect()
-}
-
-/// Logs `e` as the layer bench does.
-fn emit(e: &Event) {
-    tracing::info!(
-        request_id = %e.request_id,
-        route = e.route,
-        status = e.status,
-        latency_ms = e.latency_ms,
-        "{}",
-        e.message
-    );
-}
-
 /// Nanoseconds an event through `dispatch`, repeated for at least `min_time`.
 #[inline(never)]
 fn measure_layer(dispatch: &Dispatch, events: &[Event], min_time: Duration) -> f64 {
@@ -158,7 +120,12 @@ fn main() {
     // As the layer bench configures it: the defaults, to `io::sink`.
     let fmt = || tracing_subscriber::fmt::layer().with_writer(io::sink);
     for name in LAYER.into_iter().filter(|name| runs(name)) {
-        let data = events(name.starts_with("layer/secret/"));
+        let message = if name.starts_with("layer/secret/") {
+            Message::Secret
+        } else {
+            Message::Clean
+        };
+        let data = events(message, 20_000, 0x2545_F491_4F6C_DD1D);
         let dispatch = if name.ends_with("/fmt") {
             Dispatch::new(tracing_subscriber::registry().with(fmt()))
         } else {

@@ -187,3 +187,57 @@ pub fn combined(naive: &[Regex]) -> Regex {
         .collect();
     Regex::new(&alternation.join("|")).expect("combined regex compiles")
 }
+
+/// An event of the layer bench's shape: a message that is a whole log line, a request id, a
+/// route, a status and a latency.
+pub struct Event {
+    pub message: String,
+    pub request_id: String,
+    pub route: &'static str,
+    pub status: u64,
+    pub latency_ms: f64,
+}
+
+/// What an event's message holds.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Message {
+    /// A clean line (`clean_line`).
+    Clean,
+    /// A line with one secret (`secret_line`).
+    Secret,
+    /// A hard line without a secret (`hard_line`).
+    HardClean,
+    /// A hard line with three secrets.
+    HardSecrets,
+}
+
+/// `count` events whose messages are `message` lines.
+pub fn events(message: Message, count: usize, seed: u64) -> Vec<Event> {
+    let mut r = Rng(seed);
+    (0..count)
+        .map(|i| Event {
+            message: match message {
+                Message::Clean => clean_line(&mut r, i),
+                Message::Secret => secret_line(&mut r),
+                Message::HardClean => hard_line(&mut r, i, 0),
+                Message::HardSecrets => hard_line(&mut r, i, 3),
+            },
+            request_id: r.uuid(),
+            route: r.pick(&["/api/v1/items", "/health", "/orders/{id}", "/login"]),
+            status: [200, 201, 404, 500][(r.next() % 4) as usize],
+            latency_ms: (r.next() % 10_000) as f64 / 10.0,
+        })
+        .collect()
+}
+
+/// Logs `e` at info level, its message as the event's message.
+pub fn emit(e: &Event) {
+    tracing::info!(
+        request_id = %e.request_id,
+        route = e.route,
+        status = e.status,
+        latency_ms = e.latency_ms,
+        "{}",
+        e.message
+    );
+}
