@@ -153,6 +153,7 @@ mod every_kind_of_value {
             info!(
                 card = CARD,
                 signed64 = CARD as i64,
+                negative = -(CARD as i64),
                 wide = u128::from(CARD),
                 signed = i128::from(CARD),
                 attempts = 3u64,
@@ -166,6 +167,7 @@ mod every_kind_of_value {
         let f = &json[0]["fields"];
         assert_eq!(f["card"], "[REDACTED:payment-card]");
         assert_eq!(f["signed64"], "[REDACTED:payment-card]");
+        assert_eq!(f["negative"], "-[REDACTED:payment-card]");
         assert_eq!(f["wide"], "[REDACTED:payment-card]");
         assert_eq!(f["signed"], "[REDACTED:payment-card]");
         assert_eq!(f["attempts"], 3);

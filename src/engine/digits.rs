@@ -461,13 +461,25 @@ fn iban_at(hay: &[u8], at: usize) -> Option<usize> {
 
 /// A number glued to a word, a path, a version or a time (`v1.2`, `/42`, `10:28`) is not one.
 ///
+/// A `-` right before is a joiner when something is glued to it too (`id-4111…`,
+/// `2026-11-24`), and a minus sign otherwise (`balance=-4111…`, a negative integer field):
+/// the number after a sign may start.
+///
 /// One of our markers right before stands for what it replaced, so a second pass decides as
 /// the first did.
 fn number_may_start(hay: &[u8], start: usize) -> bool {
-    start == 0
-        || !(is_alnum(hay[start - 1])
-            || matches!(hay[start - 1], b'.' | b'-' | b'/' | b'_' | b':')
-            || crate::util::text::ends_with_marker(&hay[..start]))
+    // Whether what ends at `end` is something a number would be glued to.
+    let glued_to = |end: usize| {
+        end > 0
+            && (is_alnum(hay[end - 1])
+                || matches!(hay[end - 1], b'.' | b'-' | b'/' | b'_' | b':')
+                || crate::util::text::ends_with_marker(&hay[..end]))
+    };
+    match start.checked_sub(1).map(|before| hay[before]) {
+        None => true,
+        Some(b'-') => !glued_to(start - 1),
+        Some(_) => !glued_to(start),
+    }
 }
 
 fn number_may_end(hay: &[u8], end: usize) -> bool {
@@ -726,6 +738,36 @@ mod tests {
                 .collect();
             assert!(hits.is_empty(), "{text}: {hits:?}");
         }
+    }
+
+    /// After a minus sign a number starts (a negative integer field, `balance=-…`); after a
+    /// `-` that joins it to something else it does not.
+    #[test]
+    fn a_minus_sign_is_not_a_joiner() {
+        for (text, card) in [
+            ("-4111111111111111", true),
+            ("balance=-4111111111111111", true),
+            ("delta: -4111 1111 1111 1111 ok", true),
+            ("(-5555555555554444)", true),
+            ("id-4111111111111111", false),
+            ("10-4111111111111111", false),
+            ("v1.-4111111111111111", false),
+            ("--4111111111111111", false),
+            ("x_-4111111111111111", false),
+            ("[REDACTED:payment-card]-4111111111111111", false),
+        ] {
+            let cards: Vec<_> = digits(text)
+                .into_iter()
+                .filter(|h| h.0 == DigitHit::Card)
+                .collect();
+            assert_eq!(!cards.is_empty(), card, "{text}: {cards:?}");
+            if card {
+                assert!(!cards[0].1.starts_with('-'), "{text}: {cards:?}");
+            }
+        }
+        // An SSN after a sign too; a date's parts stay joined.
+        assert_eq!(digits("ssn -078-05-1120"), [(DigitHit::Ssn, "078-05-1120")]);
+        assert!(digits("2026-11-24 4111-11").is_empty());
     }
 
     #[test]
