@@ -8,6 +8,7 @@
 //! and group, NANP, mod 97), which run only on candidates. The precision choices are the
 //! rules' (see `rules/pii.rs`).
 
+use crate::rules::shape::start_after_escape;
 use crate::util::checksum::{iban_length, iban_mod97, luhn};
 use crate::util::classify::{portable::is_number as is_number_byte, Classified};
 use crate::util::runs::for_each_long_run_masked;
@@ -461,13 +462,14 @@ fn iban_at(hay: &[u8], at: usize) -> Option<usize> {
 
 /// A number glued to a word, a path, a version or a time (`v1.2`, `/42`, `10:28`) is not one.
 ///
-/// A `-` right before is a joiner when something is glued to it too (`id-4111…`,
-/// `2026-11-24`), and a minus sign otherwise (`balance=-4111…`, a negative integer field):
-/// the number after a sign may start.
+/// Before a `lone` number (one group of digits, no group after it) a `-` is a minus sign
+/// (`balance=-4111…`, a negative integer field) unless something is glued to the sign too
+/// (`id-4111…`, `2026-11-24`, a non-ASCII word). Before grouped digits it stays a joiner:
+/// `-12 415 555 0134` holds a phone number after `12`.
 ///
 /// One of our markers right before stands for what it replaced, so a second pass decides as
 /// the first did.
-fn number_may_start(hay: &[u8], start: usize) -> bool {
+fn number_may_start(hay: &[u8], start: usize, lone: bool) -> bool {
     // Whether what ends at `end` is something a number would be glued to.
     let glued_to = |end: usize| {
         end > 0
@@ -477,7 +479,7 @@ fn number_may_start(hay: &[u8], start: usize) -> bool {
     };
     match start.checked_sub(1).map(|before| hay[before]) {
         None => true,
-        Some(b'-') => !glued_to(start - 1),
+        Some(b'-') if lone => !(glued_to(start - 1) || (start >= 2 && !hay[start - 2].is_ascii())),
         Some(_) => !glued_to(start),
     }
 }
@@ -555,12 +557,10 @@ fn separates_groups(hay: &[u8], end: usize) -> bool {
 
 /// Finds the numbers in `hay[from..to]`, a maximal run of [`is_number_byte`] bytes.
 ///
-/// With `SINGLE_GROUPS`, a group of digits with no `+` or `(` before it and no separator
-/// and digit after it is decided on the spot: for such a cluster of one group,
-/// `parse_cluster` and `classify` read nothing but its length, issuer and checksum (a card)
-/// and whether it may start and end there. Most runs in logs are such numbers (epoch
-/// milliseconds, counters, ids), and building their cluster cost more than the rest of
-/// the scan.
+/// An escape that a formatter wrote right before a number, or whose own hex digits run into
+/// it (`card\n4111…` in a `Debug` string, `%3A4111…` and `%204111…` in a URL,
+/// `\u00224111…` in JSON), is a separator in disguise: a number may start where it ends. The
+/// digits as they stand are tried too, so a card right after a literal `%` is still one.
 fn scan_run<const SINGLE_GROUPS: bool>(
     hay: &[u8],
     from: usize,
@@ -587,37 +587,112 @@ fn scan_run<const SINGLE_GROUPS: bool>(
                 continue;
             }
         }
-        let start = if d >= 1 && matches!(hay[d - 1], b'+' | b'(') {
-            d - 1
-        } else {
-            d
+        let escape = match hay.get(d.wrapping_sub(1)) {
+            Some(&before) if may_end_an_escape(before) => escape_end_over(hay, d),
+            _ => None,
         };
-        let mut next = d + hay[d..].iter().take_while(|b| b.is_ascii_digit()).count();
-        if SINGLE_GROUPS && start == d && !separates_groups(hay, next) {
-            let group = &hay[d..next];
-            if (13..=19).contains(&group.len())
-                && number_may_start(hay, d)
-                && number_may_end(hay, next)
-                && card_issuer_ok(group)
-                && luhn(group)
-            {
-                out(DigitHit::Card, d..next);
+        // The number at `d`, then, when an escape's own digits end inside this run, the one
+        // after them (one call site, so that it stays inline).
+        let (mut at, mut escaped, mut next) = (d, escape == Some(d), d + 1);
+        loop {
+            next = next.max(number_at::<SINGLE_GROUPS>(
+                hay, at, escaped, with_ipv4, cluster, out,
+            ));
+            match escape {
+                Some(end) if end > at && end < to && hay[end].is_ascii_digit() => {
+                    (at, escaped) = (end, true);
+                }
+                _ => break,
             }
-            i = next;
-            continue;
-        }
-        if number_may_start(hay, start) {
-            if let Some(c) = parse_cluster(hay, start, cluster) {
-                classify(hay, c, number_may_end(hay, c.end), with_ipv4, out);
-                next = next.max(c.end);
-            }
-        }
-        // Skip the rest of this alphanumeric token so "abc123" inner digits are not re-tried.
-        while next < hay.len() && (hay[next].is_ascii_digit()) {
-            next += 1;
         }
         i = next.max(d + 1);
     }
+}
+
+/// Whether `before`, the byte before a digit, may be the last byte before it of an escape
+/// that ends at or past the digit (see [`escape_end_over`]): most digits of a log line follow
+/// something else (` `, `=`, `-`, the `T` of a timestamp) and are settled by this.
+#[inline(always)]
+fn may_end_an_escape(before: u8) -> bool {
+    matches!(before, b'%' | b'\\' | b'n' | b'r' | b't' | b'v' | b'x' | b'u' | b'a'..=b'f' | b'A'..=b'F')
+}
+
+/// How far before the digit it ends at or past an escape may start: `%252525XX` (three
+/// levels of percent-encoding) is nine bytes, `\uXXXX` six.
+const ESCAPE_REACH: usize = 9;
+
+/// Where an escape that starts before `d` and ends at or past it ends (`\n`, `\t`, `\0`,
+/// `\x14`, `\u0022`, `%3A`, `%2520`), the nearest one first; `None` when `d` is neither inside
+/// nor right after one.
+#[inline(never)]
+fn escape_end_over(hay: &[u8], d: usize) -> Option<usize> {
+    let before = *hay.get(d.checked_sub(1)?)?;
+    let reach = d.saturating_sub(ESCAPE_REACH);
+    let possible = match before {
+        b'%' | b'\\' => true,
+        // `\n`, `\r`, `\t`, `\v`, or the `x` or `u` that an escape's hex digits follow.
+        b'n' | b'r' | b't' | b'v' | b'x' | b'u' => d >= 2 && hay[d - 2] == b'\\',
+        // The last hex digit of `%3A`, `\x1f` or `\u002F` (or `\a`, `\b`, `\e`, `\f`).
+        b'a'..=b'f' | b'A'..=b'F' => hay[reach..d].iter().any(|&b| matches!(b, b'%' | b'\\')),
+        _ => false,
+    };
+    if !possible {
+        return None;
+    }
+    (reach..d)
+        .rev()
+        .filter(|&s| matches!(hay[s], b'\\' | b'%'))
+        .find_map(|s| start_after_escape(hay, s + 1).filter(|&end| end >= d))
+}
+
+/// Reports the number whose first digit is at `d`, if any; returns where the scan goes on.
+/// `escaped`: an escape ends right before `d`, so nothing is glued to the number there.
+///
+/// With `SINGLE_GROUPS`, a group of digits with no `+` or `(` before it and no separator
+/// and digit after it is decided on the spot: for such a cluster of one group,
+/// `parse_cluster` and `classify` read nothing but its length, issuer and checksum (a card)
+/// and whether it may start and end there. Most runs in logs are such numbers (epoch
+/// milliseconds, counters, ids), and building their cluster cost more than the rest of
+/// the scan.
+fn number_at<const SINGLE_GROUPS: bool>(
+    hay: &[u8],
+    d: usize,
+    escaped: bool,
+    with_ipv4: bool,
+    cluster: &mut Cluster,
+    out: &mut dyn FnMut(DigitHit, Range<usize>),
+) -> usize {
+    let start = if !escaped && d >= 1 && matches!(hay[d - 1], b'+' | b'(') {
+        d - 1
+    } else {
+        d
+    };
+    let mut next = d + hay[d..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let lone = !separates_groups(hay, next);
+    let may_start = |start: usize| escaped || number_may_start(hay, start, lone);
+    if SINGLE_GROUPS && start == d && lone {
+        let group = &hay[d..next];
+        if (13..=19).contains(&group.len())
+            && may_start(d)
+            && number_may_end(hay, next)
+            && card_issuer_ok(group)
+            && luhn(group)
+        {
+            out(DigitHit::Card, d..next);
+        }
+        return next;
+    }
+    if may_start(start) {
+        if let Some(c) = parse_cluster(hay, start, cluster) {
+            classify(hay, c, number_may_end(hay, c.end), with_ipv4, out);
+            next = next.max(c.end);
+        }
+    }
+    // Skip the rest of this alphanumeric token so "abc123" inner digits are not re-tried.
+    while next < hay.len() && (hay[next].is_ascii_digit()) {
+        next += 1;
+    }
+    next
 }
 
 #[cfg(test)]
@@ -740,21 +815,26 @@ mod tests {
         }
     }
 
-    /// After a minus sign a number starts (a negative integer field, `balance=-…`); after a
-    /// `-` that joins it to something else it does not.
+    /// After a minus sign a lone number starts (a negative integer field, `balance=-…`);
+    /// after a `-` that joins it to something else, or before grouped digits, it does not.
     #[test]
-    fn a_minus_sign_is_not_a_joiner() {
+    fn a_minus_sign_before_a_lone_number() {
         for (text, card) in [
             ("-4111111111111111", true),
             ("balance=-4111111111111111", true),
-            ("delta: -4111 1111 1111 1111 ok", true),
             ("(-5555555555554444)", true),
+            ("delta: -4111111111111111 ok", true),
             ("id-4111111111111111", false),
             ("10-4111111111111111", false),
             ("v1.-4111111111111111", false),
             ("--4111111111111111", false),
             ("x_-4111111111111111", false),
+            ("t:-4111111111111111", false),
+            ("p/-4111111111111111", false),
+            ("订单-4012888888881881", false),
             ("[REDACTED:payment-card]-4111111111111111", false),
+            // Grouped digits after a `-`: joined, as before.
+            ("delta: -4111 1111 1111 1111 ok", false),
         ] {
             let cards: Vec<_> = digits(text)
                 .into_iter()
@@ -765,9 +845,49 @@ mod tests {
                 assert!(!cards[0].1.starts_with('-'), "{text}: {cards:?}");
             }
         }
-        // An SSN after a sign too; a date's parts stay joined.
-        assert_eq!(digits("ssn -078-05-1120"), [(DigitHit::Ssn, "078-05-1120")]);
+        // `-12` does not swallow the phone number after it; a date's parts stay joined.
+        assert_eq!(
+            digits("x=-12 415 555 0134"),
+            [(DigitHit::Phone, "415 555 0134")]
+        );
         assert!(digits("2026-11-24 4111-11").is_empty());
+    }
+
+    /// A number right after an escape a formatter wrote, or whose hex digits run into it,
+    /// is found: the escape is a separator in disguise. A card right after a literal `%` is
+    /// still one.
+    #[test]
+    fn numbers_after_escapes() {
+        let card = (DigitHit::Card, "4111111111111111");
+        for (text, want) in [
+            ("card\\n4111111111111111", card),
+            ("a\\t4111111111111111,12/29", card),
+            ("\\r\\n4111111111111111", card),
+            ("card%3A4111111111111111", card),
+            ("card%3a4111111111111111", card),
+            ("card%204111111111111111", card),
+            ("card%25204111111111111111", card),
+            ("\\u00224111111111111111\\u0022", card),
+            ("\\x144111111111111111", card),
+            ("\\04111111111111111", card),
+            ("50%4111111111111111", card),
+            ("ssn\\n078-05-1120", (DigitHit::Ssn, "078-05-1120")),
+            ("tel%3A415-555-0134", (DigitHit::Phone, "415-555-0134")),
+        ] {
+            let hits: Vec<_> = digits(text)
+                .into_iter()
+                .filter(|h| h.0 != DigitHit::Ipv4)
+                .collect();
+            assert_eq!(hits, [want], "{text}");
+        }
+        for text in [
+            "abc4111111111111111",
+            "%ZZ4111111111111111",
+            "\\q4111111111111111",
+            "card\\n41111111111111112",
+        ] {
+            assert!(digits(text).is_empty(), "{text}: {:?}", digits(text));
+        }
     }
 
     #[test]
@@ -927,7 +1047,16 @@ mod tests {
                         "=",
                         "[REDACTED:payment-card] ",
                         "id ",
-                    ][(next() % 18) as usize],
+                        "\\n",
+                        "%3A",
+                        "%20",
+                        "%2520",
+                        "\\u0022",
+                        "%",
+                        " -",
+                        "=-",
+                        "a\\t",
+                    ][(next() % 27) as usize],
                 );
                 if next() % 4 == 0 {
                     // A number of another layout, its digits drawn at random.
