@@ -463,25 +463,37 @@ fn iban_at(hay: &[u8], at: usize) -> Option<usize> {
 /// A number glued to a word, a path, a version or a time (`v1.2`, `/42`, `10:28`) is not one.
 ///
 /// Before a `lone` number (one group of digits, no group after it) a `-` is a minus sign
-/// (`balance=-4111…`, a negative integer field) unless something is glued to the sign too
-/// (`id-4111…`, `2026-11-24`, a non-ASCII word). Before grouped digits it stays a joiner:
-/// `-12 415 555 0134` holds a phone number after `12`.
+/// (`balance=-4111…`, `"pan":-4111…`, a negative integer field) unless something is glued
+/// to the sign too (`id-4111…`, `2026-11-24`, a word in any script). Before grouped digits
+/// it stays a joiner: `-12 415 555 0134` holds a phone number after `12`.
 ///
 /// One of our markers right before stands for what it replaced, so a second pass decides as
 /// the first did.
 fn number_may_start(hay: &[u8], start: usize, lone: bool) -> bool {
-    // Whether what ends at `end` is something a number would be glued to.
-    let glued_to = |end: usize| {
-        end > 0
-            && (is_alnum(hay[end - 1])
-                || matches!(hay[end - 1], b'.' | b'-' | b'/' | b'_' | b':')
-                || crate::util::text::ends_with_marker(&hay[..end]))
+    let marker_before = |end: usize| crate::util::text::ends_with_marker(&hay[..end]);
+    let Some(before) = start.checked_sub(1) else {
+        return true;
     };
-    match start.checked_sub(1).map(|before| hay[before]) {
-        None => true,
-        Some(b'-') if lone => !(glued_to(start - 1) || (start >= 2 && !hay[start - 2].is_ascii())),
-        Some(_) => !glued_to(start),
+    if hay[before] == b'-' && lone {
+        // A sign, unless a word, a number or a path runs into it (`"pan":-4111…` and
+        // `= -4111…` are signs).
+        let glued = match hay[..before].last() {
+            None => false,
+            Some(&b) if b.is_ascii() => {
+                is_alnum(b) || matches!(b, b'.' | b'-' | b'/' | b'_') || marker_before(before)
+            }
+            Some(_) => last_char(&hay[..before]).is_some_and(char::is_alphanumeric),
+        };
+        return !glued;
     }
+    let b = hay[before];
+    !(is_alnum(b) || matches!(b, b'.' | b'-' | b'/' | b'_' | b':') || marker_before(start))
+}
+
+/// The last character of `text` when it is valid UTF-8 there.
+fn last_char(text: &[u8]) -> Option<char> {
+    let from = (text.len().saturating_sub(4)..text.len()).find(|&i| text[i] & 0xC0 != 0x80)?;
+    std::str::from_utf8(&text[from..]).ok()?.chars().next_back()
 }
 
 fn number_may_end(hay: &[u8], end: usize) -> bool {
@@ -579,7 +591,7 @@ fn scan_run<const SINGLE_GROUPS: bool>(
         if d >= 2
             && hay[d - 2].is_ascii_uppercase()
             && hay[d - 1].is_ascii_uppercase()
-            && (d == 2 || !is_alnum(hay[d - 3]))
+            && (d == 2 || !is_alnum(hay[d - 3]) || escape_ends_at(hay, d - 2))
         {
             if let Some(end) = iban_at(hay, d - 2) {
                 out(DigitHit::Iban, d - 2..end);
@@ -587,62 +599,107 @@ fn scan_run<const SINGLE_GROUPS: bool>(
                 continue;
             }
         }
-        let escape = match hay.get(d.wrapping_sub(1)) {
-            Some(&before) if may_end_an_escape(before) => escape_end_over(hay, d),
-            _ => None,
+        i = if d >= 1 && may_end_an_escape(hay[d - 1]) {
+            numbers_around_escapes::<SINGLE_GROUPS>(hay, d, to, with_ipv4, cluster, out)
+        } else {
+            number_at::<SINGLE_GROUPS>(hay, d, false, with_ipv4, cluster, out)
         };
-        // The number at `d`, then, when an escape's own digits end inside this run, the one
-        // after them (one call site, so that it stays inline).
-        let (mut at, mut escaped, mut next) = (d, escape == Some(d), d + 1);
-        loop {
-            next = next.max(number_at::<SINGLE_GROUPS>(
-                hay, at, escaped, with_ipv4, cluster, out,
-            ));
-            match escape {
-                Some(end) if end > at && end < to && hay[end].is_ascii_digit() => {
-                    (at, escaped) = (end, true);
-                }
-                _ => break,
-            }
-        }
-        i = next.max(d + 1);
     }
+}
+
+/// [`number_at`] `d`, where an escape may end at or past `d`: right at `d` (nothing is
+/// glued to the number there), or further on inside the run (`..to`), on a digit (the
+/// escape's own hex digits ran into the number), where a number is tried too. Returns
+/// where the scan goes on.
+#[inline(never)]
+fn numbers_around_escapes<const SINGLE_GROUPS: bool>(
+    hay: &[u8],
+    d: usize,
+    to: usize,
+    with_ipv4: bool,
+    cluster: &mut Cluster,
+    out: &mut dyn FnMut(DigitHit, Range<usize>),
+) -> usize {
+    let mut escaped = false;
+    let mut retries = [0usize; MAX_ESCAPE_ENDS];
+    let mut count = 0;
+    escape_ends(hay, d, |end| {
+        if end == d {
+            escaped = true;
+        } else if end < to
+            && hay[end].is_ascii_digit()
+            && !retries[..count].contains(&end)
+            && count < MAX_ESCAPE_ENDS
+        {
+            retries[count] = end;
+            count += 1;
+        }
+    });
+    let mut next = number_at::<SINGLE_GROUPS>(hay, d, escaped, with_ipv4, cluster, out);
+    for &at in &retries[..count] {
+        next = next.max(number_at::<SINGLE_GROUPS>(
+            hay, at, true, with_ipv4, cluster, out,
+        ));
+    }
+    next
 }
 
 /// Whether `before`, the byte before a digit, may be the last byte before it of an escape
-/// that ends at or past the digit (see [`escape_end_over`]): most digits of a log line follow
-/// something else (` `, `=`, `-`, the `T` of a timestamp) and are settled by this.
+/// that ends at or past the digit (see [`escape_ends`]): most digits of a log line follow
+/// something else (` `, `=`, `-`, the `T` of a timestamp) and are settled by this. The byte
+/// before the first digit of a group is never a digit, so it is the escape's `\` or `%`, the
+/// letter of `\n`, `\t` and the like, the `x` or `u` its hex digits follow, or one of those
+/// hex digits that is a letter.
 #[inline(always)]
 fn may_end_an_escape(before: u8) -> bool {
-    matches!(before, b'%' | b'\\' | b'n' | b'r' | b't' | b'v' | b'x' | b'u' | b'a'..=b'f' | b'A'..=b'F')
+    matches!(
+        before,
+        b'%' | b'\\' | b'n' | b'r' | b't' | b'v' | b'x' | b'u' | b'a'..=b'f' | b'A'..=b'F'
+    )
 }
 
-/// How far before the digit it ends at or past an escape may start: `%252525XX` (three
-/// levels of percent-encoding) is nine bytes, `\uXXXX` six.
-const ESCAPE_REACH: usize = 9;
+/// How far before the digit it ends at or past an escape may start: the longest escape
+/// (`%252525XX`, three levels of percent-encoding) is nine bytes, `\uXXXX` six.
+const ESCAPE_REACH: usize = crate::rules::shape::MAX_PERCENT_ESCAPE_LEN;
+const _: () = assert!(ESCAPE_REACH >= 6, "`\\uXXXX` is six bytes");
 
-/// Where an escape that starts before `d` and ends at or past it ends (`\n`, `\t`, `\0`,
-/// `\x14`, `\u0022`, `%3A`, `%2520`), the nearest one first; `None` when `d` is neither inside
-/// nor right after one.
+/// How many places past a digit escapes can end: one for each start within
+/// [`ESCAPE_REACH`], and each level of a `%25` chain.
+const MAX_ESCAPE_ENDS: usize = 4 * ESCAPE_REACH;
+
+/// Calls `each` with every place an escape that starts before `d` ends at or past it
+/// (`\n`, `\t`, `\0`, `\x14`, `\u0022`, `%3A`, `%2520`). Every level of a `%25` chain counts:
+/// `%254111…` is a `%` and a number, or `%2541` (an encoded `A`) and digits.
 #[inline(never)]
-fn escape_end_over(hay: &[u8], d: usize) -> Option<usize> {
-    let before = *hay.get(d.checked_sub(1)?)?;
-    let reach = d.saturating_sub(ESCAPE_REACH);
-    let possible = match before {
-        b'%' | b'\\' => true,
-        // `\n`, `\r`, `\t`, `\v`, or the `x` or `u` that an escape's hex digits follow.
-        b'n' | b'r' | b't' | b'v' | b'x' | b'u' => d >= 2 && hay[d - 2] == b'\\',
-        // The last hex digit of `%3A`, `\x1f` or `\u002F` (or `\a`, `\b`, `\e`, `\f`).
-        b'a'..=b'f' | b'A'..=b'F' => hay[reach..d].iter().any(|&b| matches!(b, b'%' | b'\\')),
-        _ => false,
-    };
-    if !possible {
-        return None;
+fn escape_ends(hay: &[u8], d: usize, mut each: impl FnMut(usize)) {
+    for s in d.saturating_sub(ESCAPE_REACH)..d {
+        match hay[s] {
+            b'\\' => {
+                if let Some(end) = start_after_escape(hay, s + 1).filter(|&end| end >= d) {
+                    each(end);
+                }
+            }
+            b'%' => {
+                let Some(longest) = start_after_escape(hay, s + 1) else {
+                    continue;
+                };
+                for end in (s + 3..=longest).step_by(2).filter(|&end| end >= d) {
+                    each(end);
+                }
+            }
+            _ => {}
+        }
     }
-    (reach..d)
-        .rev()
-        .filter(|&s| matches!(hay[s], b'\\' | b'%'))
-        .find_map(|s| start_after_escape(hay, s + 1).filter(|&end| end >= d))
+}
+
+/// Whether an escape ends right at `at` (a number, or a `+` or `(` that starts one, follows
+/// an escape: nothing is glued to it).
+fn escape_ends_at(hay: &[u8], at: usize) -> bool {
+    let mut found = false;
+    if at >= 1 && may_end_an_escape(hay[at - 1]) {
+        escape_ends(hay, at, |end| found |= end == at);
+    }
+    found
 }
 
 /// Reports the number whose first digit is at `d`, if any; returns where the scan goes on.
@@ -667,6 +724,8 @@ fn number_at<const SINGLE_GROUPS: bool>(
     } else {
         d
     };
+    // `\n+1 415…`, `%3A(415) …`: the sign or parenthesis follows an escape.
+    let escaped = escaped || (start + 1 == d && escape_ends_at(hay, start));
     let mut next = d + hay[d..].iter().take_while(|b| b.is_ascii_digit()).count();
     let lone = !separates_groups(hay, next);
     let may_start = |start: usize| escaped || number_may_start(hay, start, lone);
@@ -829,7 +888,10 @@ mod tests {
             ("v1.-4111111111111111", false),
             ("--4111111111111111", false),
             ("x_-4111111111111111", false),
-            ("t:-4111111111111111", false),
+            ("\"pan\":-4111111111111111", true),
+            ("«-4111111111111111", true),
+            ("\u{a0}-4111111111111111", true),
+            ("é-4111111111111111", false),
             ("p/-4111111111111111", false),
             ("订单-4012888888881881", false),
             ("[REDACTED:payment-card]-4111111111111111", false),
@@ -873,6 +935,18 @@ mod tests {
             ("50%4111111111111111", card),
             ("ssn\\n078-05-1120", (DigitHit::Ssn, "078-05-1120")),
             ("tel%3A415-555-0134", (DigitHit::Phone, "415-555-0134")),
+            ("\\n+1 415 555 0134", (DigitHit::Phone, "+1 415 555 0134")),
+            ("\\n(415) 555-0134", (DigitHit::Phone, "(415) 555-0134")),
+            ("tel%3A+14155550134", (DigitHit::Phone, "+14155550134")),
+            (
+                "\\nDE89370400440532013000",
+                (DigitHit::Iban, "DE89370400440532013000"),
+            ),
+            // A literal `%` encoded once more, then a card.
+            ("x%254111111111111111", card),
+            // The deepest percent escape read, and a hex digit that is a letter before the card.
+            ("card%2525253a4111111111111111", card),
+            ("caf%C3%A94111111111111111", card),
         ] {
             let hits: Vec<_> = digits(text)
                 .into_iter()

@@ -181,6 +181,10 @@ pub(crate) struct TokenShape {
 /// more. Bounded, so that where a token may start depends on a bounded look-back.
 const MAX_PERCENT_DEPTH: usize = 3;
 
+/// The longest percent escape [`start_after_escape`] reads: `%`, then [`MAX_PERCENT_DEPTH`]
+/// times `25`, then two hex digits (`%252525XX`).
+pub(crate) const MAX_PERCENT_ESCAPE_LEN: usize = 1 + 2 * (MAX_PERCENT_DEPTH + 1);
+
 /// A bound on how far past a run's start [`start_after_escape`] moves a token's start.
 #[cfg(test)]
 pub(crate) const MAX_ESCAPE_TAIL: usize = 2 * (MAX_PERCENT_DEPTH + 1) + 8;
