@@ -692,11 +692,12 @@ fn escape_ends(hay: &[u8], d: usize, mut each: impl FnMut(usize)) {
     }
 }
 
-/// Whether an escape ends right at `at` (a number, or a `+` or `(` that starts one, follows
-/// an escape: nothing is glued to it).
+/// Whether an escape ends right at `at`, the `+` or `(` that starts a number or the first
+/// letter of an IBAN: nothing is glued to it. (Before those, unlike before a digit group,
+/// the escape's last byte may be a digit: `%20+1…`.)
 fn escape_ends_at(hay: &[u8], at: usize) -> bool {
     let mut found = false;
-    if at >= 1 && may_end_an_escape(hay[at - 1]) {
+    if at >= 1 && (may_end_an_escape(hay[at - 1]) || hay[at - 1].is_ascii_digit()) {
         escape_ends(hay, at, |end| found |= end == at);
     }
     found
@@ -938,6 +939,12 @@ mod tests {
             ("\\n+1 415 555 0134", (DigitHit::Phone, "+1 415 555 0134")),
             ("\\n(415) 555-0134", (DigitHit::Phone, "(415) 555-0134")),
             ("tel%3A+14155550134", (DigitHit::Phone, "+14155550134")),
+            ("phone=%20+14155550134", (DigitHit::Phone, "+14155550134")),
+            ("\\u0020(415) 555-0134", (DigitHit::Phone, "(415) 555-0134")),
+            (
+                "%20DE89370400440532013000",
+                (DigitHit::Iban, "DE89370400440532013000"),
+            ),
             (
                 "\\nDE89370400440532013000",
                 (DigitHit::Iban, "DE89370400440532013000"),
