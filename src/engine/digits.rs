@@ -479,15 +479,20 @@ fn number_may_start(hay: &[u8], start: usize, lone: bool) -> bool {
         // `= -4111…` are signs).
         let glued = match hay[..before].last() {
             None => false,
-            Some(&b) if b.is_ascii() => {
-                is_alnum(b) || matches!(b, b'.' | b'-' | b'/' | b'_') || marker_before(before)
-            }
+            Some(&b) if b.is_ascii() => glues_a_number(b) || marker_before(before),
             Some(_) => last_char(&hay[..before]).is_some_and(char::is_alphanumeric),
         };
         return !glued;
     }
     let b = hay[before];
-    !(is_alnum(b) || matches!(b, b'.' | b'-' | b'/' | b'_' | b':') || marker_before(start))
+    !(glues_a_number(b) || b == b':' || marker_before(start))
+}
+
+/// Bytes that make a number part of something else when they come right before it, or
+/// before its sign: a word, an identifier, a version or a path. (A `:` does too, except
+/// before a sign: `10:28` is a time, `"pan":-4111…` a signed value.)
+fn glues_a_number(b: u8) -> bool {
+    is_alnum(b) || matches!(b, b'.' | b'-' | b'/' | b'_')
 }
 
 /// The last character of `text` when it is valid UTF-8 there.
